@@ -1,0 +1,49 @@
+"""Locate and load the published JSON Schemas, with `format` really checked."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+_REPO_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def schema_path(name: str) -> Path:
+    """Path of `schemas/<name>`: the copy shipped in the wheel, else the repository's."""
+    shipped = resources.files("provenance").joinpath("schemas", name)
+    if shipped.is_file():
+        return Path(str(shipped))
+    return _REPO_SCHEMAS / name
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    with schema_path(name).open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker()
+    # Without rfc3339-validator jsonschema silently accepts any string as a date-time.
+    if "date-time" not in checker.checkers:
+        raise RuntimeError("jsonschema cannot check date-time: install rfc3339-validator")
+    return checker
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """A draft 2020-12 validator for the named schema that checks `format` keywords."""
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+def errors(name: str, instance: Any) -> list[str]:
+    """Every validation error as `path: message`, in a stable order; empty when valid."""
+    found = sorted(validator(name).iter_errors(instance), key=lambda e: (list(map(str, e.path)), e.message))
+    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in found]
