@@ -1,0 +1,137 @@
+"""Publication dates: ISO values from headers and records, Russian datelines and trailers in text.
+
+Hand-written patterns on purpose: general date parsers invent missing years (from today's
+date) and read words such as "TODAY" as dates. Here a year is only ever taken from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from provenance.ingest.model import DocumentDate
+
+# Genitive month names, as they follow a day number ("16 ноября").
+MONTHS: dict[str, int] = {
+    name: number
+    for number, name in enumerate(
+        (
+            "января",
+            "февраля",
+            "марта",
+            "апреля",
+            "мая",
+            "июня",
+            "июля",
+            "августа",
+            "сентября",
+            "октября",
+            "ноября",
+            "декабря",
+        ),
+        start=1,
+    )
+}
+
+DATELINE_ZONE = 200  # a dateline must start within this many characters of the body start
+TRAILER_ZONE = 200  # a trailer must lie within this many characters of the (trimmed) body end
+
+_MONTH = "(?i:" + "|".join(MONTHS) + ")"
+# "16 ноября", "16 ноября 2025", "16 ноября 2025 г.", "16 ноября 2025 года"
+_WORD_DATE = (
+    rf"(?<![\w.])(?P<day>\d{{1,2}})[ \t\xa0]+(?P<month>{_MONTH})(?!\w)"
+    rf"(?:[ \t\xa0]+(?P<year>\d{{4}})(?!\d)(?:[ \t\xa0]*(?i:г\.|года|год(?!\w)|г(?!\w)))?)?"
+)
+# "10.10.2025" (trailers only: without a month name a bare number pair is too ambiguous)
+_NUMERIC_DATE = r"(?<![\w.])(?P<nday>\d{1,2})\.(?P<nmonth>\d{1,2})\.(?P<nyear>\d{4})(?![\d.]\d)"
+
+# A dateline opens a line of the body: a city (up to four words, capitalised) then "." or ","
+# then the date. "Ташкент. 16 ноября." / "АСТАНА, 16 ноября 2025 г."
+_CITY = r"[A-ZА-ЯЁ][\w-]+(?:[ \t\xa0-][A-ZА-ЯЁ][\w-]*){0,3}"
+_DATELINE = re.compile(rf"^[ \t\xa0]*{_CITY}[ \t\xa0]*[.,][ \t\xa0]*{_WORD_DATE}", re.MULTILINE)
+
+# A trailer closes a line: nothing but a short byline may come before the date on its line
+# ("///nCa, ", "Астана, ", or a sentence end), and only a time or punctuation after it.
+# This keeps a date inside a closing sentence ("пройдет в Астане 9 августа.") out.
+_LEAD = r"(?:^|(?<=[.!?…»\"”)])[ \t\xa0]+)(?:(?:///)?[^\s,:]+(?:[ \t\xa0][^\s,:]+)?[ \t\xa0]*[,:][ \t\xa0]*)?"
+_TAIL = r"(?:[ \t\xa0]*,?[ \t\xa0]*\d{1,2}:\d{2})?[ \t\xa0.\r]*$"
+_TRAILER = re.compile(
+    rf"{_LEAD}(?:{_WORD_DATE}|{_NUMERIC_DATE}){_TAIL}",
+    re.MULTILINE,
+)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+ISO_VALUE = r"\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?"
+
+
+def parse_iso(value: str, source: str) -> DocumentDate | None:
+    """`YYYY-MM-DD` (precision day) or an RFC 3339 date-time (precision datetime); None if invalid."""
+    value = value.strip()
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return DocumentDate(date.fromisoformat(value).isoformat(), "day", source)  # type: ignore[arg-type]
+        if _RFC3339.fullmatch(value):
+            moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+            return DocumentDate(moment.isoformat(), "datetime", source)  # type: ignore[arg-type]
+    except ValueError:  # e.g. 2025-02-30 or 25:00
+        return None
+    return None
+
+
+def _make(day: str, month: int, year: str | None, source: str) -> DocumentDate | None:
+    """A validated DocumentDate; a year-less date is checked against a leap year so 29 Feb passes."""
+    try:
+        when = date(int(year) if year else 2000, month, int(day))
+    except ValueError:  # "30 февраля" is not a date
+        return None
+    if year:
+        return DocumentDate(when.isoformat(), "day", source)  # type: ignore[arg-type]
+    return DocumentDate(f"--{when.month:02d}-{when.day:02d}", "month-day", source)  # type: ignore[arg-type]
+
+
+def _from_match(m: re.Match[str], source: str) -> DocumentDate | None:
+    if m.groupdict().get("nday"):
+        return _make(m["nday"], int(m["nmonth"]), m["nyear"], source)
+    return _make(m["day"], MONTHS[m["month"].lower()], m["year"], source)
+
+
+def find_dateline(text: str, body_start: int = 0, body_end: int | None = None) -> DocumentDate | None:
+    """The dateline date near the start of the body, if any."""
+    end = len(text) if body_end is None else body_end
+    # Slice so that the body start counts as a line start (it may follow an inline header).
+    window = text[body_start : min(end, body_start + DATELINE_ZONE + 200)]
+    for m in _DATELINE.finditer(window):
+        if m.start() > DATELINE_ZONE:
+            break
+        found = _from_match(m, "dateline")
+        if found:
+            return found
+    return None
+
+
+def find_trailer(text: str, body_start: int = 0, body_end: int | None = None) -> DocumentDate | None:
+    """The last trailer date near the end of the body, if any."""
+    end = len(text) if body_end is None else body_end
+    body = text[body_start:end].rstrip()
+    cut = max(0, len(body) - TRAILER_ZONE)
+    # Match from the start of the line holding the cut, so a cut mid-line is no false line
+    # start; then keep only dates that begin inside the zone.
+    line_start = body.rfind("\n", 0, cut) + 1
+    found = None
+    for m in _TRAILER.finditer(body, line_start):
+        if (m.start("day") if m["day"] else m.start("nday")) >= cut:
+            found = _from_match(m, "trailer") or found
+    return found
+
+
+def extract_date(text: str, body_start: int = 0, body_end: int | None = None) -> DocumentDate:
+    """The publication date stated in the body's dateline or trailer; never an invented year.
+
+    A full date beats a month-day; when both are full and disagree the dateline wins.
+    """
+    dateline = find_dateline(text, body_start, body_end)
+    trailer = find_trailer(text, body_start, body_end)
+    if dateline and (dateline.has_year or not (trailer and trailer.has_year)):
+        return dateline
+    return trailer or DocumentDate()

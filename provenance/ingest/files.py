@@ -1,0 +1,117 @@
+"""Walk the input, read and decode each file, and hand it to the reader for its format."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from provenance.ingest.jsonl import read_jsonl
+from provenance.ingest.model import Document, IngestResult, InputWarning, Skipped
+from provenance.ingest.outlets import OutletRegistry, load_registry
+from provenance.ingest.txt import read_txt
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class DecodeProblem(ValueError):
+    def __init__(self, byte: int) -> None:
+        super().__init__(f"cannot decode as UTF-8 at byte {byte}")
+        self.byte = byte
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of UTF-8 bytes; a BOM is dropped, newlines are left exactly as they are."""
+    offset, encoding = (len(_BOM), "utf-8-sig") if data.startswith(_BOM) else (0, "utf-8")
+    try:
+        return data[offset:].decode("utf-8"), encoding
+    except UnicodeDecodeError as exc:
+        raise DecodeProblem(offset + exc.start) from exc
+
+
+@cache
+def _default_registry() -> OutletRegistry:
+    # Read and compiled once per process; the registry is immutable.
+    return load_registry()
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def list_files(root: Path, warnings: list[InputWarning]) -> list[tuple[Path, str]]:
+    """(path, path relative to root with "/") of every non-hidden file, in sorted path order."""
+    if root.is_file():
+        return [(root, root.name)]
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such file or folder: {root}")
+
+    def unreadable_dir(exc: OSError) -> None:
+        where = Path(os.path.relpath(exc.filename, root)).as_posix() if exc.filename else "."
+        warnings.append(InputWarning(where, "unreadable", f"cannot read folder: {exc.strerror or exc}"))
+
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root, onerror=unreadable_dir):
+        dirs[:] = [d for d in dirs if not _hidden(d)]  # e.g. .git
+        found.extend(Path(folder, n) for n in names if not _hidden(n))
+    # Path ordering compares component by component: deterministic on every platform.
+    return [
+        (p, p.relative_to(root).as_posix()) for p in sorted(found, key=lambda p: p.relative_to(root).parts)
+    ]
+
+
+def ingest_folder(root: Path, registry: OutletRegistry | None = None) -> IngestResult:
+    """Every document under `root` (a folder, read recursively, or a single file).
+
+    Problems with single files or records become warnings and skips; the run goes on.
+    """
+    root = Path(root)
+    registry = _default_registry() if registry is None else registry
+    result = IngestResult(documents=[], warnings=[], skipped=[], files_seen=0)
+    first_seen: dict[str, Document] = {}
+    for path, rel in list_files(root, result.warnings):
+        result.files_seen += 1
+        documents = _read_file(path, rel, registry, result)
+        for doc in documents:
+            first = first_seen.setdefault(doc.id, doc)
+            if first is doc:
+                result.documents.append(doc)
+                continue
+            where = first.path if first.line is None else f"{first.path}:{first.line}"
+            message = f"duplicate document id {doc.id!r} (first seen in {where}); skipped"
+            result.warnings.append(InputWarning(rel, "duplicate-id", message, doc.line))
+            result.skipped.append(Skipped(rel, f"duplicate document id {doc.id!r}", doc.line))
+    return result
+
+
+def _read_file(path: Path, rel: str, registry: OutletRegistry, result: IngestResult) -> list[Document]:
+    suffix = path.suffix.lower()
+    if suffix not in (".txt", ".jsonl"):
+        # Not an error: folders of articles often hold other files too.
+        result.skipped.append(Skipped(rel, f"unsupported file type ({path.suffix or 'no suffix'})"))
+        return []
+
+    def reject(code: str, message: str) -> list[Document]:
+        result.warnings.append(InputWarning(rel, code, message))
+        result.skipped.append(Skipped(rel, message))
+        return []
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return reject("unreadable", f"cannot read file: {exc.strerror or exc}")
+    try:
+        text, encoding = decode(data)
+    except DecodeProblem as exc:
+        return reject("decode-error", str(exc))
+    if not text.strip():
+        return reject("empty", "file is empty" if not text else "file holds only whitespace")
+
+    if suffix == ".txt":
+        doc, warnings, skipped = read_txt(rel, text, encoding, registry)
+        documents = [doc] if doc else []
+    else:
+        documents, warnings, skipped = read_jsonl(rel, text, encoding, registry)
+    result.warnings.extend(warnings)
+    result.skipped.extend(skipped)
+    return documents

@@ -1,0 +1,87 @@
+"""Plain data produced by ingest: documents with their metadata, and what was skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DatePrecision = Literal["datetime", "day", "month-day", "none"]
+DateSource = Literal["header", "record", "dateline", "trailer"]
+
+
+@dataclass(frozen=True)
+class DocumentDate:
+    """A publication date as far as it is known; a missing year stays missing.
+
+    `value` is ISO 8601: `2025-10-10T09:30:00+05:00` (datetime), `2025-10-10` (day),
+    `--11-16` (month-day, no year) or None (none).
+    """
+
+    value: str | None = None
+    precision: DatePrecision = "none"
+    source: DateSource | None = None
+
+    @property
+    def has_year(self) -> bool:
+        return self.precision in ("datetime", "day")
+
+    @property
+    def day(self) -> str | None:
+        """The calendar day `YYYY-MM-DD` when the year is known, else None."""
+        return self.value[:10] if self.has_year and self.value else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article. `text` is the original decoded text; every offset refers to it."""
+
+    id: str
+    path: str  # relative to the scanned folder, with "/" separators
+    text: str
+    sha256: str  # of `text` encoded as UTF-8
+    format: Literal["txt", "jsonl"]
+    encoding: str
+    # [body_start, body_end) is the article itself; an inline header before it is metadata.
+    body_start: int = 0
+    body_end: int | None = None
+    date: DocumentDate = field(default_factory=DocumentDate)
+    outlet: str | None = None
+    outlet_source: Literal["record", "signature"] | None = None
+    title: str | None = None
+    url: str | None = None
+    line: int | None = None  # line number in a .jsonl file
+
+    @property
+    def body(self) -> tuple[int, int]:
+        return self.body_start, len(self.text) if self.body_end is None else self.body_end
+
+
+@dataclass(frozen=True)
+class InputWarning:
+    """One problem with the input: named file (and line), a stable code, a readable message."""
+
+    path: str
+    code: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input file (or record) that produced no document, with the reason."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass
+class IngestResult:
+    documents: list[Document]
+    warnings: list[InputWarning]
+    skipped: list[Skipped]
+    files_seen: int

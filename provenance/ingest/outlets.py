@@ -1,0 +1,101 @@
+"""The outlet registry (kept as data) and outlet detection from an outlet's own signature."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from provenance import schemas
+
+REGISTRY_SCHEMA = "outlet-registry.schema.json"
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "outlets.json"
+
+OutletKind = Literal["outlet", "source"]
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str  # canonical display name, the value stored in Document.outlet
+    aliases: tuple[str, ...]
+    signatures: tuple[re.Pattern[str], ...]
+    kind: OutletKind = "outlet"  # "source": credited by outlets (e.g. a press service), never an outlet
+
+
+@dataclass(frozen=True)
+class OutletRegistry:
+    outlets: tuple[Outlet, ...]
+    origin: str = "<memory>"  # file the registry was read from, for messages
+
+    def get(self, outlet_id: str) -> Outlet | None:
+        return next((o for o in self.outlets if o.id == outlet_id), None)
+
+    def canonical_name(self, name: str) -> str | None:
+        """The canonical name of the outlet called `name` (its name or an alias, any case)."""
+        wanted = name.strip().casefold()
+        for outlet in self.outlets:
+            if wanted == outlet.name.casefold() or wanted in (a.casefold() for a in outlet.aliases):
+                return outlet.name
+        return None
+
+
+def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry:
+    """Validate registry data against its schema and compile every signature once."""
+    problems = schemas.errors(REGISTRY_SCHEMA, data)
+    if problems:
+        raise ValueError(f"invalid outlet registry {origin}: " + "; ".join(problems))
+    assert isinstance(data, dict)  # the schema guarantees it
+    outlets: list[Outlet] = []
+    seen: set[str] = set()
+    for entry in data["outlets"]:
+        if entry["id"] in seen:
+            raise ValueError(f"invalid outlet registry {origin}: duplicate outlet id {entry['id']!r}")
+        seen.add(entry["id"])
+        compiled = []
+        for pattern in entry.get("signatures", []):
+            try:
+                compiled.append(re.compile(pattern))
+            except re.error as exc:
+                problem = f"outlet {entry['id']!r}: bad signature {pattern!r}: {exc}"
+                raise ValueError(f"invalid outlet registry {origin}: {problem}") from exc
+        outlets.append(
+            Outlet(
+                id=entry["id"],
+                name=entry["name"],
+                aliases=tuple(entry.get("aliases", [])),
+                signatures=tuple(compiled),
+                kind=entry.get("kind", "outlet"),
+            )
+        )
+    return OutletRegistry(tuple(outlets), origin)
+
+
+def load_registry(path: Path | None = None) -> OutletRegistry:
+    """The outlet registry at `path` (default: the packaged one); ValueError if it is invalid."""
+    path = DEFAULT_REGISTRY if path is None else Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid outlet registry {path.name}: not JSON: {exc}") from exc
+    return registry_from_data(data, path.name)
+
+
+def detect_outlet(
+    text: str, registry: OutletRegistry, body_start: int = 0, body_end: int | None = None
+) -> tuple[str | None, str | None]:
+    """(outlet name, None) when exactly one outlet's signature is in the body, else (None, problem).
+
+    Only kind "outlet" entries can own a text; no signature means no outlet, never a guess.
+    """
+    body = text[body_start : len(text) if body_end is None else body_end]
+    matched = [
+        outlet.name
+        for outlet in registry.outlets
+        if outlet.kind == "outlet" and any(sig.search(body) for sig in outlet.signatures)
+    ]
+    if len(matched) > 1:
+        return None, "ambiguous outlet signatures: " + ", ".join(matched)
+    return (matched[0] if matched else None), None
