@@ -1,0 +1,136 @@
+"""Verify-and-align stage: the exact reused stretches between two documents.
+
+Anchors are word k-grams present in both documents; anchors on nearly the same diagonal
+and at most `max_gap_words` apart are chained, so an inserted, dropped or changed word
+does not break a passage in two. A chain is reuse when enough of its words are matched
+outside stock phrases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Literal
+
+from provenance.settings import DetectionSettings
+from provenance.text import Token
+
+Kind = Literal["verbatim", "near-verbatim", "partial"]
+TokenRange = tuple[int, int]
+
+_SENTENCE_END = frozenset(".!?…")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A reused stretch: token ranges in documents A and B, and how alike they are."""
+
+    a: TokenRange
+    b: TokenRange
+    matched_words: int
+    similarity: float
+    kind: Kind
+
+
+@dataclass
+class _Chain:
+    i0: int
+    j0: int
+    i_last: int
+    j_last: int
+    anchors: list[int] = field(default_factory=list)
+
+
+def _chains(a: list[str], b: list[str], settings: DetectionSettings) -> list[_Chain]:
+    k, gap = settings.anchor_words, settings.max_gap_words
+    reach = k + gap
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(b) - k + 1):
+        index[tuple(b[j : j + k])].append(j)
+    done: list[_Chain] = []
+    active: list[_Chain] = []
+    for i in range(len(a) - k + 1):
+        if active:
+            done.extend(c for c in active if i - c.i_last > reach)
+            active = [c for c in active if i - c.i_last <= reach]
+        js = index.get(tuple(a[i : i + k]))
+        # A k-gram repeated everywhere in B anchors nothing useful and costs quadratic work.
+        if not js or len(js) > settings.max_anchor_occurrences:
+            continue
+        for j in js:
+            best: _Chain | None = None
+            best_key: tuple[int, int] | None = None
+            for c in active:
+                di, dj = i - c.i_last, j - c.j_last
+                if di < 1 or dj < 1 or dj > reach or abs(di - dj) > gap:
+                    continue
+                key = (abs(di - dj), di)
+                if best_key is None or key < best_key:
+                    best, best_key = c, key
+            if best is None:
+                active.append(_Chain(i, j, i, j, [i]))
+            else:
+                best.i_last, best.j_last = i, j
+                best.anchors.append(i)
+    return done + active
+
+
+def _covered(anchors: list[int], k: int) -> list[int]:
+    """Token positions covered by the anchors of a chain."""
+    positions: list[int] = []
+    end = -1
+    for i in anchors:
+        positions.extend(range(max(i, end), i + k))
+        end = max(end, i + k)
+    return positions
+
+
+def _kind(a: list[str], b: list[str], similarity: float, settings: DetectionSettings) -> Kind:
+    if a == b:
+        return "verbatim"
+    return "near-verbatim" if similarity >= settings.near_verbatim_similarity else "partial"
+
+
+def align(
+    a: list[str],
+    b: list[str],
+    settings: DetectionSettings,
+    a_stock: list[bool] | None = None,
+) -> list[Match]:
+    """Every reused stretch between word lists `a` and `b`, in order of position in `a`.
+
+    `a_stock[i]` marks words of `a` inside stock phrases; they do not count towards
+    `min_words`.
+    """
+    k = settings.anchor_words
+    matches: list[Match] = []
+    for c in _chains(a, b, settings):
+        covered = _covered(c.anchors, k)
+        informative = sum(1 for i in covered if not (a_stock and a_stock[i]))
+        if informative < settings.min_words:
+            continue
+        ra, rb = (c.i0, c.i_last + k), (c.j0, c.j_last + k)
+        wa, wb = a[ra[0] : ra[1]], b[rb[0] : rb[1]]
+        similarity = SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+        matches.append(Match(ra, rb, len(covered), round(similarity, 4), _kind(wa, wb, similarity, settings)))
+    return _without_nested(matches)
+
+
+def _without_nested(matches: list[Match]) -> list[Match]:
+    """Drop a match lying inside a larger one on both sides (a branch of the same copy)."""
+    kept: list[Match] = []
+    for m in sorted(matches, key=lambda m: (-(m.a[1] - m.a[0]), m.a, m.b)):
+        if not any(
+            k.a[0] <= m.a[0] and m.a[1] <= k.a[1] and k.b[0] <= m.b[0] and m.b[1] <= k.b[1] for k in kept
+        ):
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.a, m.b))
+
+
+def char_span(text: str, tokens: list[Token], rng: TokenRange, limit: int) -> tuple[int, int]:
+    """Original offsets of a token range, taking in the sentence's final mark when it follows."""
+    start, end = tokens[rng[0]].start, tokens[rng[1] - 1].end
+    while end < limit and text[end] in _SENTENCE_END:
+        end += 1
+    return start, end

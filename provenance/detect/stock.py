@@ -1,0 +1,34 @@
+"""Stock phrases: words that do not make a match reuse on their own."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from provenance.text import normalize
+
+
+@cache
+def load_stock_phrases(path: Path | None = None) -> tuple[tuple[str, ...], ...]:
+    """The phrases of the list (default: the packaged one) in matching form."""
+    source = (
+        path.read_text(encoding="utf-8")
+        if path
+        else (resources.files("provenance").joinpath("data", "stock_phrases.txt").read_text(encoding="utf-8"))
+    )
+    phrases = {tuple(normalize(line).split()) for line in source.splitlines() if not line.startswith("#")}
+    return tuple(sorted(p for p in phrases if p))
+
+
+def stock_mask(norms: list[str], phrases: tuple[tuple[str, ...], ...]) -> list[bool]:
+    """For each word, whether it lies inside an occurrence of a stock phrase."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        by_first.setdefault(p[0], []).append(p)
+    mask = [False] * len(norms)
+    for i, word in enumerate(norms):
+        for p in by_first.get(word, ()):
+            if tuple(norms[i : i + len(p)]) == p:
+                mask[i : i + len(p)] = [True] * len(p)
+    return mask

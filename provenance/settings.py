@@ -1,0 +1,68 @@
+"""Every setting that affects detection, with the reasons for the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from provenance.text import NORMALIZATION_VERSION
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    # Units are sentences, so that one copied sentence inside an otherwise rewritten
+    # paragraph is a near-duplicate unit of its own; paragraph-level Jaccard dilutes it.
+    # Sentences shorter than `min_words` are joined to the next; long ones are cut into
+    # overlapping windows so one copied clause is not drowned in a 100-word sentence.
+    unit_max_words: int = 40
+    unit_stride_words: int = 20
+    # Word 3-grams: a one-word edit in an 8-word sentence still leaves half the shingles.
+    shingle_words: int = 3
+    # MinHash as datasketch computes it (affine32 scheme, crc32 of the UTF-8 shingle),
+    # so signatures can be handed to datasketch and compared with its own.
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    hash: str = "crc32"
+    # 42 bands of 3 rows: P(candidate) = 1 - (1 - J^3)^42 is 0.68 at J = 0.3, 0.99 at 0.5,
+    # so a sentence with one changed word (J ≈ 0.4–0.5) is retrieved. Verification is exact,
+    # so a loose net costs only time.
+    lsh_bands: int = 42
+    lsh_rows: int = 3
+    # Alignment: exact word 3-gram anchors chained across gaps of up to 4 words.
+    anchor_words: int = 3
+    max_gap_words: int = 4
+    max_anchor_occurrences: int = 50
+    # A passage is reuse when at least 8 of its words are matched outside stock phrases.
+    min_words: int = 8
+    near_verbatim_similarity: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.lsh_bands * self.lsh_rows > self.num_perm:
+            raise ValueError("lsh_bands × lsh_rows must not exceed num_perm")
+        if min(self.shingle_words, self.anchor_words, self.min_words, self.lsh_bands, self.lsh_rows) < 1:
+            raise ValueError("word counts, bands and rows must be positive")
+        if self.unit_stride_words < 1 or self.unit_stride_words > self.unit_max_words:
+            raise ValueError("unit_stride_words must be between 1 and unit_max_words")
+        if not 0.0 <= self.near_verbatim_similarity <= 1.0:
+            raise ValueError("near_verbatim_similarity must be between 0 and 1")
+
+    @property
+    def lsh_threshold(self) -> float:
+        """Jaccard similarity at which the banding S-curve is steepest, (1/b)^(1/r)."""
+        return (1.0 / self.lsh_bands) ** (1.0 / self.lsh_rows)
+
+    def candidate_probability(self, jaccard: float) -> float:
+        """Probability that two units of this Jaccard similarity share at least one band."""
+        return 1.0 - (1.0 - jaccard**self.lsh_rows) ** self.lsh_bands
+
+    def to_parameters(self) -> dict[str, Any]:
+        """The settings as recorded in a report."""
+        params = asdict(self)
+        params["normalization"] = NORMALIZATION_VERSION
+        params["unit"] = "sentence"
+        params["lsh_threshold"] = round(self.lsh_threshold, 4)
+        params["candidate_probability"] = {
+            f"{j:.1f}": round(self.candidate_probability(j), 4) for j in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8)
+        }
+        return dict(sorted(params.items()))

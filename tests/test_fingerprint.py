@@ -1,0 +1,54 @@
+"""Fingerprints: units, shingles, and signatures identical to datasketch's own."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+import numpy as np
+from datasketch import MinHash
+
+from provenance.detect.fingerprint import fingerprint, shingles, signature, to_datasketch, units
+from provenance.settings import DetectionSettings
+
+S = DetectionSettings()
+
+
+def test_signature_equals_datasketch_minhash() -> None:
+    rng = random.Random(7)
+    words = [rng.choice(["саммит", "азия", "россия", "президент", "торговля", "рост"]) for _ in range(30)]
+    sh = shingles(words, 0, len(words), 3)
+    reference = MinHash(num_perm=S.num_perm, seed=S.seed, scheme="affine32", hashfunc=zlib.crc32)
+    reference.update_batch(sh)
+    ours = signature(sh, S)
+    assert ours.dtype == np.uint32
+    assert np.array_equal(ours, reference.hashvalues)
+    assert to_datasketch(ours, S).jaccard(reference) == 1.0
+
+
+def test_shingles_are_word_trigrams_and_short_units_are_one_shingle() -> None:
+    assert shingles(["a", "b", "c", "d"], 0, 4, 3) == [b"a b c", b"b c d"]
+    assert shingles(["a", "b"], 0, 2, 3) == [b"a b"]
+
+
+def test_short_sentences_join_the_next_and_long_ones_are_windowed() -> None:
+    settings = DetectionSettings(min_words=8, unit_max_words=40, unit_stride_words=20)
+    # Sentences of 3, 6, 10 and 100 words, then a short tail of 2.
+    bounds = [(0, 3), (3, 9), (9, 19), (19, 119), (119, 121)]
+    got = units(bounds, settings)
+    assert got[0] == (0, 9)  # 3 + 6 words joined
+    assert got[1] == (9, 19)
+    windows = got[2:]
+    assert windows[0] == (19, 59)
+    assert windows[-1] == (81, 121)  # the last window reaches the end, tail included
+    assert all(b - a <= 40 for a, b in windows)
+    covered = set().union(*(range(a, b) for a, b in got))
+    assert covered == set(range(121))
+
+
+def test_fingerprint_rows_follow_units() -> None:
+    docs = [[f"w{i}" for i in range(20)], [f"x{i}" for i in range(5)]]
+    sents = [[(0, 10), (10, 20)], [(0, 5)]]
+    found, sigs = fingerprint(docs, sents, S)
+    assert [(u.document, u.start, u.end) for u in found] == [(0, 0, 10), (0, 10, 20), (1, 0, 5)]
+    assert sigs.shape == (3, S.num_perm)
