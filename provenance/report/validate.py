@@ -1,0 +1,257 @@
+"""Check a lineage report against its schema and against itself."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from provenance.schemas import errors as schema_errors
+
+SCHEMA = "lineage-report.schema.json"
+
+# Producers may round the share; a looser tolerance would hide real miscounts.
+_SHARE_TOLERANCE = 1e-3
+_WITH_YEAR = ("datetime", "day")
+
+
+def validate_report(report: dict[str, Any]) -> list[str]:
+    """Every problem with `report` as a readable message; empty when the report is valid.
+
+    Schema errors come first; the consistency checks (offsets, snippets, cross references,
+    counts) only run once the shape is right, since they rely on it.
+    """
+    found = schema_errors(SCHEMA, report)
+    if found:
+        return found
+    return _consistency(report)
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
+def _day(date: str | None, precision: str) -> str | None:
+    return date[:10] if date and precision in _WITH_YEAR else None
+
+
+def _covered(text: str, spans: list[tuple[int, int]]) -> int:
+    """Non-whitespace code points covered by at least one span, overlaps counted once.
+
+    Whitespace is left out so that line breaks and padding do not inflate the reuse.
+    """
+    total, reach = 0, 0
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            total += sum(1 for ch in text[start:end] if not ch.isspace())
+            reach = end
+    return total
+
+
+def _consistency(report: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    docs = {d["id"]: d for d in report["documents"]}
+    links = {lk["id"]: lk for lk in report["links"]}
+    clusters = {c["id"]: c for c in report["clusters"]}
+
+    for what, items in (
+        ("document", report["documents"]),
+        ("link", report["links"]),
+        ("cluster", report["clusters"]),
+    ):
+        for dup in _duplicates([x["id"] for x in items]):
+            out.append(f"duplicate {what} id {dup!r}")
+
+    def check_passage(where: str, p: dict[str, Any]) -> bool:
+        doc = docs.get(p["document"])
+        if doc is None:
+            out.append(f"{where}: unknown document {p['document']!r}")
+            return False
+        start, end, length = p["start"], p["end"], len(doc["text"])
+        if not 0 <= start < end <= length:
+            out.append(
+                f"{where}: span [{start}, {end}) is not inside document {p['document']!r} "
+                f"of length {length} (need 0 <= start < end <= length)"
+            )
+            return False
+        if p["snippet"] != doc["text"][start:end]:
+            out.append(f"{where}: snippet differs from text[{start}:{end}] of {p['document']!r}")
+        return True
+
+    for doc in report["documents"]:
+        digest = hashlib.sha256(doc["text"].encode("utf-8", "surrogatepass")).hexdigest()
+        if doc["sha256"] != digest:
+            out.append(f"document {doc['id']!r}: sha256 does not match its text")
+        body, length = doc["body"], len(doc["text"])
+        if not 0 <= body["start"] <= body["end"] <= length:
+            out.append(
+                f"document {doc['id']!r}: body [{body['start']}, {body['end']}) "
+                f"is not inside its text of length {length}"
+            )
+
+    # Spans per document, to check the per-document reuse counts.
+    spans: dict[str, list[tuple[int, int]]] = {i: [] for i in docs}
+    touching: Counter[str] = Counter()
+    for lk in report["links"]:
+        where = f"link {lk['id']}"
+        src, tgt = lk["source"], lk["target"]
+        ok_src = check_passage(f"{where} source", src)
+        ok_tgt = check_passage(f"{where} target", tgt)
+        for side, ok in ((src, ok_src), (tgt, ok_tgt)):
+            if ok:
+                spans[side["document"]].append((side["start"], side["end"]))
+        for doc_id in {src["document"], tgt["document"]}:
+            touching[doc_id] += 1
+        if src["document"] == tgt["document"]:
+            out.append(f"{where}: source and target are the same document {src['document']!r}")
+        elif ok_src and ok_tgt:
+            out.extend(_check_direction(where, lk, docs))
+        cluster = clusters.get(lk["cluster"])
+        if cluster is None:
+            out.append(f"{where}: unknown cluster {lk['cluster']!r}")
+        elif lk["id"] not in cluster["links"]:
+            out.append(f"{where}: names cluster {lk['cluster']} but that cluster does not list it")
+
+    for doc in report["documents"]:
+        doc_id = doc["id"]
+        reused = _covered(doc["text"], spans.get(doc_id, []))
+        if doc["reused_chars"] != reused:
+            out.append(
+                f"document {doc_id!r}: reused_chars is {doc['reused_chars']}, "
+                f"its link passages cover {reused} non-whitespace characters"
+            )
+        body_len = _covered(doc["text"], [(doc["body"]["start"], doc["body"]["end"])])
+        share = doc["reused_chars"] / body_len if body_len > 0 else 0.0
+        if abs(doc["reused_share"] - min(share, 1.0)) > _SHARE_TOLERANCE:
+            out.append(
+                f"document {doc_id!r}: reused_share is {doc['reused_share']}, "
+                f"expected {min(share, 1.0):.4f} (reused_chars / body characters)"
+            )
+        if doc["links"] != touching[doc_id]:
+            out.append(f"document {doc_id!r}: links is {doc['links']}, {touching[doc_id]} links touch it")
+
+    for cluster in report["clusters"]:
+        out.extend(_check_cluster(cluster, docs, links, check_passage))
+
+    out.extend(_check_summary(report))
+    return out
+
+
+def _check_direction(where: str, lk: dict[str, Any], docs: dict[str, Any]) -> list[str]:
+    src, tgt = docs[lk["source"]["document"]], docs[lk["target"]["document"]]
+    src_day = _day(src["date"], src["date_precision"])
+    tgt_day = _day(tgt["date"], tgt["date_precision"])
+    if lk["direction"] == "earlier-to-later":
+        if src_day is None or tgt_day is None:
+            return [f"{where}: direction earlier-to-later needs dates with a year on both sides"]
+        if src_day > tgt_day:
+            return [
+                f"{where}: direction earlier-to-later but source is dated {src['date']} "
+                f"after target {tgt['date']}"
+            ]
+        return []
+    # Without a known order the sides are put in document-id order, so readers can rely on it.
+    if src["id"] > tgt["id"]:
+        return [
+            f"{where}: direction {lk['direction']} needs the source to be the document id "
+            f"that sorts first ({tgt['id']!r} < {src['id']!r})"
+        ]
+    if lk["direction"] == "same-day" and (src_day is None or src_day != tgt_day):
+        return [f"{where}: direction same-day but the documents are dated {src['date']} and {tgt['date']}"]
+    if lk["direction"] == "unknown" and src_day is not None and tgt_day is not None:
+        return [f"{where}: direction unknown but both documents are dated with a year"]
+    return []
+
+
+def _check_cluster(
+    cluster: dict[str, Any],
+    docs: dict[str, Any],
+    links: dict[str, Any],
+    check_passage: Callable[[str, dict[str, Any]], bool],
+) -> list[str]:
+    out: list[str] = []
+    cid = cluster["id"]
+    members: set[str] = set()
+    by_role: dict[str, set[str]] = {"origin": set(), "later": set(), "yearless": set()}
+    for n, p in enumerate(cluster["passages"]):
+        where = f"cluster {cid} passage {n}"
+        if not check_passage(where, p):
+            continue
+        doc = docs[p["document"]]
+        members.add(doc["id"])
+        by_role[p["role"]].add(doc["id"])
+        for key in ("date", "date_precision", "outlet"):
+            if p[key] != doc[key]:
+                out.append(f"{where}: {key} {p[key]!r} differs from document {doc['id']!r} ({doc[key]!r})")
+        has_year = p["date_precision"] in _WITH_YEAR
+        if has_year == (p["role"] == "yearless"):
+            out.append(f"{where}: role {p['role']} does not fit date precision {p['date_precision']}")
+
+    origin = cluster["origin"]
+    if set(origin["documents"]) != by_role["origin"] and members:
+        out.append(
+            f"cluster {cid}: origin documents {sorted(origin['documents'])} differ from the "
+            f"members with role origin {sorted(by_role['origin'])}"
+        )
+    if origin["status"] == "undated" and by_role["origin"] | by_role["later"]:
+        out.append(f"cluster {cid}: origin undated but some members have a date with a year")
+    # Origins are compared by calendar day, so all of them share one day. A year-less
+    # origin has no day here: the role check above already reported it.
+    origin_days = {
+        day for d in by_role["origin"] if (day := _day(docs[d]["date"], docs[d]["date_precision"]))
+    }
+    if origin_days:
+        first = min(origin_days)
+        if len(origin_days) > 1:
+            out.append(f"cluster {cid}: origin members are dated on different days {sorted(origin_days)}")
+        if origin["date"] and origin["date"][:10] != first:
+            out.append(f"cluster {cid}: origin date {origin['date']} is not the origin members' day {first}")
+        for d in sorted(by_role["later"]):
+            day = _day(docs[d]["date"], docs[d]["date_precision"])
+            if day and day < first:
+                out.append(f"cluster {cid}: later member {d!r} is dated before the origin")
+    if set(cluster["yearless"]) != by_role["yearless"]:
+        out.append(
+            f"cluster {cid}: yearless {sorted(cluster['yearless'])} differs from the members "
+            f"with role yearless {sorted(by_role['yearless'])}"
+        )
+
+    for link_id in cluster["links"]:
+        lk = links.get(link_id)
+        if lk is None:
+            out.append(f"cluster {cid}: unknown link {link_id!r}")
+            continue
+        if lk["cluster"] != cid:
+            out.append(f"cluster {cid}: lists link {link_id} which names cluster {lk['cluster']}")
+        for side in ("source", "target"):
+            if lk[side]["document"] not in members and lk[side]["document"] in docs:
+                out.append(
+                    f"cluster {cid}: link {link_id} {side} document {lk[side]['document']!r} is not a member"
+                )
+    return out
+
+
+def _check_summary(report: dict[str, Any]) -> list[str]:
+    summary = report["summary"]
+    statuses = Counter(c["origin"]["status"] for c in report["clusters"])
+    expected: dict[str, int] = {
+        "documents": len(report["documents"]),
+        "links": len(report["links"]),
+        "clusters": len(report["clusters"]),
+        "reused_chars": sum(d["reused_chars"] for d in report["documents"]),
+        "warnings": len(report["warnings"]),
+        "skipped": len(report["skipped"]),
+    }
+    out = [
+        f"summary: {key} is {summary[key]}, expected {value}"
+        for key, value in expected.items()
+        if summary[key] != value
+    ]
+    for status in ("determined", "tie", "undated"):
+        if summary["origins"][status] != statuses[status]:
+            out.append(
+                f"summary: origins.{status} is {summary['origins'][status]}, expected {statuses[status]}"
+            )
+    return out
