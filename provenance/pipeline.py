@@ -1,0 +1,88 @@
+"""The library API: scan a folder into a lineage report, and write its views.
+
+ingest → text → fingerprint → candidates → verify/align → lineage → report.
+Each stage takes and returns plain data; this module only passes it along.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from provenance.detect import find_reuse
+from provenance.ingest import OutletRegistry, ingest_folder
+from provenance.lineage import Edge, Passage, build_lineage
+from provenance.report.build import build_report
+from provenance.report.html import render_html
+from provenance.report.validate import validate_report
+from provenance.report.write import write_atomic
+from provenance.settings import DetectionSettings
+from provenance.text import analyze
+
+Format = Literal["json", "html"]
+Progress = Callable[[str], None]
+
+
+class ReportInvalidError(Exception):
+    """The report failed validation against its schema; nothing was written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(
+            f"report failed validation: {errors[0]}"
+            + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
+        )
+        self.errors = errors
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def scan(
+    path: Path,
+    settings: DetectionSettings | None = None,
+    registry: OutletRegistry | None = None,
+    progress: Progress = _quiet,
+) -> dict[str, Any]:
+    """Scan a folder (or one file) and return the lineage report as a dict."""
+    settings = settings or DetectionSettings()
+    ingested = ingest_folder(path, registry)
+    docs = ingested.documents
+    progress(f"read {len(docs)} documents from {ingested.files_seen} files")
+    analyzed = [analyze(d.text, *d.body) for d in docs]
+    detection = find_reuse([d.text for d in docs], [d.body for d in docs], analyzed, settings)
+    progress(
+        f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
+        f"{len(detection.reuses)} verified passages"
+    )
+    edges = [
+        Edge(Passage(r.a, *r.a_span), Passage(r.b, *r.b_span), r.matched_words, r.similarity, r.kind)
+        for r in detection.reuses
+    ]
+    lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
+    root = path.resolve().name if path.is_dir() else path.name
+    return build_report(root, ingested, detection, lineage, settings)
+
+
+def dumps(report: dict[str, Any]) -> str:
+    """The report as JSON text: stable, readable, Cyrillic kept as is."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_reports(
+    report: dict[str, Any], out_dir: Path, formats: Iterable[Format] = ("json", "html")
+) -> list[Path]:
+    """Validate the report, then write `lineage.json` / `lineage.html` atomically.
+
+    Raises ReportInvalidError (writing nothing) when the report does not validate.
+    """
+    errors = validate_report(report)
+    if errors:
+        raise ReportInvalidError(errors)
+    views = {"json": ("lineage.json", dumps), "html": ("lineage.html", render_html)}
+    rendered = [(out_dir / views[f][0], views[f][1](report)) for f in formats]
+    for target, content in rendered:
+        write_atomic(target, content)
+    return [target for target, _ in rendered]

@@ -1,0 +1,121 @@
+"""CLI behaviour: help, exit codes, one-line errors, warnings recorded and the run going on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from provenance import cli as cli_module
+from provenance.pipeline import ReportInvalidError, write_reports
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "provenance", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["scan", "--help"], ["validate", "--help"]])
+def test_help_explains_every_command(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 5
+
+
+def test_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run_cli("scan", str(tmp_path / "nowhere"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "nowhere" in result.stderr and "no such file or folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("scan", str(tmp_path), "--no-such-flag")
+    assert result.returncode == 2
+    assert result.stderr.startswith("provenance: error:")
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_folder_without_documents_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# not an article\n", encoding="utf-8")
+    result = run_cli("scan", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "no readable documents" in result.stderr
+
+
+def test_bad_input_is_warned_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    sentence = "По его мнению, неотъемлемым фактором укрепления региональной безопасности остается ситуация в Афганистане."
+    (corpus / "a.txt").write_text(" date 2025-10-09 Вступление. " + sentence, encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\x00 not utf-8 \xc3")
+    lines = [
+        json.dumps(
+            {"id": "b", "text": "Другое начало. " + sentence, "date": "2025-10-10"}, ensure_ascii=False
+        ),
+        "{not json",
+        json.dumps({"id": "c", "text": "x", "date": "2025-02-30"}),
+    ]
+    (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("scan", str(corpus), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
+    assert any("broken.txt" in w for w in warnings)
+    assert any("feed.jsonl:2" in w for w in warnings)
+    assert any("feed.jsonl:3" in w for w in warnings)
+    report = json.loads((out / "lineage.json").read_text(encoding="utf-8"))
+    skipped = {(s["path"], s["line"]) for s in report["skipped"]}
+    assert {("broken.txt", None), ("feed.jsonl", 2), ("feed.jsonl", 3)} <= skipped
+    assert len(report["warnings"]) == len(warnings)
+    [link] = report["links"]
+    assert (link["source"]["document"], link["target"]["document"]) == ("a", "b")
+    assert link["direction"] == "earlier-to-later"
+
+
+def test_format_json_only(tmp_path: Path) -> None:
+    result = run_cli("scan", str(REPO / "seeds"), "-o", str(tmp_path), "--format", "json", "--quiet")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lineage.json"]
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    assert run_cli("scan", str(REPO / "seeds"), "-o", str(tmp_path), "--format", "json", "-q").returncode == 0
+    (tmp_path / "lineage.json").rename(good)
+    report = json.loads(good.read_text(encoding="utf-8"))
+    report["links"][0]["source"]["start"] += 1  # the snippet no longer matches the offsets
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    not_json = tmp_path / "not.json"
+    not_json.write_text("{", encoding="utf-8")
+    assert run_cli("validate", str(good)).returncode == 0
+    invalid = run_cli("validate", str(bad))
+    assert invalid.returncode == 1 and "snippet" in invalid.stdout
+    assert run_cli("validate", str(not_json)).returncode == 2
+    assert run_cli("validate", str(tmp_path / "missing.json")).returncode == 2
+
+
+def test_invalid_report_writes_nothing_and_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_scan(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"schema_version": "1.0.0", "documents": [{"id": "x"}], "warnings": [], "summary": {}}
+
+    monkeypatch.setattr(cli_module, "scan", broken_scan)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli_module.cli, ["scan", str(REPO / "seeds"), "-o", str(out), "-q"])
+    assert result.exit_code == 2
+    assert "report failed validation" in result.output
+    assert not out.exists()
+    with pytest.raises(ReportInvalidError):
+        write_reports({"documents": []}, out)
+    assert not out.exists()
