@@ -79,8 +79,7 @@ def scan_command(path: Path, out_dir: Path, fmt: str, min_words: int, quiet: boo
     if not path.exists():
         _fail(f"{path}: no such file or folder")
     settings = DetectionSettings(min_words=min_words)
-    progress = (lambda _: None) if quiet else (lambda message: _err(message))
-    report = scan(path, settings, progress=progress)
+    report = scan(path, settings, progress=(lambda _: None) if quiet else _err)
     if not quiet:
         for w in report["warnings"]:
             where = w["path"] if w["line"] is None else f"{w['path']}:{w['line']}"

@@ -157,12 +157,14 @@ def build_lineage(edges: list[Edge], dates: list[DocumentDate], ids: list[str]) 
     for index in range(len(passages)):
         groups.setdefault(uf.find(index), []).append(index)
     ordered = sorted(groups.values(), key=lambda members: passages[members[0]])
-    cluster_of = {root: n for n, members in enumerate(ordered) for root in [uf.find(members[0])]}
+    cluster_of = {uf.find(members[0]): n for n, members in enumerate(ordered)}
 
     links: list[Link] = []
+    links_of: list[list[int]] = [[] for _ in ordered]
     for e in sorted(edges, key=lambda e: (e.a, e.b)):
         source, target, direction = _orient(e, dates, ids)
         cluster = cluster_of[uf.find(where[e.a])]
+        links_of[cluster].append(len(links))
         links.append(Link(source, target, e.matched_words, e.similarity, e.kind, direction, cluster))
 
     clusters: list[Cluster] = []
@@ -175,7 +177,7 @@ def build_lineage(edges: list[Edge], dates: list[DocumentDate], ids: list[str]) 
                 origin_status=status,
                 origin_documents=origin,
                 yearless=[d for d in docs if not dates[d].has_year],
-                links=[i for i, link in enumerate(links) if link.cluster == n],
+                links=links_of[n],
             )
         )
     return Lineage(links, clusters)

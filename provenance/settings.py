@@ -7,6 +7,11 @@ from typing import Any
 
 from provenance.text import NORMALIZATION_VERSION
 
+# Signatures are those of datasketch.MinHash(scheme="affine32", hashfunc=zlib.crc32) over
+# the UTF-8 shingles, so they can be handed to datasketch and compared with its own.
+MINHASH_SCHEME = "affine32"
+SHINGLE_HASH = "crc32"
+
 
 @dataclass(frozen=True)
 class DetectionSettings:
@@ -18,12 +23,9 @@ class DetectionSettings:
     unit_stride_words: int = 20
     # Word 3-grams: a one-word edit in an 8-word sentence still leaves half the shingles.
     shingle_words: int = 3
-    # MinHash as datasketch computes it (affine32 scheme, crc32 of the UTF-8 shingle),
-    # so signatures can be handed to datasketch and compared with its own.
+    # MinHash as datasketch computes it (see MINHASH_SCHEME and SHINGLE_HASH).
     num_perm: int = 128
     seed: int = 1
-    scheme: str = "affine32"
-    hash: str = "crc32"
     # 42 bands of 3 rows: P(candidate) = 1 - (1 - J^3)^42 is 0.68 at J = 0.3, 0.99 at 0.5,
     # so a sentence with one changed word (J ≈ 0.4–0.5) is retrieved. Verification is exact,
     # so a loose net costs only time.
@@ -60,6 +62,8 @@ class DetectionSettings:
         """The settings as recorded in a report."""
         params = asdict(self)
         params["normalization"] = NORMALIZATION_VERSION
+        params["scheme"] = MINHASH_SCHEME
+        params["hash"] = SHINGLE_HASH
         params["unit"] = "sentence"
         params["lsh_threshold"] = round(self.lsh_threshold, 4)
         params["candidate_probability"] = {

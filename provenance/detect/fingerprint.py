@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from provenance.settings import DetectionSettings
+from provenance.settings import MINHASH_SCHEME, DetectionSettings
 
 TokenRange = tuple[int, int]
 
@@ -78,7 +78,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 @cache
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
     return a.astype(np.uint32), b.astype(np.uint32)
 
 
@@ -92,7 +92,7 @@ def signature(shingle_set: list[bytes], settings: DetectionSettings) -> np.ndarr
 
 def to_datasketch(hashvalues: np.ndarray, settings: DetectionSettings) -> LeanMinHash:
     """The signature as a datasketch LeanMinHash, for datasketch's LSH and comparisons."""
-    return LeanMinHash(seed=settings.seed, hashvalues=hashvalues, scheme=settings.scheme)
+    return LeanMinHash(seed=settings.seed, hashvalues=hashvalues, scheme=MINHASH_SCHEME)
 
 
 def fingerprint(

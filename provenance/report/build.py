@@ -10,6 +10,7 @@ from provenance import __version__
 from provenance.detect import DetectionResult
 from provenance.ingest.model import Document, IngestResult
 from provenance.lineage import Lineage, Passage
+from provenance.report.coverage import covered_chars
 from provenance.settings import DetectionSettings
 from provenance.text import normalize
 
@@ -29,17 +30,6 @@ def _stable_ids(prefix: str, contents: list[tuple[str, ...]]) -> list[str]:
         seen[content] += 1
         ids.append(f"{prefix}-{_digest(prefix, *content, *([str(n)] if n else []))}")
     return ids
-
-
-def _merged_length(text: str, spans: list[tuple[int, int]]) -> int:
-    """Non-space characters covered by the union of spans."""
-    total, end = 0, -1
-    for start, stop in sorted(spans):
-        start = max(start, end)
-        if stop > start:
-            total += sum(1 for ch in text[start:stop] if not ch.isspace())
-            end = stop
-    return total
 
 
 def build_report(
@@ -78,8 +68,8 @@ def build_report(
     documents = []
     for index, d in enumerate(docs):
         body_start, body_end = d.body
-        body_chars = _merged_length(d.text, [(body_start, body_end)])
-        reused = _merged_length(d.text, spans_by_doc.get(index, []))
+        body_chars = covered_chars(d.text, [(body_start, body_end)])
+        reused = covered_chars(d.text, spans_by_doc.get(index, []))
         documents.append(
             _document_entry(d, reused, reused / body_chars if body_chars else 0.0, links_by_doc[index])
         )

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from provenance.report.coverage import covered_chars
 from provenance.schemas import errors as schema_errors
 
 SCHEMA = "lineage-report.schema.json"
@@ -34,20 +35,6 @@ def _duplicates(ids: list[str]) -> list[str]:
 
 def _day(date: str | None, precision: str) -> str | None:
     return date[:10] if date and precision in _WITH_YEAR else None
-
-
-def _covered(text: str, spans: list[tuple[int, int]]) -> int:
-    """Non-whitespace code points covered by at least one span, overlaps counted once.
-
-    Whitespace is left out so that line breaks and padding do not inflate the reuse.
-    """
-    total, reach = 0, 0
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            total += sum(1 for ch in text[start:end] if not ch.isspace())
-            reach = end
-    return total
 
 
 def _consistency(report: dict[str, Any]) -> list[str]:
@@ -116,13 +103,13 @@ def _consistency(report: dict[str, Any]) -> list[str]:
 
     for doc in report["documents"]:
         doc_id = doc["id"]
-        reused = _covered(doc["text"], spans.get(doc_id, []))
+        reused = covered_chars(doc["text"], spans.get(doc_id, []))
         if doc["reused_chars"] != reused:
             out.append(
                 f"document {doc_id!r}: reused_chars is {doc['reused_chars']}, "
                 f"its link passages cover {reused} non-whitespace characters"
             )
-        body_len = _covered(doc["text"], [(doc["body"]["start"], doc["body"]["end"])])
+        body_len = covered_chars(doc["text"], [(doc["body"]["start"], doc["body"]["end"])])
         share = doc["reused_chars"] / body_len if body_len > 0 else 0.0
         if abs(doc["reused_share"] - min(share, 1.0)) > _SHARE_TOLERANCE:
             out.append(
