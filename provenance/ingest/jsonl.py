@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -88,7 +87,6 @@ def _document(
         id=record["id"],
         path=rel_path,
         text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         format="jsonl",
         encoding=encoding,
         body_start=meta.body_start,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 DatePrecision = Literal["datetime", "day", "month-day", "none"]
@@ -38,7 +40,6 @@ class Document:
     id: str
     path: str  # relative to the scanned folder, with "/" separators
     text: str
-    sha256: str  # of `text` encoded as UTF-8
     format: Literal["txt", "jsonl"]
     encoding: str
     # [body_start, body_end) is the article itself; an inline header before it is metadata.
@@ -50,6 +51,11 @@ class Document:
     title: str | None = None
     url: str | None = None
     line: int | None = None  # line number in a .jsonl file
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hex digest of `text` encoded as UTF-8: the document's content, whatever its file."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
     def body(self) -> tuple[int, int]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from provenance.ingest.metadata import analyse_text
 from provenance.ingest.model import Document, InputWarning, Skipped
 from provenance.ingest.outlets import OutletRegistry
@@ -27,7 +25,6 @@ def read_txt(
         id=txt_id(rel_path),
         path=rel_path,
         text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         format="txt",
         encoding=encoding,
         body_start=meta.body_start,
