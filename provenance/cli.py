@@ -66,7 +66,8 @@ def cli() -> None:
     type=click.IntRange(min=3),
     default=DetectionSettings.min_words,
     show_default=True,
-    help="Fewest matched words (outside stock phrases) for a passage to count as reuse.",
+    help="Fewest matched words (outside stock phrases) for a passage to count as reuse; "
+    "4 of them must be content words, not function words.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def scan_command(path: Path, out_dir: Path, fmt: str, min_words: int, quiet: bool) -> None:
@@ -78,7 +79,10 @@ def scan_command(path: Path, out_dir: Path, fmt: str, min_words: int, quiet: boo
     """
     if not path.exists():
         _fail(f"{path}: no such file or folder")
-    settings = DetectionSettings(min_words=min_words)
+    # A lower --min-words lowers the content-word floor with it, never below itself.
+    settings = DetectionSettings(
+        min_words=min_words, min_content_words=min(min_words, DetectionSettings.min_content_words)
+    )
     report = scan(path, settings, progress=(lambda _: None) if quiet else _err)
     if not quiet:
         for w in report["warnings"]:

@@ -6,6 +6,8 @@ are a tie; a member without a year is never made the origin over a dated one.
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -27,18 +29,27 @@ class Passage:
 
 @dataclass(frozen=True)
 class Edge:
-    """A verified reuse between two passages, in no particular direction."""
+    """A verified reuse between two passages, in no particular direction.
+
+    `points` are aligned character offsets (in a, in b) of words the two passages share,
+    increasing on both sides; they let a position in one passage be carried to the other.
+    """
 
     a: Passage
     b: Passage
     matched_words: int
     similarity: float
     kind: str
+    points: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class Link:
-    """An edge oriented in time: `source` is the earlier side when `direction` says so."""
+    """An edge oriented in time: `source` is the earlier side when `direction` says so.
+
+    A link can carry text of several clusters: a paragraph copied from B in which B had
+    itself taken a sentence from A is one link, over B's text and A's sentence.
+    """
 
     source: Passage
     target: Passage
@@ -46,7 +57,7 @@ class Link:
     similarity: float
     kind: str
     direction: Direction
-    cluster: int
+    clusters: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -132,48 +143,137 @@ class _UnionFind:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
-def _merged_passages(edges: list[Edge]) -> tuple[list[Passage], dict[Passage, int]]:
-    """Overlapping spans of one document become one passage; map each span to its passage."""
-    spans = sorted({p for e in edges for p in (e.a, e.b)})
-    passages: list[Passage] = []
-    where: dict[Passage, int] = {}
-    for span in spans:
-        last = passages[-1] if passages else None
-        if last and last.document == span.document and span.start < last.end:
-            passages[-1] = Passage(last.document, last.start, max(last.end, span.end))
-        else:
-            passages.append(span)
-        where[span] = len(passages) - 1
-    return passages, where
+def _project(points: list[tuple[int, int]], end: int, x: int) -> int:
+    """Where offset `x` of one side falls on the other: at the next aligned word."""
+    k = bisect_left(points, (x, -1))
+    return points[k][1] if k < len(points) else end
 
 
-def build_lineage(edges: list[Edge], dates: list[DocumentDate], ids: list[str]) -> Lineage:
-    """Cluster passages connected by edges and find each cluster's origin."""
-    passages, where = _merged_passages(edges)
-    uf = _UnionFind(len(passages))
+def _proportional(a: Passage, b: Passage) -> list[tuple[int, int]]:
+    """Points for an edge given without an alignment: offsets scaled between the passages."""
+    scale = (b.end - b.start) / (a.end - a.start)
+    points: list[tuple[int, int]] = []
+    for x in range(a.start, a.end):
+        y = b.start + int((x - a.start) * scale)
+        if not points or y > points[-1][1]:
+            points.append((x, y))
+    return points
+
+
+class _Aligned:
+    """An edge's alignment, usable in both directions."""
+
+    def __init__(self, e: Edge) -> None:
+        pts = list(e.points) or _proportional(e.a, e.b)
+        self.ends = {e.a.document: e.a, e.b.document: e.b}
+        self.forward = pts
+        self.backward = [(b, a) for a, b in pts]
+        self.a, self.b = e.a, e.b
+
+    def carry(self, side: Passage, x: int) -> int:
+        if side is self.a:
+            return _project(self.forward, self.b.end, x)
+        return _project(self.backward, self.a.end, x)
+
+
+_MAX_ROUNDS = 20
+
+
+def _cuts(edges: list[Edge], aligned: list[_Aligned]) -> dict[int, list[int]]:
+    """Offsets at which each document's reused text must be cut into segments.
+
+    Every passage edge is a cut, and a cut inside a passage is carried to the other side
+    of each of its edges, until nothing changes: then a segment of one document maps onto
+    whole segments of every document it is linked to. Carried offsets land on aligned
+    words, a finite set, so this stops; the round limit is only a guard.
+    """
+    cuts: dict[int, set[int]] = {}
     for e in edges:
-        uf.union(where[e.a], where[e.b])
+        for p in (e.a, e.b):
+            cuts.setdefault(p.document, set()).update((p.start, p.end))
+    for _ in range(_MAX_ROUNDS):
+        added = False
+        ordered = {d: sorted(c) for d, c in cuts.items()}
+        for al in aligned:
+            for side, other in ((al.a, al.b), (al.b, al.a)):
+                points = ordered[side.document]
+                lo, hi = bisect_right(points, side.start), bisect_left(points, side.end)
+                target = cuts[other.document]
+                for x in points[lo:hi]:
+                    y = al.carry(side, x)
+                    if y not in target:
+                        target.add(y)
+                        added = True
+        if not added:
+            break
+    return {d: sorted(c) for d, c in cuts.items()}
+
+
+def build_lineage(
+    edges: list[Edge], dates: list[DocumentDate], ids: list[str], min_segment_words: int = 4
+) -> Lineage:
+    """Cluster the reused text and find each cluster's origin.
+
+    Text is clustered by segments, not whole passages, so that a passage holding text of
+    two origins (a copied paragraph into which a sentence of an older article had been
+    copied) is split between the two clusters, each with its own earliest member.
+    Segments with fewer than `min_segment_words` aligned words join their neighbour.
+    """
+    edges = sorted(edges, key=lambda e: (e.a, e.b))
+    aligned = [_Aligned(e) for e in edges]
+    cuts = _cuts(edges, aligned)
+    # Segment nodes: consecutive cuts of a document, numbered in document order.
+    node_of: dict[tuple[int, int], int] = {}
+    segments: list[Passage] = []
+    for d in sorted(cuts):
+        points = cuts[d]
+        for start, end in itertools.pairwise(points):
+            node_of[(d, start)] = len(segments)
+            segments.append(Passage(d, start, end))
+
+    def nodes_in(p: Passage, start: int, end: int) -> list[int]:
+        points = cuts[p.document]
+        lo, hi = bisect_left(points, start), bisect_left(points, end)
+        return [node_of[(p.document, x)] for x in points[lo:hi]]
+
+    uf = _UnionFind(len(segments))
+    covered: list[list[int]] = []  # per edge: the segment nodes of its a side
+    for al in aligned:
+        a_nodes = nodes_in(al.a, al.a.start, al.a.end)
+        covered.append(a_nodes)
+        for side, other, nodes in ((al.a, al.b, a_nodes), (al.b, al.a, nodes_in(al.b, al.b.start, al.b.end))):
+            for n in nodes:
+                seg = segments[n]
+                y0, y1 = al.carry(side, seg.start), al.carry(side, seg.end)
+                for m in nodes_in(other, y0, y1):
+                    uf.union(n, m)
+    _absorb_slivers(segments, aligned, uf, min_segment_words, dates)
+
     groups: dict[int, list[int]] = {}
-    for index in range(len(passages)):
-        groups.setdefault(uf.find(index), []).append(index)
-    ordered = sorted(groups.values(), key=lambda members: passages[members[0]])
-    cluster_of = {uf.find(members[0]): n for n, members in enumerate(ordered)}
+    for n in range(len(segments)):
+        groups.setdefault(uf.find(n), []).append(n)
+    # A segment linked to nothing (words inserted in one copy only) belongs to no cluster.
+    kept = [members for members in groups.values() if len({segments[m].document for m in members}) > 1]
+    kept.sort(key=lambda members: segments[members[0]])
+    cluster_of = {uf.find(members[0]): n for n, members in enumerate(kept)}
 
     links: list[Link] = []
-    links_of: list[list[int]] = [[] for _ in ordered]
-    for e in sorted(edges, key=lambda e: (e.a, e.b)):
+    links_of: list[list[int]] = [[] for _ in kept]
+    for e, a_nodes in zip(edges, covered, strict=True):
         source, target, direction = _orient(e, dates, ids)
-        cluster = cluster_of[uf.find(where[e.a])]
-        links_of[cluster].append(len(links))
-        links.append(Link(source, target, e.matched_words, e.similarity, e.kind, direction, cluster))
+        found = sorted({cluster_of[r] for n in a_nodes if (r := uf.find(n)) in cluster_of})
+        for c in found:
+            links_of[c].append(len(links))
+        links.append(Link(source, target, e.matched_words, e.similarity, e.kind, direction, tuple(found)))
 
     clusters: list[Cluster] = []
-    for n, members in enumerate(ordered):
-        docs = sorted({passages[m].document for m in members})
+    for n, members in enumerate(kept):
+        passages = _joined([segments[m] for m in sorted(members)])
+        docs = sorted({p.document for p in passages})
         status, origin = earliest(docs, dates)
         clusters.append(
             Cluster(
-                passages=[passages[m] for m in members],
+                passages=passages,
                 origin_status=status,
                 origin_documents=origin,
                 yearless=[d for d in docs if not dates[d].has_year],
@@ -181,3 +281,69 @@ def build_lineage(edges: list[Edge], dates: list[DocumentDate], ids: list[str]) 
             )
         )
     return Lineage(links, clusters)
+
+
+def _absorb_slivers(
+    segments: list[Passage],
+    aligned: list[_Aligned],
+    uf: _UnionFind,
+    min_words: int,
+    dates: list[DocumentDate],
+) -> None:
+    """Join clusters of a few words to a neighbouring cluster whose origin they do not change.
+
+    Copies whose alignments end a word apart cut the text between them into slivers
+    ("за ", "Касым-Жомарт Токаев "); they are not text with a lineage of their own. A
+    sliver joins a neighbour only when the neighbour's earliest members stay the same, so
+    its words take that neighbour's origin and never move it.
+    """
+    words: dict[int, set[int]] = {}  # document → offsets of its aligned words
+    for al in aligned:
+        words.setdefault(al.a.document, set()).update(p[0] for p in al.forward)
+        words.setdefault(al.b.document, set()).update(p[0] for p in al.backward)
+    starts = {d: sorted(w) for d, w in words.items()}
+    groups: dict[int, list[int]] = {}
+    for n in range(len(segments)):
+        groups.setdefault(uf.find(n), []).append(n)
+
+    def size(n: int) -> int:
+        seg, offsets = segments[n], starts.get(segments[n].document, [])
+        return bisect_left(offsets, seg.end) - bisect_left(offsets, seg.start)
+
+    docs = {root: {segments[n].document for n in members} for root, members in groups.items()}
+    slivers = [
+        root
+        for root, members in groups.items()
+        if len(docs[root]) > 1 and max(size(n) for n in members) < min_words
+    ]
+
+    def keeps_origin(sliver: int, other: int) -> bool:
+        mine = docs[other]
+        return earliest(sorted(mine | docs[sliver]), dates) == earliest(sorted(mine), dates)
+
+    for root in sorted(slivers, key=lambda r: groups[r][0]):
+        votes: dict[int, int] = {}
+        for n in groups[root]:
+            for m in (n - 1, n + 1):  # neighbours in the same document, if adjacent
+                if not (0 <= m < len(segments) and segments[m].document == segments[n].document):
+                    continue
+                if segments[m].end != segments[n].start and segments[n].end != segments[m].start:
+                    continue
+                other = uf.find(m)
+                if other != uf.find(root) and other not in slivers and keeps_origin(root, other):
+                    votes[other] = votes.get(other, 0) + 1
+        if votes:
+            best = min(votes, key=lambda r: (-votes[r], groups[r][0]))
+            uf.union(root, best)
+
+
+def _joined(segments: list[Passage]) -> list[Passage]:
+    """Adjacent segments of one document as one passage."""
+    out: list[Passage] = []
+    for s in segments:
+        last = out[-1] if out else None
+        if last and last.document == s.document and last.end == s.start:
+            out[-1] = Passage(s.document, last.start, s.end)
+        else:
+            out.append(s)
+    return out

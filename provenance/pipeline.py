@@ -58,7 +58,9 @@ def scan(
         f"{len(detection.reuses)} verified passages"
     )
     edges = [
-        Edge(Passage(r.a, *r.a_span), Passage(r.b, *r.b_span), r.matched_words, r.similarity, r.kind)
+        Edge(
+            Passage(r.a, *r.a_span), Passage(r.b, *r.b_span), r.matched_words, r.similarity, r.kind, r.points
+        )
         for r in detection.reuses
     ]
     lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])

@@ -226,7 +226,7 @@ def sample_report() -> dict[str, Any]:
             "kind": "verbatim",
             "matched_words": 20,
             "direction": "same-day",
-            "cluster": "C-00000000000a",
+            "clusters": ["C-00000000000a"],
         },
         {
             "id": "L-000000000002",
@@ -238,7 +238,7 @@ def sample_report() -> dict[str, Any]:
             "kind": "near-verbatim",
             "matched_words": 10,
             "direction": "earlier-to-later",
-            "cluster": "C-00000000000a",
+            "clusters": ["C-00000000000a"],
         },
         {
             "id": "L-000000000003",
@@ -253,7 +253,7 @@ def sample_report() -> dict[str, Any]:
             "kind": "near-verbatim",
             "matched_words": 19,
             "direction": "earlier-to-later",
-            "cluster": "C-00000000000a",
+            "clusters": ["C-00000000000a"],
         },
         {
             "id": "L-000000000004",
@@ -263,7 +263,7 @@ def sample_report() -> dict[str, Any]:
             "kind": "verbatim",
             "matched_words": 8,
             "direction": "earlier-to-later",
-            "cluster": "C-00000000000b",
+            "clusters": ["C-00000000000b"],
         },
         # A year-less side: order unknown, source is the id that sorts first ("archive…" < "ria…").
         {
@@ -274,7 +274,7 @@ def sample_report() -> dict[str, Any]:
             "kind": "partial",
             "matched_words": 10,
             "direction": "unknown",
-            "cluster": "C-00000000000c",
+            "clusters": ["C-00000000000c"],
         },
     ]
 

@@ -273,7 +273,7 @@ def hostile_report() -> dict[str, Any]:
             "kind": "verbatim",
             "matched_words": 5,
             "direction": "same-day",
-            "cluster": "C-00000000000a",
+            "clusters": ["C-00000000000a"],
         }
     )
     report["clusters"][0]["links"].append("L-0000000000ee")
@@ -465,7 +465,7 @@ def _report_with_random_spans(draw: st.DrawFn) -> dict[str, Any]:
             "kind": draw(st.sampled_from(["verbatim", "near-verbatim", "partial"])),
             "matched_words": 1,
             "direction": "earlier-to-later",
-            "cluster": "C-000000000001",
+            "clusters": ["C-000000000001"],
         }
         for n in range(draw(st.integers(0, 6)))
     ]

@@ -240,7 +240,7 @@ def _bad_link_id(report: Report) -> None:
 
 
 def _cluster_disagrees(report: Report) -> None:
-    link(report, "L-000000000004")["cluster"] = "C-00000000000a"
+    link(report, "L-000000000004")["clusters"] = ["C-00000000000a"]
 
 
 def _cluster_lists_unknown_link(report: Report) -> None:

@@ -51,7 +51,7 @@ def links_between(report: dict[str, Any], source: str, target: str) -> list[dict
 
 
 def cluster(report: dict[str, Any], link: dict[str, Any]) -> dict[str, Any]:
-    [found] = [c for c in report["clusters"] if c["id"] == link["cluster"]]
+    [found] = [c for c in report["clusters"] if c["id"] in link["clusters"]]
     return found
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from provenance.detect.align import Kind, Match, align, char_span
 from provenance.detect.candidates import candidate_pairs
 from provenance.detect.fingerprint import fingerprint
-from provenance.detect.stock import load_stock_phrases, stock_mask
+from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
 from provenance.settings import DetectionSettings
 from provenance.text import AnalyzedText
 
@@ -27,6 +27,8 @@ class Reuse:
     matched_words: int
     similarity: float
     kind: Kind
+    # Character offsets (in a, in b) of the aligned words, increasing on both sides.
+    points: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,21 +54,26 @@ def find_reuse(
     units, signatures = fingerprint(norms, [view.sentence_tokens for view in analyzed], settings)
     pairs = candidate_pairs(units, signatures, settings)
     phrases = load_stock_phrases()
+    function_words = load_function_words()
     masks: dict[int, list[bool]] = {}
+    content: dict[int, list[bool]] = {}
     reuses: list[Reuse] = []
     for a, b in pairs:
         if a not in masks:
             masks[a] = stock_mask(norms[a], phrases)
-        for m in align(norms[a], norms[b], settings, masks[a]):
+            content[a] = content_mask(norms[a], function_words)
+        ta, tb = analyzed[a].tokens, analyzed[b].tokens
+        for m in align(norms[a], norms[b], settings, masks[a], content[a]):
             reuses.append(
                 Reuse(
                     a,
                     b,
-                    char_span(texts[a], analyzed[a].tokens, m.a, bodies[a][1]),
-                    char_span(texts[b], analyzed[b].tokens, m.b, bodies[b][1]),
+                    char_span(texts[a], ta, m.a, bodies[a][1]),
+                    char_span(texts[b], tb, m.b, bodies[b][1]),
                     m.matched_words,
                     m.similarity,
                     m.kind,
+                    tuple((ta[i].start, tb[j].start) for i, j in m.pairs),
                 )
             )
     return DetectionResult(

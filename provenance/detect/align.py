@@ -31,6 +31,8 @@ class Match:
     matched_words: int
     similarity: float
     kind: Kind
+    # Aligned words (index in A, index in B), increasing on both sides.
+    pairs: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -39,7 +41,7 @@ class _Chain:
     j0: int
     i_last: int
     j_last: int
-    anchors: list[int] = field(default_factory=list)
+    anchors: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _chains(a: list[str], b: list[str], settings: DetectionSettings) -> list[_Chain]:
@@ -69,21 +71,58 @@ def _chains(a: list[str], b: list[str], settings: DetectionSettings) -> list[_Ch
                 if best_key is None or key < best_key:
                     best, best_key = c, key
             if best is None:
-                active.append(_Chain(i, j, i, j, [i]))
+                active.append(_Chain(i, j, i, j, [(i, j)]))
             else:
                 best.i_last, best.j_last = i, j
-                best.anchors.append(i)
+                best.anchors.append((i, j))
     return done + active
 
 
-def _covered(anchors: list[int], k: int) -> list[int]:
-    """Token positions covered by the anchors of a chain."""
-    positions: list[int] = []
-    end = -1
-    for i in anchors:
-        positions.extend(range(max(i, end), i + k))
-        end = max(end, i + k)
-    return positions
+def _aligned(anchors: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
+    """Word pairs covered by the anchors of a chain, increasing on both sides."""
+    pairs: list[tuple[int, int]] = []
+    for i, j in anchors:
+        for t in range(k):
+            if not pairs or (i + t > pairs[-1][0] and j + t > pairs[-1][1]):
+                pairs.append((i + t, j + t))
+    return pairs
+
+
+def _extended(a: list[str], b: list[str], pairs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """The chain grown outward over words its k-gram anchors cannot reach.
+
+    An edit two words from a passage's edge leaves those words outside every shared
+    k-gram. Beyond the chain's ends, the next equal word is taken when it is adjacent on
+    both sides; across skipped words only an equal pair of words is taken, so a stray
+    common word in unrelated text next to the passage does not drag its edge outward.
+    """
+
+    def step(i: int, j: int, d: int) -> tuple[int, int, int] | None:
+        best: tuple[int, int, int] | None = None
+        for p in range(gap + 1):
+            for q in range(gap + 1):
+                x, y = i + d * (1 + p), j + d * (1 + q)
+                if not (0 <= x < len(a) and 0 <= y < len(b)) or a[x] != b[y]:
+                    continue
+                if p or q:
+                    x2, y2 = x + d, y + d
+                    if not (0 <= x2 < len(a) and 0 <= y2 < len(b)) or a[x2] != b[y2]:
+                        continue
+                if best is None or p + q < best[0]:
+                    best = (p + q, x, y)
+        return best
+
+    head: list[tuple[int, int]] = []
+    i, j = pairs[0]
+    while (found := step(i, j, -1)) is not None:
+        _, i, j = found
+        head.append((i, j))
+    tail: list[tuple[int, int]] = []
+    i, j = pairs[-1]
+    while (found := step(i, j, 1)) is not None:
+        _, i, j = found
+        tail.append((i, j))
+    return head[::-1] + pairs + tail
 
 
 def _kind(a: list[str], b: list[str], similarity: float, settings: DetectionSettings) -> Kind:
@@ -97,23 +136,30 @@ def align(
     b: list[str],
     settings: DetectionSettings,
     a_stock: list[bool] | None = None,
+    a_content: list[bool] | None = None,
 ) -> list[Match]:
     """Every reused stretch between word lists `a` and `b`, in order of position in `a`.
 
     `a_stock[i]` marks words of `a` inside stock phrases; they do not count towards
-    `min_words`.
+    `min_words`. `a_content[i]` marks words that are not function words; a match needs
+    `min_content_words` of them outside stock phrases.
     """
     k = settings.anchor_words
     matches: list[Match] = []
     for c in _chains(a, b, settings):
-        covered = _covered(c.anchors, k)
-        informative = sum(1 for i in covered if not (a_stock and a_stock[i]))
-        if informative < settings.min_words:
+        pairs = _aligned(c.anchors, k)
+        covered = [i for i, _ in pairs]
+        informative = [i for i in covered if not (a_stock and a_stock[i])]
+        if len(informative) < settings.min_words:
             continue
-        ra, rb = (c.i0, c.i_last + k), (c.j0, c.j_last + k)
+        if a_content is not None and sum(1 for i in informative if a_content[i]) < settings.min_content_words:
+            continue
+        pairs = _extended(a, b, pairs, settings.max_gap_words)
+        ra, rb = (pairs[0][0], pairs[-1][0] + 1), (pairs[0][1], pairs[-1][1] + 1)
         wa, wb = a[ra[0] : ra[1]], b[rb[0] : rb[1]]
         similarity = SequenceMatcher(None, wa, wb, autojunk=False).ratio()
-        matches.append(Match(ra, rb, len(covered), round(similarity, 4), _kind(wa, wb, similarity, settings)))
+        kind = _kind(wa, wb, similarity, settings)
+        matches.append(Match(ra, rb, len(pairs), round(similarity, 4), kind, tuple(pairs)))
     return _without_nested(matches)
 
 

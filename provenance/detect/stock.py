@@ -1,4 +1,4 @@
-"""Stock phrases: words that do not make a match reuse on their own."""
+"""Stock phrases and function words: words that do not make a match reuse on their own."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from stop_words import get_stop_words
+
 from provenance.text import normalize
+
+# The languages of the press this tool reads, and of its benchmarks.
+FUNCTION_WORD_LANGUAGES = ("ru", "en")
 
 
 @cache
@@ -32,3 +37,18 @@ def stock_mask(norms: list[str], phrases: tuple[tuple[str, ...], ...]) -> list[b
             if tuple(norms[i : i + len(p)]) == p:
                 mask[i : i + len(p)] = [True] * len(p)
     return mask
+
+
+@cache
+def load_function_words(languages: tuple[str, ...] = FUNCTION_WORD_LANGUAGES) -> frozenset[str]:
+    """Function words (the `stop-words` package's lists) in matching form."""
+    words: set[str] = set()
+    for lang in languages:
+        for w in get_stop_words(lang):
+            words.update(normalize(w).split())
+    return frozenset(words)
+
+
+def content_mask(norms: list[str], function_words: frozenset[str]) -> list[bool]:
+    """For each word, whether it carries content (is not a function word)."""
+    return [w not in function_words for w in norms]

@@ -83,7 +83,7 @@ def build_report(
             "kind": k.kind,
             "matched_words": k.matched_words,
             "direction": k.direction,
-            "cluster": cluster_ids[k.cluster],
+            "clusters": [cluster_ids[c] for c in k.clusters],
         }
         for i, k in enumerate(lineage.links)
     ]

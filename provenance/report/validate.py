@@ -95,11 +95,12 @@ def _consistency(report: dict[str, Any]) -> list[str]:
             out.append(f"{where}: source and target are the same document {src['document']!r}")
         elif ok_src and ok_tgt:
             out.extend(_check_direction(where, lk, docs))
-        cluster = clusters.get(lk["cluster"])
-        if cluster is None:
-            out.append(f"{where}: unknown cluster {lk['cluster']!r}")
-        elif lk["id"] not in cluster["links"]:
-            out.append(f"{where}: names cluster {lk['cluster']} but that cluster does not list it")
+        for cid in lk["clusters"]:
+            cluster = clusters.get(cid)
+            if cluster is None:
+                out.append(f"{where}: unknown cluster {cid!r}")
+            elif lk["id"] not in cluster["links"]:
+                out.append(f"{where}: names cluster {cid} but that cluster does not list it")
 
     for doc in report["documents"]:
         doc_id = doc["id"]
@@ -210,8 +211,8 @@ def _check_cluster(
         if lk is None:
             out.append(f"cluster {cid}: unknown link {link_id!r}")
             continue
-        if lk["cluster"] != cid:
-            out.append(f"cluster {cid}: lists link {link_id} which names cluster {lk['cluster']}")
+        if cid not in lk["clusters"]:
+            out.append(f"cluster {cid}: lists link {link_id} which names clusters {lk['clusters']}")
         for side in ("source", "target"):
             if lk[side]["document"] not in members and lk[side]["document"] in docs:
                 out.append(
