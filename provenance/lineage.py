@@ -7,7 +7,7 @@ are a tie; a member without a year is never made the origin over a dated one.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -176,36 +176,32 @@ class _Aligned:
         return _project(self.backward, self.a.end, x)
 
 
-_MAX_ROUNDS = 20
-
-
 def _cuts(edges: list[Edge], aligned: list[_Aligned]) -> dict[int, list[int]]:
     """Offsets at which each document's reused text must be cut into segments.
 
     Every passage edge is a cut, and a cut inside a passage is carried to the other side
     of each of its edges, until nothing changes: then a segment of one document maps onto
     whole segments of every document it is linked to. Carried offsets land on aligned
-    words, a finite set, so this stops; the round limit is only a guard.
+    words, a finite set, so the work list empties.
     """
     cuts: dict[int, set[int]] = {}
-    for e in edges:
+    sides: dict[int, list[tuple[Passage, _Aligned]]] = {}
+    for e, al in zip(edges, aligned, strict=True):
         for p in (e.a, e.b):
             cuts.setdefault(p.document, set()).update((p.start, p.end))
-    for _ in range(_MAX_ROUNDS):
-        added = False
-        ordered = {d: sorted(c) for d, c in cuts.items()}
-        for al in aligned:
-            for side, other in ((al.a, al.b), (al.b, al.a)):
-                points = ordered[side.document]
-                lo, hi = bisect_right(points, side.start), bisect_left(points, side.end)
+        sides.setdefault(e.a.document, []).append((al.a, al))
+        sides.setdefault(e.b.document, []).append((al.b, al))
+    pending = [(d, x) for d in sorted(cuts) for x in sorted(cuts[d])]
+    while pending:
+        d, x = pending.pop()
+        for side, al in sides[d]:
+            if side.start < x < side.end:
+                other = al.b if side is al.a else al.a
+                y = al.carry(side, x)
                 target = cuts[other.document]
-                for x in points[lo:hi]:
-                    y = al.carry(side, x)
-                    if y not in target:
-                        target.add(y)
-                        added = True
-        if not added:
-            break
+                if y not in target:
+                    target.add(y)
+                    pending.append((other.document, y))
     return {d: sorted(c) for d, c in cuts.items()}
 
 
@@ -311,10 +307,17 @@ def _absorb_slivers(
         return bisect_left(offsets, seg.end) - bisect_left(offsets, seg.start)
 
     docs = {root: {segments[n].document for n in members} for root, members in groups.items()}
+
+    def largest_share(members: list[int]) -> int:
+        # A family cut into many pieces by its copies' edits is still one text: count a
+        # component's words per document, not per segment.
+        per_doc: dict[int, int] = {}
+        for n in members:
+            per_doc[segments[n].document] = per_doc.get(segments[n].document, 0) + size(n)
+        return max(per_doc.values())
+
     slivers = [
-        root
-        for root, members in groups.items()
-        if len(docs[root]) > 1 and max(size(n) for n in members) < min_words
+        root for root, members in groups.items() if len(docs[root]) > 1 and largest_share(members) < min_words
     ]
 
     def keeps_origin(sliver: int, other: int) -> bool:

@@ -52,6 +52,36 @@ def test_edges_stop_at_the_last_anchor_rather_than_overshoot() -> None:
     assert m.a == (0, 11) and m.b == (0, 11)  # "точкой" is the last word both share in a run of three
 
 
+def test_edges_grow_over_an_edit_two_words_from_the_start() -> None:
+    # Two words inserted after "здесь полезную": no 3-gram reaches back over them, but the
+    # pair of equal words does, so the passage starts where the sentence starts.
+    source = words("Начало другого текста. Здесь полезную роль могла бы сыграть миссия по содействию Афганистану.")
+    copy = words("Иной заголовок статьи. Здесь полезную важную новую роль могла бы сыграть миссия по содействию Афганистану.")
+    [m] = align(source, copy, S)
+    assert source[m.a[0] : m.a[0] + 2] == ["здесь", "полезную"]
+    assert copy[m.b[0] : m.b[0] + 2] == ["здесь", "полезную"]
+    assert m.matched_words == 10  # every word of the source sentence
+
+
+def test_edges_do_not_grow_onto_one_stray_common_word() -> None:
+    # "в" before the passage in both texts, one skipped word apart: a lone word, not a pair.
+    source = words("Вчера в городе. " + SENTENCE)
+    copy = words("Утром в старом здании. " + SENTENCE)
+    [m] = align(source, copy, S)
+    assert source[m.a[0]] == "по" and copy[m.b[0]] == "по"
+
+
+def test_a_match_of_function_words_and_topic_terms_is_not_reuse() -> None:
+    # Eight words in common, but only "inheritance", "concept", "object", "oriented",
+    # "programming" minus the function words: four content words are required.
+    a = words("Inheritance is a concept in object oriented programming languages")
+    b = words("Inheritance is a concept in object oriented programming, say many")
+    content = [w not in {"is", "a", "in"} for w in a]
+    assert align(a, b, S, None, content) != []  # five content words
+    fewer = [w not in {"is", "a", "in", "object", "oriented"} for w in a]
+    assert align(a, b, S, None, fewer) == []  # three
+
+
 def test_too_short_or_stock_only_matches_are_not_reuse() -> None:
     seven = "один два три четыре пять шесть семь"
     assert align(words("А " + seven + " Б"), words("В " + seven + " Г"), S) == []

@@ -50,6 +50,16 @@ def build_report(
             "snippet": docs[p.document].text[p.start : p.end],
         }
 
+    def trimmed(p: Passage) -> Passage:
+        # A segment cut at a sentence end may start with the blank line after it.
+        text = docs[p.document].text
+        start, end = p.start, p.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return Passage(p.document, start, end) if start < end else p
+
     def content(p: Passage) -> tuple[str, str]:
         return docs[p.document].id, normalize(docs[p.document].text[p.start : p.end])
 
@@ -92,7 +102,7 @@ def build_report(
     for n, c in enumerate(lineage.clusters):
         origin = set(c.origin_documents)
         passages = []
-        for p in c.passages:
+        for p in map(trimmed, c.passages):
             d = docs[p.document]
             role = "origin" if p.document in origin else ("later" if d.date.has_year else "yearless")
             passages.append(
