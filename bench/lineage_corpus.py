@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic_russian import Prose
+from provenance.ingest.dates import MONTHS
+from provenance.settings import DetectionSettings
 
 Tag = tuple[str, int]
 
@@ -36,21 +38,8 @@ SEED_DATES = {
 }
 START = date(2025, 10, 11)
 RECENT = 150  # derived articles are copied from the last RECENT ones (about nine days)
-MIN_WORDS = 8  # the tool's default: shorter shared runs are not reported, so not required
-_MONTHS = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
+MIN_WORDS = DetectionSettings().min_words  # shorter shared runs are not reported, so not required
+_MONTHS = list(MONTHS)  # genitive month names, January first, as datelines write them
 _CITIES = ("Астана", "Алматы", "Ташкент", "Бишкек", "Душанбе", "Ашхабад")
 _AUTHORS = ("Айгуль Сейткали", "Иван Петров", "Дана Омарова", "Ержан Касымов", "Мария Ли")
 _WORD = re.compile(r"\w+")
