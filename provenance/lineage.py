@@ -165,7 +165,6 @@ class _Aligned:
 
     def __init__(self, e: Edge) -> None:
         pts = list(e.points) or _proportional(e.a, e.b)
-        self.ends = {e.a.document: e.a, e.b.document: e.b}
         self.forward = pts
         self.backward = [(b, a) for a, b in pts]
         self.a, self.b = e.a, e.b
