@@ -110,8 +110,8 @@ def _runs(words: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-def load_seeds(folder: Path) -> list[tuple[Article, list[list[int]]]]:
-    """Each seed as an article, and the runs of its sentences that may be copied.
+def load_seeds(folder: Path) -> list[Article]:
+    """Each seed as an article whose paragraphs are the runs of sentences that may be copied.
 
     Not copyable: sentences the seeds already share with each other (their true lineage
     is not known), sentences repeated inside one seed (scraper duplicates), and fragments
@@ -134,19 +134,19 @@ def load_seeds(folder: Path) -> list[tuple[Article, list[list[int]]]]:
                 if piece.strip():
                     sentences.append((p_start + cut, p_start + end, str(p_start)))
                 cut = m.end() if m else cut
-        seeds.append((Article(id=path.stem, date=SEED_DATES[sid], outlet=f"seed-{sid}"), sentences))
-    out: list[tuple[Article, list[list[int]]]] = []
-    texts = {a.id: (folder / f"{a.id}.txt").read_text(encoding="utf-8-sig") for a, _ in seeds}
+        seeds.append(
+            (Article(id=path.stem, date=SEED_DATES[sid], outlet=f"seed-{sid}", text=text), sentences)
+        )
+    out: list[Article] = []
     # Where each 5-word run occurs: a run in two sentences (of one seed or two) is text
     # the seeds already share, whose true lineage the generator does not know.
     where: dict[tuple[str, ...], set[tuple[str, int]]] = defaultdict(set)
     for article, sentences in seeds:
         for n, (s, e, _) in enumerate(sentences):
-            for run in _runs(_words(texts[article.id][s:e]), 5):
+            for run in _runs(_words(article.text[s:e]), 5):
                 where[run].add((article.id, n))
     for article, sentences in seeds:
-        text = texts[article.id]
-        article.text = text
+        text = article.text
         article.spans = [((article.id, n), s, e) for n, (s, e, _) in enumerate(sentences)]
         ok = [
             word_count(text[s:e]) >= 5 and all(len(where[r]) == 1 for r in _runs(_words(text[s:e]), 5))
@@ -166,7 +166,7 @@ def load_seeds(folder: Path) -> list[tuple[Article, list[list[int]]]]:
             Paragraph([Sentence(text[sentences[n][0] : sentences[n][1]], (article.id, n)) for n in run])
             for run in material
         ]
-        out.append((article, material))
+        out.append(article)
     return out
 
 
@@ -236,7 +236,7 @@ def generate(seed_folder: Path, derived: int, seed: int = 1, days: int = 120, ou
     rng = random.Random(seed)
     prose = Prose(random.Random(seed + 1))
     seeds = load_seeds(seed_folder)
-    articles: list[Article] = [a for a, _ in seeds]
+    articles: list[Article] = list(seeds)
     seed_ids = {a.id for a in articles}
     ops: dict[str, int] = defaultdict(int)
     by_date: dict[str, list[int]] = defaultdict(list)

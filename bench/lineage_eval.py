@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.lineage_corpus import MIN_WORDS, Gold
-from bench.pan_metrics import Pair, Scores, Side, score
+from bench.pan_metrics import Pair, Scores, Side, detects, score
 
 
 @dataclass(frozen=True)
@@ -43,25 +43,22 @@ def _cases(gold: Gold) -> tuple[list[Pair], list[Pair]]:
     return must, may
 
 
-def _overlaps(a: Side, b: Side) -> bool:
-    return a.document == b.document and a.start < b.end and b.start < a.end
+def _by_key(pairs: list[Pair]) -> dict[tuple[str, str], list[Pair]]:
+    out: dict[tuple[str, str], list[Pair]] = defaultdict(list)
+    for p in pairs:
+        out[p.key].append(p)
+    return out
 
 
 def evaluate(report: dict[str, Any], gold: Gold) -> LineageScores:
     must, may = _cases(gold)
     detections = _detections(report, gold)
     # A detection of a run too short to be required is neither credit nor blame.
-    may_by_key: dict[tuple[str, str], list[Pair]] = defaultdict(list)
-    for p in may:
-        may_by_key[p.key].append(p)
-    must_keys = defaultdict(list)
-    for p in must:
-        must_keys[p.key].append(p)
+    may_by_key, must_by_key = _by_key(may), _by_key(must)
 
     def only_optional(r: Pair) -> bool:
-        hit = lambda s: all(_overlaps(r.side(d), s.side(d)) for d in r.key)  # noqa: E731
-        return any(hit(s) for s in may_by_key.get(r.key, ())) and not any(
-            hit(s) for s in must_keys.get(r.key, ())
+        return any(detects(r, s) for s in may_by_key.get(r.key, ())) and not any(
+            detects(r, s) for s in must_by_key.get(r.key, ())
         )
 
     scored = [r for r in detections if not only_optional(r)]

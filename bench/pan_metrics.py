@@ -94,7 +94,8 @@ def _union_length(intervals: list[tuple[int, int]]) -> int:
     return total
 
 
-def _detects(r: Pair, s: Pair) -> bool:
+def detects(r: Pair, s: Pair) -> bool:
+    """Whether detection `r` detects case `s`: same documents, overlapping in both."""
     return r.key == s.key and all(_overlap(r.side(d), s.side(d)) for d in s.key)
 
 
@@ -117,7 +118,7 @@ def score(cases: Iterable[Pair], detections: Iterable[Pair]) -> Scores:
     detected_by: dict[int, list[Pair]] = defaultdict(list)  # case → detections of it
     precision_sum = 0.0
     for r in detections:
-        hits = [n for n in by_key.get(r.key, ()) if _detects(r, cases[n])]
+        hits = [n for n in by_key.get(r.key, ()) if detects(r, cases[n])]
         for n in hits:
             detected_by[n].append(r)
         precision_sum += _covered(r, [cases[n] for n in hits]) / r.length

@@ -43,11 +43,6 @@ def test_sentence_offsets_are_exact(corpus: lc.Corpus) -> None:
 
 
 def test_a_copy_is_never_older_than_its_source(corpus: lc.Corpus) -> None:
-    first_seen: dict[lc.Tag, str] = {}
-    for a in corpus.articles:
-        for tag, _, _ in a.spans:
-            if tag:
-                first_seen.setdefault(tag, a.date)
     by_id = {a.id: a for a in corpus.articles}
     for a in corpus.articles:
         for tag, _, _ in a.spans:
