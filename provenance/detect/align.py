@@ -37,8 +37,6 @@ class Match:
 
 @dataclass
 class _Chain:
-    i0: int
-    j0: int
     i_last: int
     j_last: int
     anchors: list[tuple[int, int]] = field(default_factory=list)
@@ -71,7 +69,7 @@ def _chains(a: list[str], b: list[str], settings: DetectionSettings) -> list[_Ch
                 if best_key is None or key < best_key:
                     best, best_key = c, key
             if best is None:
-                active.append(_Chain(i, j, i, j, [(i, j)]))
+                active.append(_Chain(i, j, [(i, j)]))
             else:
                 best.i_last, best.j_last = i, j
                 best.anchors.append((i, j))
@@ -148,8 +146,7 @@ def align(
     matches: list[Match] = []
     for c in _chains(a, b, settings):
         pairs = _aligned(c.anchors, k)
-        covered = [i for i, _ in pairs]
-        informative = [i for i in covered if not (a_stock and a_stock[i])]
+        informative = [i for i, _ in pairs if not (a_stock and a_stock[i])]
         if len(informative) < settings.min_words:
             continue
         if a_content is not None and sum(1 for i in informative if a_content[i]) < settings.min_content_words:
