@@ -142,6 +142,13 @@ class _UnionFind:
         if rx != ry:
             self.parent[max(rx, ry)] = min(rx, ry)
 
+    def components(self) -> dict[int, list[int]]:
+        """Members of each set, by root, in increasing order."""
+        groups: dict[int, list[int]] = {}
+        for n in range(len(self.parent)):
+            groups.setdefault(self.find(n), []).append(n)
+        return groups
+
 
 def _project(points: list[tuple[int, int]], end: int, x: int) -> int:
     """Where offset `x` of one side falls on the other: at the next aligned word."""
@@ -244,9 +251,7 @@ def build_lineage(
                     uf.union(n, m)
     _absorb_slivers(segments, aligned, uf, min_segment_words, dates)
 
-    groups: dict[int, list[int]] = {}
-    for n in range(len(segments)):
-        groups.setdefault(uf.find(n), []).append(n)
+    groups = uf.components()
     # A segment linked to nothing (words inserted in one copy only) belongs to no cluster.
     kept = [members for members in groups.values() if len({segments[m].document for m in members}) > 1]
     kept.sort(key=lambda members: segments[members[0]])
@@ -297,9 +302,7 @@ def _absorb_slivers(
         words.setdefault(al.a.document, set()).update(p[0] for p in al.forward)
         words.setdefault(al.b.document, set()).update(p[0] for p in al.backward)
     starts = {d: sorted(w) for d, w in words.items()}
-    groups: dict[int, list[int]] = {}
-    for n in range(len(segments)):
-        groups.setdefault(uf.find(n), []).append(n)
+    groups = uf.components()
 
     def size(n: int) -> int:
         seg, offsets = segments[n], starts.get(segments[n].document, [])
@@ -315,9 +318,9 @@ def _absorb_slivers(
             per_doc[segments[n].document] = per_doc.get(segments[n].document, 0) + size(n)
         return max(per_doc.values())
 
-    slivers = [
+    slivers = {
         root for root, members in groups.items() if len(docs[root]) > 1 and largest_share(members) < min_words
-    ]
+    }
 
     def keeps_origin(sliver: int, other: int) -> bool:
         mine = docs[other]
