@@ -130,3 +130,35 @@ def test_registry_from_a_file(tmp_path: Path) -> None:
     registry = load_registry(path)
     assert isinstance(registry, OutletRegistry) and registry.origin == "custom.json"
     assert detect_outlet("ЭКСКЛЮЗИВ: текст", registry) == ("X", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "outlet_id", "end"),
+    [
+        ("со ссылкой на Акорду.", 14, "akorda", 20),
+        ("по данным Казинформа, рост", 10, "kazinform", 20),
+        ("по данным МИА «Казинформ» рост", 10, "kazinform", 25),  # the longest spelling wins
+        ("передает nur.kz сегодня", 9, "nur-kz", 15),  # any case
+        ("сообщает АКОРДА", 9, "akorda", 15),
+    ],
+)
+def test_name_at_resolves_names_and_case_forms(text: str, pos: int, outlet_id: str, end: int) -> None:
+    found = REGISTRY.name_at(text, pos)
+    assert found is not None
+    outlet, stop = found
+    assert (outlet.id, stop) == (outlet_id, end)
+
+
+@pytest.mark.parametrize(("text", "pos"), [("Акордами", 0), ("сообщает Президент", 9), ("nCar", 0)])
+def test_name_at_needs_a_whole_name(text: str, pos: int) -> None:
+    assert REGISTRY.name_at(text, pos) is None
+
+
+def test_boilerplate_patterns_are_compiled_per_outlet_and_generic() -> None:
+    registry = registry_from_data(
+        {"boilerplate": ["Поделиться"], "outlets": [_entry(boilerplate=["Подпишитесь на .+"])]}
+    )
+    assert [p.pattern for p in registry.boilerplate] == ["Поделиться"]
+    assert [p.pattern for p in registry.outlets[0].boilerplate] == ["Подпишитесь на .+"]
+    with pytest.raises(ValueError, match="regex"):
+        registry_from_data({"outlets": [_entry(boilerplate=["(unclosed"])]})

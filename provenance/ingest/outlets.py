@@ -1,10 +1,12 @@
-"""The outlet registry (kept as data) and outlet detection from an outlet's own signature."""
+"""The outlet registry (kept as data): outlets and credited sources, their names, signatures
+and page furniture; outlet detection from an outlet's own signature."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -23,27 +25,63 @@ class Outlet:
     aliases: tuple[str, ...]
     signatures: tuple[re.Pattern[str], ...]
     kind: OutletKind = "outlet"  # "source": credited by outlets (e.g. a press service), never an outlet
+    boilerplate: tuple[re.Pattern[str], ...] = ()  # whole lines of page furniture in its documents
 
 
 @dataclass(frozen=True)
 class OutletRegistry:
     outlets: tuple[Outlet, ...]
     origin: str = "<memory>"  # file the registry was read from, for messages
+    boilerplate: tuple[re.Pattern[str], ...] = ()  # page furniture of any outlet
+
+    @cached_property
+    def _spellings(self) -> dict[str, Outlet]:
+        # Casefolded name or alias → entry; the first entry listing a spelling keeps it.
+        found: dict[str, Outlet] = {}
+        for o in self.outlets:
+            for spelling in (o.name, *o.aliases):
+                found.setdefault(spelling.casefold(), o)
+        return found
+
+    @cached_property
+    def _name_pattern(self) -> re.Pattern[str]:
+        # Longest first, so "МИА «Казинформ»" wins over "Казинформ"; a name ends where a word does.
+        alternatives = sorted(
+            {s for o in self.outlets for s in (o.name, *o.aliases)}, key=lambda s: (-len(s), s)
+        )
+        if not alternatives:
+            return re.compile(r"(?!)")
+        return re.compile("(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)", re.IGNORECASE)
+
+    def name_at(self, text: str, pos: int) -> tuple[Outlet, int] | None:
+        """The entry whose name or alias (any case) is written at `text[pos]`, and where it ends."""
+        m = self._name_pattern.match(text, pos)
+        outlet = self._spellings.get(m.group().casefold()) if m else None
+        return (outlet, m.end()) if outlet and m else None
 
     def get(self, outlet_id: str) -> Outlet | None:
         return next((o for o in self.outlets if o.id == outlet_id), None)
 
     def canonical_name(self, name: str) -> str | None:
         """The canonical name of the outlet called `name` (its name or an alias, any case)."""
-        wanted = name.strip().casefold()
-        for outlet in self.outlets:
-            if wanted == outlet.name.casefold() or wanted in (a.casefold() for a in outlet.aliases):
-                return outlet.name
-        return None
+        outlet = self._spellings.get(name.strip().casefold())
+        return outlet.name if outlet else None
+
+
+def _compiled(patterns: list[str], what: str, origin: str) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise ValueError(
+                f"invalid outlet registry {origin}: {what}: bad pattern {pattern!r}: {exc}"
+            ) from exc
+    return tuple(compiled)
 
 
 def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry:
-    """Validate registry data against its schema and compile every signature once."""
+    """Validate registry data against its schema and compile every pattern once."""
     problems = schemas.errors(REGISTRY_SCHEMA, data)
     if problems:
         raise ValueError(f"invalid outlet registry {origin}: " + "; ".join(problems))
@@ -54,23 +92,19 @@ def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry
         if entry["id"] in seen:
             raise ValueError(f"invalid outlet registry {origin}: duplicate outlet id {entry['id']!r}")
         seen.add(entry["id"])
-        compiled = []
-        for pattern in entry.get("signatures", []):
-            try:
-                compiled.append(re.compile(pattern))
-            except re.error as exc:
-                problem = f"outlet {entry['id']!r}: bad signature {pattern!r}: {exc}"
-                raise ValueError(f"invalid outlet registry {origin}: {problem}") from exc
+        what = f"outlet {entry['id']!r}"
         outlets.append(
             Outlet(
                 id=entry["id"],
                 name=entry["name"],
                 aliases=tuple(entry.get("aliases", [])),
-                signatures=tuple(compiled),
+                signatures=_compiled(entry.get("signatures", []), what, origin),
                 kind=entry.get("kind", "outlet"),
+                boilerplate=_compiled(entry.get("boilerplate", []), what, origin),
             )
         )
-    return OutletRegistry(tuple(outlets), origin)
+    generic = _compiled(data.get("boilerplate", []), "boilerplate", origin)
+    return OutletRegistry(tuple(outlets), origin, generic)
 
 
 def load_registry(path: Path | None = None) -> OutletRegistry:
