@@ -1,0 +1,1 @@
+"""Editorial meaning of reused text: quotations, credits, boilerplate, repeats."""
