@@ -1,0 +1,171 @@
+"""Credit phrases: how an article says where its text came from, and whom it names.
+
+"..., передает NUR.KZ со ссылкой на Акорду" credits two parties; "///nCa" closes an nCa
+article. A credit names a publisher, so a cue needs a name right after it on the same line:
+"сообщает - Президент ...", "сообщает, что" and "передает привет" credit no one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from provenance.ingest.outlets import Outlet, OutletRegistry
+
+
+@dataclass(frozen=True)
+class Credit:
+    start: int  # span of the whole credit (cue + name) in the original text
+    end: int
+    cue: str  # stable lower-case label: "передает", "со ссылкой на", "///", ...
+    name: str  # the name as written: "Акорду"
+    source_id: str | None  # registry id when the name resolves, else None
+    source_name: str | None  # the registry entry's canonical name, else None
+
+
+_SP = "[ \t\u00a0\u202f]"  # a space that keeps the name on the cue's line
+
+# Label → pattern. Plural and ё spellings share the label so that callers can count cues.
+_CUES: tuple[tuple[str, str], ...] = (
+    ("передает", r"переда[её]т|передают"),
+    ("сообщает", r"сообща[ею]т"),
+    ("пишет", r"пиш(?:ет|ут)"),
+    ("информирует", r"информиру[ею]т"),
+    ("сообщили в", rf"сообщили{_SP}+в"),  # only after "как": "сообщили в Астане" is a place
+    ("со ссылкой на", rf"со{_SP}+ссылкой{_SP}+на"),
+    ("по данным", rf"по{_SP}+данным"),
+    ("по информации", rf"по{_SP}+информации"),
+    ("по сообщению", rf"по{_SP}+сообщению"),
+    ("источник", r"источник:"),
+)
+_CUE_RE = re.compile(
+    rf"(?<!\w)(?P<kak>как{_SP}+)?(?:"
+    + "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_CUES))
+    # A word cue ends where its word does; "источник:" and "///" may touch the name.
+    + r")(?:(?<=\w)(?!\w)|(?<!\w))"
+    + r"|(?P<slashes>///)",
+    re.IGNORECASE,
+)
+_LABELS = {f"c{i}": label for i, (label, _) in enumerate(_CUES)}
+
+# A word standing between cue and name, in any case form: "передает корреспондент Kazinform",
+# "по данным агентства Reuters", "как сообщили в пресс-службе Акорды".
+_NOUN_RE = re.compile(
+    rf"(?:корреспондент(?:а|у|ом|е|ы|ов)?|(?:информационн(?:ое|ого|ому|ым|ом){_SP}+)?агентств(?:о|а|у|ом|е)"
+    rf"|издани(?:е|я|ю|ем|и)|портал(?:а|у|ом|е)?|сайт(?:а|у|ом|е)?|пресс-служб(?:а|ы|е|у|ой))(?!\w){_SP}+",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"\w+(?:[.&'’-]\w+)*")  # "NUR.KZ", "Интерфакс-Казахстан"
+_CLAUSE_RE = re.compile(r"[,;:!?]|\.(?!\w)")
+_QUOTES = {"«": "»", '"': '"', "“": "”", "„": "“"}
+MAX_NAME_WORDS = 4
+MAX_QUOTED_CHARS = 60  # a longer quotation is a quoted sentence, not a name
+
+# A name found: (name start, name end, span end, registry entry or None).
+_Named = tuple[int, int, int, Outlet | None]
+
+
+def _name_like(word: str) -> bool:
+    # Capitalised ("Reuters", "ТАСС") or Latin ("nCa", "kursiv.media"); a lower-case Russian
+    # word is ordinary text ("передает привет").
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and (word[0].isupper() or all(c.isascii() for c in letters))
+
+
+def _proper_name(text: str, pos: int, limit: int) -> int | None:
+    """End of a run of 1-4 name-like words at `pos`, separated by single spaces."""
+    end = None
+    for _ in range(MAX_NAME_WORDS):
+        m = _WORD_RE.match(text, pos)
+        # A word cut by the end of the range is not the name as written.
+        if not m or m.end() > limit or not _name_like(m.group()):
+            break
+        end = m.end()
+        if end + 1 >= limit or not re.match(_SP, text[end]):
+            break
+        pos = end + 1
+    return end
+
+
+def _resolved(registry: OutletRegistry, text: str, pos: int, limit: int) -> tuple[Outlet, int] | None:
+    found = registry.name_at(text, pos)
+    return found if found and found[1] <= limit else None
+
+
+def _quoted(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named | None:
+    """A name in quotation marks; the span takes in the closing mark."""
+    close = _QUOTES.get(text[pos]) if pos < limit else None
+    if close is None:
+        return None
+    inner = pos + 1
+    stop = text.find(close, inner, min(limit, inner + MAX_QUOTED_CHARS))
+    if stop <= inner or "\n" in text[inner:stop]:
+        return None
+    found = _resolved(registry, text, inner, stop)
+    if found and found[1] == stop:
+        return inner, stop, stop + 1, found[0]
+    # Quotation marks bound the name, so lower-case words inside it belong to it
+    # («Российская газета»); a quoted clause or sentence is not a name.
+    content = text[inner:stop]
+    words = content.split()
+    if (
+        content == content.strip()
+        and len(words) <= MAX_NAME_WORDS
+        and _name_like(words[0])
+        and not _CLAUSE_RE.search(content)
+    ):
+        return inner, stop, stop + 1, None
+    return None
+
+
+def _name(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named | None:
+    """The name written at `pos`: a registry entry, a quoted name or a run of proper words."""
+    found = _resolved(registry, text, pos, limit)
+    if found:
+        return pos, found[1], found[1], found[0]
+    quoted = _quoted(text, pos, limit, registry)
+    if quoted:
+        return quoted
+    noun = _NOUN_RE.match(text, pos, limit)
+    if noun:
+        # The noun is part of the credit, the name follows it: "передает агентство Reuters".
+        pos = noun.end()
+        found = _resolved(registry, text, pos, limit)
+        if found:
+            return pos, found[1], found[1], found[0]
+        quoted = _quoted(text, pos, limit, registry)
+        if quoted:
+            return quoted
+    end = _proper_name(text, pos, limit)
+    return (pos, end, end, None) if end is not None else None
+
+
+def find_credits(text: str, registry: OutletRegistry, start: int = 0, end: int | None = None) -> list[Credit]:
+    """Credit phrases in text[start:end], in text order."""
+    start, end, _ = slice(start, end).indices(len(text))
+    credits: list[Credit] = []
+    pos = start
+    while (m := _CUE_RE.search(text, pos, end)) is not None:
+        pos = m.end()
+        label = "///" if m.group("slashes") else next(label for key, label in _LABELS.items() if m.group(key))
+        if label == "сообщили в" and not m.group("kak"):
+            continue
+        after = m.end()
+        while after < end and re.match(_SP, text[after]):
+            after += 1
+        named = _name(text, after, end, registry)
+        if named is None:
+            continue
+        name_start, name_end, span_end, outlet = named
+        credits.append(
+            Credit(
+                start=m.start(),
+                end=span_end,
+                cue=label,
+                name=text[name_start:name_end],
+                source_id=outlet.id if outlet else None,
+                source_name=outlet.name if outlet else None,
+            )
+        )
+        pos = span_end
+    return credits
