@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from provenance.text.normalize import NORMALIZATION_VERSION, Token, normalize, tokenize, unify_marks
@@ -39,13 +40,30 @@ class AnalyzedText:
         return [t.norm for t in self.tokens]
 
 
-def analyze(text: str, start: int = 0, end: int | None = None) -> AnalyzedText:
-    """Tokenise and segment `text[start:end]`; all spans are offsets into `text`."""
+def analyze(text: str, start: int = 0, end: int | None = None, exclude: Sequence[Span] = ()) -> AnalyzedText:
+    """Tokenise and segment `text[start:end]`; all spans are offsets into `text`.
+
+    Words inside an `exclude` span (page furniture, a scraper's repeat) are left out, so
+    later stages never match them; paragraphs and sentences keep their original extent.
+    """
     end = len(text) if end is None else end
-    tokens = tokenize(text, start, end)
+    tokens = _outside(tokenize(text, start, end), exclude) if exclude else tokenize(text, start, end)
     paras = paragraphs(text, start, end)
     sents = [s for p in paras for s in sentences(text, p)]
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
     ranges = [(bisect_left(starts, s0), bisect_right(ends, s1)) for s0, s1 in sents]
     return AnalyzedText(tokens, paras, sents, ranges)
+
+
+def _outside(tokens: list[Token], spans: Sequence[Span]) -> list[Token]:
+    """The tokens that overlap none of the spans."""
+    spans = sorted(spans)
+    kept, k = [], 0
+    for t in tokens:
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k < len(spans) and spans[k][0] < t.end:
+            continue
+        kept.append(t)
+    return kept

@@ -1,0 +1,27 @@
+"""Text left out of matching: page furniture and a document's repeats of itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from provenance.editorial.boilerplate import Boilerplate
+from provenance.editorial.repeats import Repeat, find_repeats
+from provenance.text import AnalyzedText, analyze
+
+Span = tuple[int, int]
+
+
+def masked_analysis(
+    text: str, body: Span, furniture: Sequence[Boilerplate]
+) -> tuple[AnalyzedText, list[Repeat]]:
+    """The body analysed without its furniture and without the later occurrence of each repeat.
+
+    Repeats are looked for after the furniture is gone, so a share button between two
+    copies of a paragraph does not hide the doubling.
+    """
+    masked = [(b.start, b.end) for b in furniture]
+    view = analyze(text, *body, exclude=masked)
+    repeats = find_repeats(view.tokens)
+    if repeats:
+        view = analyze(text, *body, exclude=masked + [r.repeat for r in repeats])
+    return view, repeats
