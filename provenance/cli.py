@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from provenance import __version__
+from provenance.ingest import load_registry
 from provenance.pipeline import ReportInvalidError, scan, write_reports
 from provenance.report.validate import validate_report
 from provenance.settings import DetectionSettings
@@ -69,21 +70,41 @@ def cli() -> None:
     help="Fewest matched words (outside stock phrases) for a passage to count as reuse; "
     "4 of them must be content words, not function words.",
 )
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Outlet registry (JSON, schemas/outlet-registry.schema.json): outlets and sources with "
+    "their names, case forms, signatures and page-furniture lines. Default: the packaged one.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
-def scan_command(path: Path, out_dir: Path, fmt: str, min_words: int, quiet: bool) -> None:
+def scan_command(
+    path: Path, out_dir: Path, fmt: str, min_words: int, registry_path: Path | None, quiet: bool
+) -> None:
     """Scan PATH (a folder, read recursively, or one file) and write the lineage report.
 
     Each .txt file is one article (UTF-8; an inline ` date YYYY-MM-DD ` header is read as
     metadata); each line of a .jsonl file is one article with `id` and `text`, and optional
     `date`, `outlet`, `title`, `url`. Files that cannot be read are reported and skipped.
+
+    Every link says whether the shared text is a shared quotation, copied text or mixed, and
+    whether the later article credits the earlier outlet; page furniture and passages an
+    article repeats inside itself are left out of matching and of the reused shares.
     """
     if not path.exists():
         _fail(f"{path}: no such file or folder")
+    try:
+        registry = load_registry(registry_path) if registry_path else None
+    except OSError as exc:
+        _fail(f"{registry_path}: cannot read the outlet registry: {exc.strerror or exc}")
+    except ValueError as exc:
+        _fail(str(exc))
     # A lower --min-words lowers the content-word floor with it, never below itself.
     settings = DetectionSettings(
         min_words=min_words, min_content_words=min(min_words, DetectionSettings.min_content_words)
     )
-    report = scan(path, settings, progress=(lambda _: None) if quiet else _err)
+    report = scan(path, settings, registry, progress=(lambda _: None) if quiet else _err)
     if not quiet:
         for w in report["warnings"]:
             where = w["path"] if w["line"] is None else f"{w['path']}:{w['line']}"

@@ -1,7 +1,8 @@
 """The library API: scan a folder into a lineage report, and write its views.
 
-ingest → text → fingerprint → candidates → verify/align → lineage → report.
-Each stage takes and returns plain data; this module only passes it along.
+ingest → text (furniture and repeats masked) → fingerprint → candidates → verify/align →
+lineage → meaning (quotations, credits) → report. Each stage takes and returns plain data;
+this module only passes it along.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from provenance.detect import find_reuse
-from provenance.ingest import OutletRegistry, ingest_folder
+from provenance.editorial.boilerplate import find_boilerplate
+from provenance.editorial.credits import find_credits
+from provenance.editorial.masking import masked_analysis
+from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
+from provenance.editorial.quotations import find_quotations
+from provenance.ingest import OutletRegistry, ingest_folder, load_registry
 from provenance.lineage import Edge, Passage, build_lineage
 from provenance.report.build import build_report
 from provenance.report.html import render_html
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
-from provenance.text import analyze
 
 Format = Literal["json", "html"]
 Progress = Callable[[str], None]
@@ -48,11 +53,15 @@ def scan(
 ) -> dict[str, Any]:
     """Scan a folder (or one file) and return the lineage report as a dict."""
     settings = settings or DetectionSettings()
+    registry = registry or load_registry()
     ingested = ingest_folder(path, registry)
     docs = ingested.documents
     progress(f"read {len(docs)} documents from {ingested.files_seen} files")
-    analyzed = [analyze(d.text, *d.body) for d in docs]
-    detection = find_reuse([d.text for d in docs], [d.body for d in docs], analyzed, settings)
+    texts, bodies = [d.text for d in docs], [d.body for d in docs]
+    furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
+    masked = [masked_analysis(d.text, d.body, lines) for d, lines in zip(docs, furniture, strict=True)]
+    analyzed = [view for view, _ in masked]
+    detection = find_reuse(texts, bodies, analyzed, settings)
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
@@ -64,8 +73,28 @@ def scan(
         for r in detection.reuses
     ]
     lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
+    facts = [
+        DocumentFacts(
+            d.text, d.outlet, find_quotations(d.text, *d.body), find_credits(d.text, registry, *d.body)
+        )
+        for d in docs
+    ]
+    meanings = [
+        link_meaning(
+            LinkSides(
+                k.source.document,
+                (k.source.start, k.source.end),
+                k.target.document,
+                (k.target.start, k.target.end),
+                k.direction == "earlier-to-later",
+            ),
+            facts,
+        )
+        for k in lineage.links
+    ]
+    editorial = EditorialResult(furniture, [repeats for _, repeats in masked], facts, meanings)
     root = path.resolve().name if path.is_dir() else path.name
-    return build_report(root, ingested, detection, lineage, settings)
+    return build_report(root, ingested, detection, lineage, settings, editorial)
 
 
 def dumps(report: dict[str, Any]) -> str:

@@ -24,6 +24,8 @@ import copy
 import hashlib
 from typing import Any
 
+from provenance.report.build import outlet_matrix
+
 RIA = "ria/2025-11-14.txt"
 TASS = "feed.jsonl:2"
 LOCAL = "local/novosti.txt"
@@ -50,7 +52,7 @@ TEXTS = {
         "16 ноября 2025 года. Как стало известно, правительство утвердило программу модернизации "
         "пригородных электричек до 2030 года, на обновление подвижного состава направят "
         "120 миллиардов рублей. Кроме того, в Подмосковье откроют четыре новых депо "
-        "для обслуживания поездов.\n\nЖители области ждут перемен."
+        "для обслуживания поездов, передает ТАСС.\n\nЖители области ждут перемен.\n\nПоделиться"
     ),
     ARCHIVE: (
         "13 ноября. Первые новые поезда выйдут на линии уже весной следующего года. "
@@ -106,9 +108,14 @@ def _document(
         "body": {"start": start, "end": end},
         "text": text,
         # Filled in by `finish` from the links.
+        "counted_chars": 0,
         "reused_chars": 0,
         "reused_share": 0.0,
         "links": 0,
+        "quotations": [],
+        "credits": [],
+        "cites": [],
+        "excluded": [],
     }
 
 
@@ -122,6 +129,17 @@ def _member(doc: dict[str, Any], passage: dict[str, Any], role: str) -> dict[str
     }
 
 
+def plain_meaning() -> dict[str, Any]:
+    """The editorial fields of a link of uncredited copied prose."""
+    return {
+        "class": "copied-text",
+        "quotation": {"source": 0.0, "target": 0.0},
+        "credited": False,
+        "credit": None,
+        "common_sources": [],
+    }
+
+
 def finish(report: dict[str, Any]) -> dict[str, Any]:
     """Recompute the derived numbers (per-document reuse, summary) after editing a report."""
     for doc in report["documents"]:
@@ -132,20 +150,33 @@ def finish(report: dict[str, Any]) -> dict[str, Any]:
             touching += bool(sides)
             for s in sides:
                 covered.update(range(s["start"], s["end"]))
-        # Whitespace does not count as reused text (nor as body text).
+        # Whitespace does not count as reused text (nor as body text), nor does excluded text.
         text = doc["text"]
-        reused = sum(1 for i in covered if not text[i].isspace())
-        body_len = sum(1 for ch in text[doc["body"]["start"] : doc["body"]["end"]] if not ch.isspace())
+        holes = {i for e in doc["excluded"] for i in range(e["start"], e["end"])}
+        reused = sum(1 for i in covered - holes if not text[i].isspace())
+        body = set(range(doc["body"]["start"], doc["body"]["end"])) - holes
+        counted = sum(1 for i in body if not text[i].isspace())
+        doc["counted_chars"] = counted
         doc["reused_chars"] = reused
-        doc["reused_share"] = round(min(reused / body_len, 1.0), 4) if body_len else 0.0
+        doc["reused_share"] = round(min(reused / counted, 1.0), 4) if counted else 0.0
         doc["links"] = touching
     statuses = [c["origin"]["status"] for c in report["clusters"]]
+    classes = [k["class"] for k in report["links"]]
     report["summary"] = {
         "documents": len(report["documents"]),
         "links": len(report["links"]),
         "clusters": len(report["clusters"]),
         "origins": {s: statuses.count(s) for s in ("determined", "tie", "undated")},
         "reused_chars": sum(d["reused_chars"] for d in report["documents"]),
+        "classes": {c: classes.count(c) for c in ("copied-text", "mixed", "shared-quotation")},
+        "credited_links": sum(1 for k in report["links"] if k["credited"]),
+        "internal_duplicates": sum(
+            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "internal-duplicate"
+        ),
+        "boilerplate_lines": sum(
+            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "boilerplate"
+        ),
+        "outlets": outlet_matrix(report["links"], report["documents"]),
         "warnings": len(report["warnings"]),
         "skipped": len(report["skipped"]),
     }
@@ -278,6 +309,32 @@ def sample_report() -> dict[str, Any]:
         },
     ]
 
+    for link in links:
+        link.update(plain_meaning())
+    # The local site credits TASS («передает ТАСС»), so its copies of TASS are credited.
+    credit = ref(LOCAL, "передает ТАСС")
+    for link in links[2:4]:
+        link["credited"] = True
+        link["credit"] = {**credit, "source": "ТАСС"}
+    local = docs[LOCAL]
+    local["credits"] = [
+        {
+            "start": credit["start"],
+            "end": credit["end"],
+            "cue": "передает",
+            "name": "ТАСС",
+            "source": "ТАСС",
+            "source_id": "tass",
+            "self": False,
+            "in_corpus": True,
+        }
+    ]
+    local["cites"] = ["ТАСС"]
+    furniture = span(LOCAL, "Поделиться")
+    local["excluded"] = [
+        {"start": furniture[0], "end": furniture[1], "reason": "boilerplate", "rule": "registry"}
+    ]
+
     local_passage = ref(
         LOCAL,
         "правительство утвердило программу модернизации пригородных электричек "
@@ -319,7 +376,7 @@ def sample_report() -> dict[str, Any]:
     ]
 
     report = {
-        "schema_version": "1.0.0",
+        "schema_version": "1.1.0",
         "tool": {"name": "provenance", "version": "0.1.0"},
         "offset_unit": "unicode-codepoint",
         "input": {"root": "corpus", "files_seen": 5},
@@ -345,6 +402,7 @@ def sample_report() -> dict[str, Any]:
         "warnings": [
             {"path": "feed.jsonl", "line": 1, "code": "empty-text", "message": "record has no text"}
         ],
+        "boilerplate": [{"outlet": None, "text": "Поделиться", "rule": "registry", "documents": [LOCAL]}],
         "skipped": [{"path": "notes.pdf", "line": None, "reason": "not a .txt or .jsonl file"}],
         "summary": {},
     }

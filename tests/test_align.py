@@ -55,8 +55,12 @@ def test_edges_stop_at_the_last_anchor_rather_than_overshoot() -> None:
 def test_edges_grow_over_an_edit_two_words_from_the_start() -> None:
     # Two words inserted after "здесь полезную": no 3-gram reaches back over them, but the
     # pair of equal words does, so the passage starts where the sentence starts.
-    source = words("Начало другого текста. Здесь полезную роль могла бы сыграть миссия по содействию Афганистану.")
-    copy = words("Иной заголовок статьи. Здесь полезную важную новую роль могла бы сыграть миссия по содействию Афганистану.")
+    source = words(
+        "Начало другого текста. Здесь полезную роль могла бы сыграть миссия по содействию Афганистану."
+    )
+    copy = words(
+        "Иной заголовок статьи. Здесь полезную важную новую роль могла бы сыграть миссия по содействию Афганистану."
+    )
     [m] = align(source, copy, S)
     assert source[m.a[0] : m.a[0] + 2] == ["здесь", "полезную"]
     assert copy[m.b[0] : m.b[0] + 2] == ["здесь", "полезную"]

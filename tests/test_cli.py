@@ -119,3 +119,46 @@ def test_invalid_report_writes_nothing_and_exits_2(tmp_path: Path, monkeypatch: 
     with pytest.raises(ReportInvalidError):
         write_reports({"documents": []}, out)
     assert not out.exists()
+
+
+def test_custom_registry_adds_furniture_and_credits(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Министр рассказал о планах, сообщает Вестник Степи.\n\nЧитайте нас в соцсетях\n", encoding="utf-8"
+    )
+    registry = tmp_path / "outlets.json"
+    entry = {"id": "vestnik", "name": "Вестник Степи", "aliases": [], "signatures": []}
+    registry.write_text(
+        json.dumps({"boilerplate": ["Читайте нас в соцсетях"], "outlets": [entry]}), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = run_cli("scan", str(corpus), "-o", str(out), "--format", "json", "--registry", str(registry))
+    assert result.returncode == 0, result.stderr
+    [doc] = json.loads((out / "lineage.json").read_text(encoding="utf-8"))["documents"]
+    assert [e["reason"] for e in doc["excluded"]] == ["boilerplate"]
+    assert [(c["source_id"], c["name"]) for c in doc["credits"]] == [("vestnik", "Вестник Степи")]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [("{not json", "not JSON"), ('{"outlets": [{"id": "Bad Id"}]}', "invalid outlet registry")],
+)
+def test_bad_registry_is_one_line_and_exit_2(tmp_path: Path, content: str, problem: str) -> None:
+    registry = tmp_path / "outlets.json"
+    registry.write_text(content, encoding="utf-8")
+    result = run_cli("scan", str(REPO / "seeds"), "-o", str(tmp_path / "out"), "--registry", str(registry))
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip().count("\n") == 0
+        and problem in result.stderr
+        and "outlets.json" in result.stderr
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_registry_is_exit_2(tmp_path: Path) -> None:
+    result = run_cli(
+        "scan", str(REPO / "seeds"), "-o", str(tmp_path / "out"), "--registry", str(tmp_path / "x.json")
+    )
+    assert result.returncode == 2 and "x.json" in result.stderr and "cannot read" in result.stderr

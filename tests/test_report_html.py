@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_samples import ARCHIVE, LOCAL, RIA, TASS, finish, sample_report
+from report_samples import ARCHIVE, LOCAL, RIA, TASS, finish, plain_meaning, sample_report
 
 from provenance.report import render_html, validate_report
 
@@ -274,9 +274,13 @@ def hostile_report() -> dict[str, Any]:
             "matched_words": 5,
             "direction": "same-day",
             "clusters": ["C-00000000000a"],
+            **plain_meaning(),
         }
     )
     report["clusters"][0]["links"].append("L-0000000000ee")
+    report["boilerplate"][0]["text"] = HOSTILE
+    local = next(d for d in report["documents"] if d["credits"])
+    local["credits"][0]["name"] = HOSTILE
     for c in report["clusters"]:
         for p in c["passages"]:
             if p["document"] == TASS:
@@ -420,6 +424,13 @@ _TEXT = st.text(alphabet="абвгдеёжз ABC\n\t<>&\"'—«»😀", min_size
 
 
 @st.composite
+def _ordered_spans(draw: st.DrawFn, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Up to three disjoint spans of [lo, hi), in order."""
+    points = sorted(set(draw(st.lists(st.integers(lo, hi), max_size=6))))
+    return [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
+
+
+@st.composite
 def _report_with_random_spans(draw: st.DrawFn) -> dict[str, Any]:
     texts = [draw(_TEXT), draw(_TEXT)]
     docs = []
@@ -442,9 +453,20 @@ def _report_with_random_spans(draw: st.DrawFn) -> dict[str, Any]:
                 "url": None,
                 "body": {"start": start, "end": end},
                 "text": text,
+                "counted_chars": 0,
                 "reused_chars": 0,
                 "reused_share": 0.0,
                 "links": 0,
+                # Quotations and excluded text cut the text at more places: it must stay whole.
+                "quotations": [
+                    {"start": a, "end": b, "form": "marks"} for a, b in draw(_ordered_spans(start, end))
+                ],
+                "credits": [],
+                "cites": [],
+                "excluded": [
+                    {"start": a, "end": b, "reason": "boilerplate", "rule": "frequency"}
+                    for a, b in draw(_ordered_spans(start, end))
+                ],
             }
         )
 
@@ -466,6 +488,7 @@ def _report_with_random_spans(draw: st.DrawFn) -> dict[str, Any]:
             "matched_words": 1,
             "direction": "earlier-to-later",
             "clusters": ["C-000000000001"],
+            **plain_meaning(),
         }
         for n in range(draw(st.integers(0, 6)))
     ]
@@ -489,7 +512,7 @@ def _report_with_random_spans(draw: st.DrawFn) -> dict[str, Any]:
         for lk in links[:1]
     ]
     report = sample_report()
-    report.update(documents=docs, links=links, clusters=clusters, warnings=[], skipped=[])
+    report.update(documents=docs, links=links, clusters=clusters, warnings=[], skipped=[], boilerplate=[])
     return finish(report)
 
 

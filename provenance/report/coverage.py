@@ -1,17 +1,38 @@
-"""How much of a text reused passages cover: the measure behind `reused_chars`."""
+"""How much of a text passages cover: the measure behind `reused_chars` and shares."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def covered_chars(text: str, spans: list[tuple[int, int]]) -> int:
-    """Non-whitespace code points covered by at least one span, overlaps counted once.
+from provenance.text import visible_length
 
-    Whitespace is left out so that line breaks and padding do not inflate the reuse.
-    """
-    total, reach = 0, 0
+Span = tuple[int, int]
+
+
+def _union(spans: Sequence[Span]) -> list[Span]:
+    merged: list[Span] = []
     for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            total += sum(1 for ch in text[start:end] if not ch.isspace())
-            reach = end
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def covered_chars(text: str, spans: Sequence[Span], minus: Sequence[Span] = ()) -> int:
+    """Non-whitespace code points covered by at least one span and by none of `minus`.
+
+    Whitespace is left out so that line breaks and padding do not inflate the reuse;
+    `minus` takes out text that must not count (page furniture, a scraper's repeat).
+    """
+    total = sum(visible_length(text, a, b) for a, b in _union(spans))
+    if minus:
+        holes = _union(minus)
+        for a, b in _union(spans):
+            for c, d in holes:
+                lo, hi = max(a, c), min(b, d)
+                if lo < hi:
+                    total -= visible_length(text, lo, hi)
     return total

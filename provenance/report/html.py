@@ -117,6 +117,8 @@ class _Segment:
     text: str
     anchors: list[str] = field(default_factory=list)  # link sides that start here
     mark: dict[str, Any] | None = None
+    quoted: bool = False  # inside direct speech
+    excluded: str | None = None  # why the text is left out of matching, if it is
 
 
 def _relation(direction: str, letter: str) -> str:
@@ -153,6 +155,8 @@ def _source_line(side: _Side) -> str:
             _date_label(other.get("date"), other.get("date_precision", "none")),
             other["id"],
             side.link["kind"],
+            side.link["class"],
+            "credited" if side.link["credited"] else "not credited",
             side.relation,
         )
     )
@@ -171,7 +175,14 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str) -> list[_Seg
         return min(max(i, b0), b1)
 
     spans = [(clip(s.start), clip(s.end), s) for s in sides]
-    points = sorted({b0, b1} | {p for a, b, _ in spans for p in (a, b)})
+    quoted = [(clip(q["start"]), clip(q["end"])) for q in doc["quotations"]]
+    excluded = [(clip(e["start"]), clip(e["end"]), e["reason"]) for e in doc["excluded"]]
+    points = sorted(
+        {b0, b1}
+        | {p for a, b, _ in spans for p in (a, b)}
+        | {p for a, b in quoted for p in (a, b)}
+        | {p for a, b, _ in excluded for p in (a, b)}
+    )
     out: list[_Segment] = []
     marks = 0
     for i, here in enumerate(points):
@@ -186,6 +197,8 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str) -> list[_Seg
             key=lambda s: (s.source_no, s.link["id"], s.letter),
         )
         segment = _Segment(text[here:nxt], starting)
+        segment.quoted = any(a <= here and nxt <= b for a, b in quoted)
+        segment.excluded = next((r for a, b, r in excluded if a <= here and nxt <= b), None)
         if covering:
             numbers = sorted({s.source_no for s in covering})
             ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
@@ -227,6 +240,15 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         "skipped": report["skipped"],
         "documents": doc_views,
         "clusters": cluster_views,
+        "boilerplate": report["boilerplate"],
+        "matrix": [
+            {
+                **cell,
+                "credited_pct": f"{cell['credited_share'] * 100:.0f}%",
+                "quoted_pct": f"{cell['quotation_share'] * 100:.0f}%",
+            }
+            for cell in report["summary"]["outlets"]
+        ],
     }
 
 
@@ -261,6 +283,12 @@ def _document_view(
                 "document": other_id,
                 "href": anchors.get(other_id, ""),
                 "kinds": ", ".join(sorted({s.link["kind"] for s in mine}, key=_KIND_ORDER.get)),
+                "classes": sorted({s.link["class"] for s in mine}),
+                # Copied prose the later side does not credit is what an editor must look at.
+                "uncredited": any(
+                    s.link["class"] != "shared-quotation" and not s.link["credited"] for s in mine
+                ),
+                "credited": any(s.link["credited"] for s in mine),
                 "relations": ", ".join(sorted({s.relation for s in mine})),
                 "first_passage": min(mine, key=lambda s: (s.start, s.link["id"])).anchor,
             }
@@ -286,6 +314,11 @@ def _document_view(
         "trailer": doc["text"][body["end"] :],
         "segments": _segments(doc, sides, anchor),
         "sources": sources,
+        "cites": doc["cites"],
+        "excluded": [
+            {"reason": e["reason"], "text": doc["text"][e["start"] : e["end"]], "rule": e.get("rule")}
+            for e in doc["excluded"]
+        ],
     }
 
 

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from provenance.editorial.meaning import classify
+from provenance.report.build import outlet_matrix
 from provenance.report.coverage import covered_chars
 from provenance.schemas import errors as schema_errors
 
@@ -95,6 +97,7 @@ def _consistency(report: dict[str, Any]) -> list[str]:
             out.append(f"{where}: source and target are the same document {src['document']!r}")
         elif ok_src and ok_tgt:
             out.extend(_check_direction(where, lk, docs))
+        out.extend(_check_meaning(where, lk, docs))
         for cid in lk["clusters"]:
             cluster = clusters.get(cid)
             if cluster is None:
@@ -104,18 +107,25 @@ def _consistency(report: dict[str, Any]) -> list[str]:
 
     for doc in report["documents"]:
         doc_id = doc["id"]
-        reused = covered_chars(doc["text"], spans.get(doc_id, []))
+        out.extend(_check_annotations(doc))
+        holes = [(e["start"], e["end"]) for e in doc["excluded"]]
+        reused = covered_chars(doc["text"], spans.get(doc_id, []), holes)
         if doc["reused_chars"] != reused:
             out.append(
                 f"document {doc_id!r}: reused_chars is {doc['reused_chars']}, "
-                f"its link passages cover {reused} non-whitespace characters"
+                f"its link passages cover {reused} non-whitespace characters outside excluded text"
             )
-        body_len = covered_chars(doc["text"], [(doc["body"]["start"], doc["body"]["end"])])
-        share = doc["reused_chars"] / body_len if body_len > 0 else 0.0
+        counted = covered_chars(doc["text"], [(doc["body"]["start"], doc["body"]["end"])], holes)
+        if doc["counted_chars"] != counted:
+            out.append(
+                f"document {doc_id!r}: counted_chars is {doc['counted_chars']}, "
+                f"its body has {counted} non-whitespace characters outside excluded text"
+            )
+        share = doc["reused_chars"] / counted if counted > 0 else 0.0
         if abs(doc["reused_share"] - min(share, 1.0)) > _SHARE_TOLERANCE:
             out.append(
                 f"document {doc_id!r}: reused_share is {doc['reused_share']}, "
-                f"expected {min(share, 1.0):.4f} (reused_chars / body characters)"
+                f"expected {min(share, 1.0):.4f} (reused_chars / counted_chars)"
             )
         if doc["links"] != touching[doc_id]:
             out.append(f"document {doc_id!r}: links is {doc['links']}, {touching[doc_id]} links touch it")
@@ -221,6 +231,48 @@ def _check_cluster(
     return out
 
 
+def _check_annotations(doc: dict[str, Any]) -> list[str]:
+    """Quotation, credit and excluded spans lie inside the body, in order."""
+    out: list[str] = []
+    lo, hi = doc["body"]["start"], doc["body"]["end"]
+    for key in ("quotations", "credits", "excluded"):
+        previous = None
+        for n, item in enumerate(doc[key]):
+            where = f"document {doc['id']!r} {key}[{n}]"
+            if not lo <= item["start"] < item["end"] <= hi:
+                out.append(
+                    f"{where}: span [{item['start']}, {item['end']}) is not inside the body [{lo}, {hi})"
+                )
+            if previous is not None and (item["start"], item["end"]) < previous:
+                out.append(f"{where}: not in text order")
+            previous = (item["start"], item["end"])
+    cited = {c["source"] or c["name"] for c in doc["credits"] if not c["self"]}
+    if set(doc["cites"]) != cited:
+        out.append(f"document {doc['id']!r}: cites {doc['cites']} differs from its credits {sorted(cited)}")
+    return out
+
+
+def _check_meaning(where: str, lk: dict[str, Any], docs: dict[str, Any]) -> list[str]:
+    """The class follows from the quoted shares; credit evidence is a real span."""
+    out: list[str] = []
+    sq, tq = lk["quotation"]["source"], lk["quotation"]["target"]
+    expected = classify(sq, tq)
+    if lk["class"] != expected:
+        out.append(f"{where}: class {lk['class']} but quoted shares {sq}, {tq} make it {expected}")
+    credit = lk["credit"]
+    if lk["credited"] != (credit is not None):
+        out.append(f"{where}: credited is {lk['credited']} but credit evidence is {credit!r}")
+    if credit is not None:
+        doc = docs.get(credit["document"])
+        if doc is None or credit["document"] not in (lk["source"]["document"], lk["target"]["document"]):
+            out.append(
+                f"{where}: credit evidence names document {credit['document']!r}, not a side of the link"
+            )
+        elif doc["text"][credit["start"] : credit["end"]] != credit["snippet"]:
+            out.append(f"{where}: credit snippet differs from the text of {credit['document']!r}")
+    return out
+
+
 def _check_summary(report: dict[str, Any]) -> list[str]:
     summary = report["summary"]
     statuses = Counter(c["origin"]["status"] for c in report["clusters"])
@@ -231,12 +283,25 @@ def _check_summary(report: dict[str, Any]) -> list[str]:
         "reused_chars": sum(d["reused_chars"] for d in report["documents"]),
         "warnings": len(report["warnings"]),
         "skipped": len(report["skipped"]),
+        "credited_links": sum(1 for lk in report["links"] if lk["credited"]),
+        "internal_duplicates": sum(
+            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "internal-duplicate"
+        ),
+        "boilerplate_lines": sum(
+            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "boilerplate"
+        ),
     }
     out = [
         f"summary: {key} is {summary[key]}, expected {value}"
         for key, value in expected.items()
         if summary[key] != value
     ]
+    if summary["outlets"] != outlet_matrix(report["links"], report["documents"]):
+        out.append("summary: outlets differs from the links it sums")
+    classes = Counter(lk["class"] for lk in report["links"])
+    for name, n in summary["classes"].items():
+        if n != classes[name]:
+            out.append(f"summary: classes.{name} is {n}, expected {classes[name]}")
     for status in ("determined", "tie", "undated"):
         if summary["origins"][status] != statuses[status]:
             out.append(

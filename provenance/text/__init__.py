@@ -20,6 +20,7 @@ __all__ = [
     "sentences",
     "tokenize",
     "unify_marks",
+    "visible_length",
 ]
 
 
@@ -67,3 +68,9 @@ def _outside(tokens: list[Token], spans: Sequence[Span]) -> list[Token]:
             continue
         kept.append(t)
     return kept
+
+
+def visible_length(text: str, start: int = 0, end: int | None = None) -> int:
+    """Non-whitespace code points of `text[start:end]`: what reused shares count."""
+    # str.split() splits at exactly the characters str.isspace() accepts, at C speed.
+    return len("".join(text[start:end].split()))
