@@ -125,6 +125,11 @@ def scan_command(
             f"({summary['origins']['determined']} determined, {summary['origins']['tie']} tie, "
             f"{summary['origins']['undated']} undated); {summary['skipped']} skipped"
         )
+        classes = summary["classes"]
+        _err(
+            f"links: {classes['copied-text']} copied text, {classes['mixed']} mixed, "
+            f"{classes['shared-quotation']} shared quotations; {summary['credited_links']} credited"
+        )
     for target in written:
         click.echo(str(target))
 

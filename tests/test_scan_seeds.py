@@ -62,6 +62,7 @@ def test_scan_writes_both_reports_and_keeps_stdout_parseable(
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(out / "lineage.json"), str(out / "lineage.html")]
     assert "5 documents" in result.stderr  # progress and summary go to stderr
+    assert "7 copied text, 1 mixed, 2 shared quotations; 0 credited" in result.stderr
 
 
 def test_seed_metadata(report: dict[str, Any]) -> None:
