@@ -10,17 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seed_ids import D000, D001, D002, D003, D004, SEEDS
 
 from provenance.pipeline import scan
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-D000, D001, D002, D003, D004 = (
-    "000_19957e05475877a4",
-    "001_2013a25cb4beb990",
-    "002_c2a555b54d686add",
-    "003_46e3a591079cfa77",
-    "004_1006c0dd2bd35970",
-)
 OTRADNO = "Отрадно, что ситуация в самом центральноазиатском регионе"
 FIRST_SUMMIT = "состоявшийся три года назад в Астане, стал отправной точкой продуктивного взаимодействия"
 

@@ -10,18 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seed_ids import D000, D001, D002, D003, D004, SEEDS
 
 from provenance.report.validate import validate_report
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-D000, D001, D002, D003, D004 = (
-    "000_19957e05475877a4",
-    "001_2013a25cb4beb990",
-    "002_c2a555b54d686add",
-    "003_46e3a591079cfa77",
-    "004_1006c0dd2bd35970",
-)
 AFGHANISTAN = "По его мнению, неотъемлемым фактором укрепления региональной безопасности остается ситуация в Афганистане."
 
 

@@ -118,24 +118,26 @@ def _quoted(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named
     return None
 
 
-def _name(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named | None:
-    """The name written at `pos`: a registry entry, a quoted name or a run of proper words."""
+def _known(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named | None:
+    """A registry name, bare or in quotation marks, written at `pos`."""
     found = _resolved(registry, text, pos, limit)
     if found:
         return pos, found[1], found[1], found[0]
-    quoted = _quoted(text, pos, limit, registry)
-    if quoted:
-        return quoted
+    return _quoted(text, pos, limit, registry)
+
+
+def _name(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named | None:
+    """The name written at `pos`: a registry entry, a quoted name or a run of proper words."""
+    named = _known(text, pos, limit, registry)
+    if named:
+        return named
     noun = _NOUN_RE.match(text, pos, limit)
     if noun:
         # The noun is part of the credit, the name follows it: "передает агентство Reuters".
         pos = noun.end()
-        found = _resolved(registry, text, pos, limit)
-        if found:
-            return pos, found[1], found[1], found[0]
-        quoted = _quoted(text, pos, limit, registry)
-        if quoted:
-            return quoted
+        named = _known(text, pos, limit, registry)
+        if named:
+            return named
     end = _proper_name(text, pos, limit)
     return (pos, end, end, None) if end is not None else None
 
