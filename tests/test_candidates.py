@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 import numpy as np
+from datasketch import MinHashLSH
 
 from provenance.detect.candidates import candidate_pairs
-from provenance.detect.fingerprint import Unit, signature
+from provenance.detect.fingerprint import Unit, signature, to_datasketch
 from provenance.settings import DetectionSettings
 
 S = DetectionSettings()
@@ -58,3 +59,27 @@ def test_units_of_one_document_are_not_paired() -> None:
 
     pairs = candidate_pairs([Unit(0, 0, 1), Unit(0, 1, 2)], np.vstack([signature(a, S), signature(a, S)]), S)
     assert pairs == {}
+
+
+def test_same_pairs_as_datasketch_minhash_lsh() -> None:
+    # Signatures with many near and exact collisions, so that every bucket shape occurs.
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, size=(40, S.num_perm), dtype=np.uint32)
+    rows = [base[rng.integers(0, 40)].copy() for _ in range(160)]
+    for row in rows:
+        row[rng.random(S.num_perm) < rng.random()] = rng.integers(0, 4, dtype=np.uint32)
+    sigs = np.vstack(rows)
+    units = [Unit(int(d), 0, 1) for d in rng.integers(0, 50, size=len(rows))]
+    lsh = MinHashLSH(num_perm=S.num_perm, params=(S.lsh_bands, S.lsh_rows))
+    sketches = [to_datasketch(r, S) for r in sigs]
+    for key, sketch in enumerate(sketches):
+        lsh.insert(key, sketch)
+    expected: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for key, sketch in enumerate(sketches):
+        for other in lsh.query(sketch):
+            a, b = units[key].document, units[other].document
+            if a != b:
+                expected.setdefault((min(a, b), max(a, b)), set()).add((min(key, other), max(key, other)))
+    got = candidate_pairs(units, sigs, S)
+    assert got == {pair: len(found) for pair, found in expected.items()}
+    assert len(got) > 50

@@ -79,6 +79,6 @@ def find_reuse(
     return DetectionResult(
         reuses=reuses,
         units=len(units),
-        candidate_unit_pairs=sum(len(found) for found in pairs.values()),
+        candidate_unit_pairs=sum(pairs.values()),
         candidate_document_pairs=len(pairs),
     )
