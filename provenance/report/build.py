@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from provenance.ingest.model import Document, IngestResult
 from provenance.lineage import Lineage, Passage
 from provenance.report.coverage import covered_chars
 from provenance.settings import DetectionSettings
-from provenance.text import normalize
+from provenance.text import normalize, tokenize
 
 SCHEMA_VERSION = "1.1.0"
 
@@ -71,8 +72,15 @@ def build_report(
             end -= 1
         return Passage(p.document, start, end) if start < end else p
 
+    words: dict[int, tuple[list[str], list[int], list[int]]] = {}
+
     def content(p: Passage) -> tuple[str, str]:
-        return docs[p.document].id, normalize(docs[p.document].text[p.start : p.end])
+        # The words of the passage in matching form; each document is tokenised once.
+        if p.document not in words:
+            tokens = tokenize(docs[p.document].text)
+            words[p.document] = ([t.norm for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
+        norms, starts, ends = words[p.document]
+        return docs[p.document].id, " ".join(norms[bisect_left(starts, p.start) : bisect_right(ends, p.end)])
 
     cluster_ids = _stable_ids(
         "C", [tuple(x for p in sorted(c.passages, key=content) for x in content(p)) for c in lineage.clusters]
