@@ -78,9 +78,23 @@ def cli() -> None:
     help="Outlet registry (JSON, schemas/outlet-registry.schema.json): outlets and sources with "
     "their names, case forms, signatures and page-furniture lines. Default: the packaged one.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the parallel stages (default: every core available). The report is the "
+    "same whatever the number.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def scan_command(
-    path: Path, out_dir: Path, fmt: str, min_words: int, registry_path: Path | None, quiet: bool
+    path: Path,
+    out_dir: Path,
+    fmt: str,
+    min_words: int,
+    registry_path: Path | None,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Scan PATH (a folder, read recursively, or one file) and write the lineage report.
 
@@ -104,7 +118,7 @@ def scan_command(
     settings = DetectionSettings(
         min_words=min_words, min_content_words=min(min_words, DetectionSettings.min_content_words)
     )
-    report = scan(path, settings, registry, progress=(lambda _: None) if quiet else _err)
+    report = scan(path, settings, registry, progress=(lambda _: None) if quiet else _err, jobs=jobs)
     if not quiet:
         for w in report["warnings"]:
             where = w["path"] if w["line"] is None else f"{w['path']}:{w['line']}"

@@ -20,6 +20,7 @@ from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSid
 from provenance.editorial.quotations import find_quotations
 from provenance.ingest import OutletRegistry, ingest_folder, load_registry
 from provenance.lineage import Edge, Passage, build_lineage
+from provenance.parallel import default_jobs
 from provenance.report.build import build_report
 from provenance.report.html import render_html
 from provenance.report.validate import validate_report
@@ -50,8 +51,13 @@ def scan(
     settings: DetectionSettings | None = None,
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
+    jobs: int | None = None,
 ) -> dict[str, Any]:
-    """Scan a folder (or one file) and return the lineage report as a dict."""
+    """Scan a folder (or one file) and return the lineage report as a dict.
+
+    `jobs` processes align candidate pairs (default: every core this process may use); the
+    report is the same whatever the number.
+    """
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
     ingested = ingest_folder(path, registry)
@@ -61,7 +67,7 @@ def scan(
     furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
     masked = [masked_analysis(d.text, d.body, lines) for d, lines in zip(docs, furniture, strict=True)]
     analyzed = [view for view, _ in masked]
-    detection = find_reuse(texts, bodies, analyzed, settings)
+    detection = find_reuse(texts, bodies, analyzed, settings, jobs or default_jobs())
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
