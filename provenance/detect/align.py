@@ -45,18 +45,27 @@ class _Chain:
 def _chains(a: list[str], b: list[str], settings: DetectionSettings) -> list[_Chain]:
     k, gap = settings.anchor_words, settings.max_gap_words
     reach = k + gap
+    grams_a = list(zip(*(a[t:] for t in range(k)), strict=False))
+    grams_b = list(zip(*(b[t:] for t in range(k)), strict=False))
+    # Most candidate pairs share a few k-grams: index and visit only those (set work is C work).
+    common = set(grams_a).intersection(grams_b)
+    if not common:
+        return []
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j in range(len(b) - k + 1):
-        index[tuple(b[j : j + k])].append(j)
+    for j, gram in enumerate(grams_b):
+        if gram in common:
+            index[gram].append(j)
     done: list[_Chain] = []
     active: list[_Chain] = []
-    for i in range(len(a) - k + 1):
+    for i in (i for i, gram in enumerate(grams_a) if gram in common):
+        # Chains out of reach are finished; skipping anchor-less positions changes nothing
+        # but the order of `done`, which the caller does not rely on.
         if active:
             done.extend(c for c in active if i - c.i_last > reach)
             active = [c for c in active if i - c.i_last <= reach]
-        js = index.get(tuple(a[i : i + k]))
+        js = index[grams_a[i]]
         # A k-gram repeated everywhere in B anchors nothing useful and costs quadratic work.
-        if not js or len(js) > settings.max_anchor_occurrences:
+        if len(js) > settings.max_anchor_occurrences:
             continue
         for j in js:
             best: _Chain | None = None
