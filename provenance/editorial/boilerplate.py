@@ -66,8 +66,10 @@ def find_boilerplate(
     """For each document, its boilerplate lines in text order."""
     by_name = {o.name: o for o in registry.outlets}
     body_lines = [lines(t, *b) for t, b in zip(texts, bodies, strict=True)]
+    # Frequency is counted per known outlet: lines of other documents need no matching form.
     keys = [
-        [_key(t[a:b], rule.max_words) for a, b in spans] for t, spans in zip(texts, body_lines, strict=True)
+        [_key(t[a:b], rule.max_words) for a, b in spans] if outlet is not None else [None] * len(spans)
+        for t, spans, outlet in zip(texts, body_lines, outlets, strict=True)
     ]
 
     frequent: dict[str, set[str]] = {}  # outlet → line keys that are furniture in its documents
