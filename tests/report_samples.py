@@ -76,8 +76,13 @@ def ref(doc_id: str, fragment: str) -> dict[str, Any]:
     return {"document": doc_id, "start": start, "end": end, "snippet": TEXTS[doc_id][start:end]}
 
 
-def _document(
+def _document(doc_id: str, **fields: Any) -> dict[str, Any]:
+    return document_entry(doc_id, TEXTS[doc_id], **fields)
+
+
+def document_entry(
     doc_id: str,
+    text: str,
     *,
     path: str,
     fmt: str,
@@ -90,7 +95,7 @@ def _document(
     title: str | None = None,
     url: str | None = None,
 ) -> dict[str, Any]:
-    text = TEXTS[doc_id]
+    """A document of a report, its derived numbers left for `finish` to fill in."""
     start, end = body if body else (0, len(text))
     return {
         "id": doc_id,

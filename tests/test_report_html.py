@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_samples import ARCHIVE, LOCAL, RIA, TASS, finish, plain_meaning, sample_report
+from report_samples import ARCHIVE, LOCAL, RIA, TASS, document_entry, finish, plain_meaning, sample_report
 
 from provenance.report import render_html, validate_report
 
@@ -437,38 +437,27 @@ def _report_with_random_spans(draw: st.DrawFn) -> dict[str, Any]:
     for n, text in enumerate(texts):
         start = draw(st.integers(0, len(text)))
         end = draw(st.integers(start, len(text)))
-        docs.append(
-            {
-                "id": f"d{n}",
-                "path": f"d{n}.txt",
-                "format": "txt",
-                "encoding": "utf-8",
-                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                "outlet": None,
-                "outlet_source": None,
-                "date": f"2025-01-0{n + 1}",
-                "date_precision": "day",
-                "date_source": "header",
-                "title": None,
-                "url": None,
-                "body": {"start": start, "end": end},
-                "text": text,
-                "counted_chars": 0,
-                "reused_chars": 0,
-                "reused_share": 0.0,
-                "links": 0,
-                # Quotations and excluded text cut the text at more places: it must stay whole.
-                "quotations": [
-                    {"start": a, "end": b, "form": "marks"} for a, b in draw(_ordered_spans(start, end))
-                ],
-                "credits": [],
-                "cites": [],
-                "excluded": [
-                    {"start": a, "end": b, "reason": "boilerplate", "rule": "frequency"}
-                    for a, b in draw(_ordered_spans(start, end))
-                ],
-            }
+        doc = document_entry(
+            f"d{n}",
+            text,
+            path=f"d{n}.txt",
+            fmt="txt",
+            outlet=None,
+            outlet_source=None,
+            date=f"2025-01-0{n + 1}",
+            precision="day",
+            date_source="header",
+            body=(start, end),
         )
+        # Quotations and excluded text cut the text at more places: it must stay whole.
+        doc["quotations"] = [
+            {"start": a, "end": b, "form": "marks"} for a, b in draw(_ordered_spans(start, end))
+        ]
+        doc["excluded"] = [
+            {"start": a, "end": b, "reason": "boilerplate", "rule": "frequency"}
+            for a, b in draw(_ordered_spans(start, end))
+        ]
+        docs.append(doc)
 
     def span(doc: dict[str, Any]) -> dict[str, Any]:
         lo, hi = doc["body"]["start"], doc["body"]["end"]
