@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from provenance.ingest.outlets import OutletRegistry
-from provenance.text import normalize
+from provenance.text import normalize, trimmed
 
 Span = tuple[int, int]
 BoilerplateRule = Literal["registry", "frequency"]
@@ -44,16 +44,8 @@ class FrequencyRule:
 def lines(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Non-blank lines of `text[start:end]`, whitespace trimmed."""
     end = len(text) if end is None else end
-    out = []
-    for m in _LINE.finditer(text, start, end):
-        a, b = m.span()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out
+    found = (trimmed(text, *m.span()) for m in _LINE.finditer(text, start, end))
+    return [span for span in found if span]
 
 
 def find_boilerplate(

@@ -17,7 +17,7 @@ from provenance.ingest.model import Document, IngestResult
 from provenance.lineage import Lineage, Passage
 from provenance.report.coverage import covered_chars
 from provenance.settings import DetectionSettings
-from provenance.text import normalize, tokenize
+from provenance.text import normalize, tokenize, trimmed
 
 SCHEMA_VERSION = "1.1.0"
 
@@ -62,15 +62,10 @@ def build_report(
             "snippet": docs[p.document].text[p.start : p.end],
         }
 
-    def trimmed(p: Passage) -> Passage:
+    def trimmed_passage(p: Passage) -> Passage:
         # A segment cut at a sentence end may start with the blank line after it.
-        text = docs[p.document].text
-        start, end = p.start, p.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        return Passage(p.document, start, end) if start < end else p
+        span = trimmed(docs[p.document].text, p.start, p.end)
+        return Passage(p.document, *span) if span else p
 
     words: dict[int, tuple[list[str], list[int], list[int]]] = {}
 
@@ -137,7 +132,7 @@ def build_report(
     for n, c in enumerate(lineage.clusters):
         origin = set(c.origin_documents)
         passages = []
-        for p in map(trimmed, c.passages):
+        for p in map(trimmed_passage, c.passages):
             d = docs[p.document]
             role = "origin" if p.document in origin else ("later" if d.date.has_year else "yearless")
             passages.append(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from provenance.text.normalize import NORMALIZATION_VERSION, Token, normalize, tokenize, unify_marks
-from provenance.text.segment import Span, paragraphs, sentences
+from provenance.text.segment import Span, paragraphs, sentences, trimmed
 
 __all__ = [
     "NORMALIZATION_VERSION",
@@ -19,6 +19,7 @@ __all__ = [
     "paragraphs",
     "sentences",
     "tokenize",
+    "trimmed",
     "unify_marks",
     "visible_length",
 ]

@@ -15,7 +15,8 @@ _PARAGRAPH_BREAK = re.compile(rf"{_LINE_BREAK}(?:[^\S\n\r\u0085\u2028\u2029]*{_L
 _FINISHED = re.compile(r"[.!?…:;][\s\"'»”“)\]]*$|[»”\"]\s*$")
 
 
-def _trimmed(text: str, start: int, end: int) -> Span | None:
+def trimmed(text: str, start: int, end: int) -> Span | None:
+    """`[start, end)` without leading and trailing whitespace; None when nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -37,11 +38,11 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     spans: list[Span] = []
     pos = start
     for m in _PARAGRAPH_BREAK.finditer(text, start, end):
-        span = _trimmed(text, pos, m.start())
+        span = trimmed(text, pos, m.start())
         if span:
             spans.append(span)
         pos = m.end()
-    last = _trimmed(text, pos, end)
+    last = trimmed(text, pos, end)
     if last:
         spans.append(last)
     joined: list[Span] = []
