@@ -37,14 +37,21 @@ def _run(chunk: list[Any]) -> Any:
 
 
 def run_parallel(
-    task: Callable[[list[T]], R], items: Sequence[T], jobs: int, min_items: int = MIN_PARALLEL_ITEMS
+    task: Callable[[list[T]], R], items: Sequence[T], jobs: int, min_items: int | None = None
 ) -> list[R]:
-    """`[task(chunk) for chunk in chunks(items)]`, in `jobs` processes, results in order."""
+    """`[task(chunk) for chunk in chunks(items)]`, in `jobs` processes, results in order.
+
+    Below `min_items` (default `MIN_PARALLEL_ITEMS`) the task runs here, on one chunk.
+    """
     global _task
     if not items:
         return []
     jobs = max(1, min(jobs, len(items)))
-    if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        jobs == 1
+        or len(items) < (MIN_PARALLEL_ITEMS if min_items is None else min_items)
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return [task(list(items))]
     size = -(-len(items) // (jobs * CHUNKS_PER_JOB))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]

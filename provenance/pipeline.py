@@ -8,24 +8,27 @@ this module only passes it along.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from provenance.detect import find_reuse
-from provenance.editorial.boilerplate import find_boilerplate
-from provenance.editorial.credits import find_credits
+from provenance.detect import Prepared, find_reuse, prepare
+from provenance.editorial.boilerplate import Boilerplate, find_boilerplate
+from provenance.editorial.credits import Credit, find_credits
 from provenance.editorial.masking import masked_analysis
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
-from provenance.editorial.quotations import find_quotations
-from provenance.ingest import OutletRegistry, ingest_folder, load_registry
+from provenance.editorial.quotations import Quotation, find_quotations
+from provenance.editorial.repeats import Repeat
+from provenance.ingest import Document, OutletRegistry, ingest_folder, load_registry
 from provenance.lineage import Edge, Passage, build_lineage
-from provenance.parallel import default_jobs
+from provenance.parallel import default_jobs, run_parallel
 from provenance.report.build import build_report
 from provenance.report.html import render_html
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
+from provenance.text.compact import Vocabulary
 
 Format = Literal["json", "html"]
 Progress = Callable[[str], None]
@@ -63,11 +66,12 @@ def scan(
     ingested = ingest_folder(path, registry)
     docs = ingested.documents
     progress(f"read {len(docs)} documents from {ingested.files_seen} files")
+    jobs = jobs or default_jobs()
     texts, bodies = [d.text for d in docs], [d.body for d in docs]
     furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
-    masked = [masked_analysis(d.text, d.body, lines) for d, lines in zip(docs, furniture, strict=True)]
-    analyzed = [view for view, _ in masked]
-    detection = find_reuse(texts, bodies, analyzed, settings, jobs or default_jobs())
+    analysed, vocabulary = _analyse_documents(docs, furniture, registry, settings, jobs)
+    progress(f"analysed {len(docs)} documents ({len(vocabulary)} distinct words)")
+    detection = find_reuse(texts, bodies, [a.prepared for a in analysed], vocabulary, settings, jobs)
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
@@ -80,10 +84,7 @@ def scan(
     ]
     lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
     facts = [
-        DocumentFacts(
-            d.text, d.outlet, find_quotations(d.text, *d.body), find_credits(d.text, registry, *d.body)
-        )
-        for d in docs
+        DocumentFacts(d.text, d.outlet, a.quotations, a.credits) for d, a in zip(docs, analysed, strict=True)
     ]
     meanings = [
         link_meaning(
@@ -98,9 +99,66 @@ def scan(
         )
         for k in lineage.links
     ]
-    editorial = EditorialResult(furniture, [repeats for _, repeats in masked], facts, meanings)
+    editorial = EditorialResult(furniture, [a.repeats for a in analysed], facts, meanings)
     root = path.resolve().name if path.is_dir() else path.name
     return build_report(root, ingested, detection, lineage, settings, editorial)
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    """One document after the per-document stages: its detection input and its facts."""
+
+    prepared: Prepared
+    repeats: list[Repeat]
+    quotations: list[Quotation]
+    credits: list[Credit]
+
+
+class _PerDocument:
+    """The stages that read one document at a time; forked workers inherit the documents."""
+
+    def __init__(
+        self,
+        docs: Sequence[Document],
+        furniture: Sequence[Sequence[Boilerplate]],
+        registry: OutletRegistry,
+        settings: DetectionSettings,
+    ) -> None:
+        self.docs, self.furniture, self.registry, self.settings = docs, furniture, registry, settings
+
+    def run(self, indices: list[int]) -> tuple[list[str], list[_Analysed]]:
+        """The documents' analyses, word ids local to this chunk, and the chunk's words."""
+        vocabulary = Vocabulary()
+        out = []
+        for d in indices:
+            doc = self.docs[d]
+            view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
+            out.append(
+                _Analysed(
+                    prepare(view, vocabulary, self.settings),
+                    repeats,
+                    find_quotations(doc.text, *doc.body),
+                    find_credits(doc.text, self.registry, *doc.body),
+                )
+            )
+        return vocabulary.words, out
+
+
+def _analyse_documents(
+    docs: Sequence[Document],
+    furniture: Sequence[Sequence[Boilerplate]],
+    registry: OutletRegistry,
+    settings: DetectionSettings,
+    jobs: int,
+) -> tuple[list[_Analysed], Vocabulary]:
+    """Every document through the per-document stages, in `jobs` processes, with one vocabulary."""
+    task = _PerDocument(docs, furniture, registry, settings)
+    vocabulary = Vocabulary()
+    analysed: list[_Analysed] = []
+    for words, chunk in run_parallel(task.run, range(len(docs)), jobs):
+        mapping = vocabulary.absorb(words)
+        analysed.extend(replace(a, prepared=a.prepared.renumbered(mapping)) for a in chunk)
+    return analysed, vocabulary
 
 
 def dumps(report: dict[str, Any]) -> str:

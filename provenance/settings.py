@@ -26,6 +26,11 @@ class DetectionSettings:
     # MinHash as datasketch computes it (see MINHASH_SCHEME and SHINGLE_HASH).
     num_perm: int = 128
     seed: int = 1
+    # A shingle in more than this many documents (an outlet's byline or dateline, a
+    # sign-off) is left out of a unit's signature where it is a minority of the unit: joined
+    # to a sentence it would make that sentence a candidate of every article of the outlet.
+    # A passage copied by hundreds of outlets is frequent throughout and keeps its shingles.
+    max_shingle_documents: int = 100
     # 64 bands of 2 rows: P(candidate) = 1 - (1 - J^2)^64 is 0.998 at J = 0.3, so a
     # sentence copied through a chain of edits (two or three words changed, J ≈ 0.3) is
     # still retrieved; 42 × 3 missed a fifth of those. Verification is exact, so a loose
@@ -47,7 +52,17 @@ class DetectionSettings:
     def __post_init__(self) -> None:
         if self.lsh_bands * self.lsh_rows > self.num_perm:
             raise ValueError("lsh_bands × lsh_rows must not exceed num_perm")
-        if min(self.shingle_words, self.anchor_words, self.min_words, self.lsh_bands, self.lsh_rows) < 1:
+        if (
+            min(
+                self.shingle_words,
+                self.anchor_words,
+                self.min_words,
+                self.lsh_bands,
+                self.lsh_rows,
+                self.max_shingle_documents,
+            )
+            < 1
+        ):
             raise ValueError("word counts, bands and rows must be positive")
         if not 0 <= self.min_content_words <= self.min_words:
             raise ValueError("min_content_words must be between 0 and min_words")

@@ -110,7 +110,7 @@ def test_char_span_is_the_exact_original_passage() -> None:
     tokens = tokenize(text)
     norms = [t.norm for t in tokens]
     [m] = align(norms, words(SENTENCE), S)
-    start, end = char_span(text, tokens, m.a, len(text))
+    start, end = char_span(text, [t.start for t in tokens], [t.end for t in tokens], m.a, len(text))
     assert text[start:end] == (
         "По его мнению, неотъемлемым фактором укрепления региональной безопасности остается ситуация в Афганистане."
     )

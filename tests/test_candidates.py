@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import numpy as np
 from datasketch import MinHashLSH
 
-from provenance.detect.candidates import candidate_pairs
-from provenance.detect.fingerprint import Unit, signature, to_datasketch
+from provenance.detect.candidates import candidate_document_pairs, candidate_pairs
+from provenance.detect.fingerprint import (
+    Unit,
+    document_shingles,
+    fingerprint,
+    frequent_shingles,
+    signature,
+    to_datasketch,
+)
 from provenance.settings import DetectionSettings
 
 S = DetectionSettings()
@@ -83,3 +91,50 @@ def test_same_pairs_as_datasketch_minhash_lsh() -> None:
     got = candidate_pairs(units, sigs, S)
     assert got == {pair: len(found) for pair, found in expected.items()}
     assert len(got) > 50
+
+
+def _documents(rng: random.Random, n: int) -> list[list[str]]:
+    # Sentences drawn from a small pool, so documents share many of them.
+    pool = [" ".join(f"w{rng.randrange(60)}" for _ in range(rng.randint(8, 14))) for _ in range(40)]
+    return [" . ".join(rng.choice(pool) for _ in range(rng.randint(3, 8))).split() for _ in range(n)]
+
+
+def _sentences(words: list[str]) -> list[tuple[int, int]]:
+    cuts = [i + 1 for i, w in enumerate(words) if w == "."]
+    bounds = [0, *cuts, len(words)]
+    return [(a, b) for a, b in pairwise(bounds) if b > a]
+
+
+def test_streamed_bands_give_the_pairs_of_whole_signatures() -> None:
+    rng = random.Random(11)
+    docs = _documents(rng, 60)
+    sents = [_sentences(d) for d in docs]
+    units, sigs = fingerprint(docs, sents, S)
+    shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
+    streamed = candidate_document_pairs(shingled, S, np.empty(0, dtype=np.uint32))
+    assert streamed == candidate_pairs(units, sigs, S)
+    assert len(streamed) > 100  # the pool makes many pairs: the comparison means something
+
+
+def test_a_frequent_byline_does_not_pair_the_sentences_it_is_joined_to() -> None:
+    settings = DetectionSettings(max_shingle_documents=10)
+    # 40 documents of unrelated sentences, each ending with the same three-word byline that
+    # the unit builder joins to the last sentence.
+    docs = [[f"d{d}w{i}" for i in range(12)] + ["источник", "голос", "долины"] for d in range(40)]
+    sents = [[(0, 12), (12, 15)] for _ in docs]
+    shingled = [document_shingles(d, s, settings) for d, s in zip(docs, sents, strict=True)]
+    assert candidate_document_pairs(shingled, settings, np.empty(0, dtype=np.uint32))  # without the rule
+    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    assert len(frequent) == 1  # "источник голос долины", nothing of the sentences
+    assert candidate_document_pairs(shingled, settings, frequent) == {}
+
+
+def test_a_passage_copied_everywhere_keeps_its_frequent_shingles() -> None:
+    settings = DetectionSettings(max_shingle_documents=10)
+    copied = [f"c{i}" for i in range(12)]
+    docs = [[f"d{d}w{i}" for i in range(12)] + copied for d in range(30)]
+    sents = [[(0, 12), (12, 24)] for _ in docs]
+    shingled = [document_shingles(d, s, settings) for d, s in zip(docs, sents, strict=True)]
+    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    pairs = candidate_document_pairs(shingled, settings, frequent)
+    assert len(pairs) == 30 * 29 // 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from provenance.detect import find_reuse
+from provenance.detect import find_reuse, prepare_all
 from provenance.settings import DetectionSettings
 from provenance.text import analyze
 
@@ -80,7 +80,8 @@ def run_trials(edit: bool, trials: int = 60, settings: DetectionSettings | None 
         text_c = paragraph(rng, vocab) + "\n\n" + paragraph(rng, vocab)  # unrelated
         texts = [text_a, text_b, text_c]
         bodies = [(0, len(t)) for t in texts]
-        result = find_reuse(texts, bodies, [analyze(t) for t in texts], settings)
+        prepared, words = prepare_all([analyze(t) for t in texts], settings)
+        result = find_reuse(texts, bodies, prepared, words, settings)
         spans = [r.b_span for r in result.reuses if (r.a, r.b) == (0, 1)]
         hits += covered(text_b, " ".join(planted).capitalize(), spans)
         false_links += sum(1 for r in result.reuses if 2 in (r.a, r.b))

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from provenance.detect.align import Kind, Match, align, char_span
-from provenance.detect.candidates import candidate_pairs
-from provenance.detect.fingerprint import fingerprint
-from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
+from provenance.detect.candidates import candidate_document_pairs
+from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles
+from provenance.detect.stock import load_function_words, load_stock_phrases, stock_mask
 from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
 from provenance.text import AnalyzedText
+from provenance.text.compact import Vocabulary, Words
 
-__all__ = ["DetectionResult", "Kind", "Match", "Reuse", "align", "find_reuse"]
+__all__ = [
+    "DetectionResult",
+    "Kind",
+    "Match",
+    "Prepared",
+    "Reuse",
+    "align",
+    "find_reuse",
+    "prepare",
+    "prepare_all",
+]
 
 Span = tuple[int, int]
 
@@ -38,12 +52,41 @@ class DetectionResult:
     units: int
     candidate_unit_pairs: int
     candidate_document_pairs: int
+    frequent_shingles: int = 0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What detection needs of one document, made wherever the document was analysed:
+    its words (vocabulary ids and offsets) and its units' shingle hashes."""
+
+    words: Words
+    shingles: DocumentShingles
+
+    def renumbered(self, mapping: np.ndarray) -> Prepared:
+        return Prepared(self.words.renumbered(mapping), self.shingles)
+
+
+def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
+    """One analysed document in the form detection reads."""
+    return Prepared(
+        Words.of(view.tokens, vocabulary), document_shingles(view.norms, view.sentence_tokens, settings)
+    )
+
+
+def prepare_all(
+    views: Sequence[AnalyzedText], settings: DetectionSettings
+) -> tuple[list[Prepared], Vocabulary]:
+    """`prepare` every document with one shared vocabulary."""
+    vocabulary = Vocabulary()
+    return [prepare(v, vocabulary, settings) for v in views], vocabulary
 
 
 def find_reuse(
     texts: list[str],
     bodies: list[Span],
-    analyzed: list[AnalyzedText],
+    prepared: list[Prepared],
+    vocabulary: Vocabulary,
     settings: DetectionSettings,
     jobs: int = 1,
 ) -> DetectionResult:
@@ -53,52 +96,76 @@ def find_reuse(
     over its whole text, so a passage is found even where its own units were not retrieved.
     With `jobs` > 1 the pairs are aligned in that many processes; the result is the same.
     """
-    norms = [view.norms for view in analyzed]
-    units, signatures = fingerprint(norms, [view.sentence_tokens for view in analyzed], settings)
-    pairs = candidate_pairs(units, signatures, settings)
-    work = _Work(texts, bodies, analyzed, settings)
+    shingled = [p.shingles for p in prepared]
+    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    pairs = candidate_document_pairs(shingled, settings, frequent)
+    work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
     reuses = [r for found in run_parallel(work.align_pairs, list(pairs), jobs) for r in found]
     return DetectionResult(
         reuses=reuses,
-        units=len(units),
+        units=sum(len(s) for s in shingled),
         candidate_unit_pairs=sum(pairs.values()),
         candidate_document_pairs=len(pairs),
+        frequent_shingles=len(frequent),
     )
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _gram_keys(ids: np.ndarray, k: int) -> np.ndarray:
+    """A 64-bit key per word k-gram; equal k-grams have equal keys (the converse nearly always)."""
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    keys = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            keys = keys * _GOLDEN + ids[t : t + n].astype(np.uint64)
+    return keys
 
 
 class _Work:
     """What aligning a pair needs; a forked worker inherits it instead of receiving it."""
 
     def __init__(
-        self, texts: list[str], bodies: list[Span], analyzed: list[AnalyzedText], settings: DetectionSettings
+        self,
+        texts: list[str],
+        bodies: list[Span],
+        words: list[Words],
+        vocabulary: Vocabulary,
+        settings: DetectionSettings,
     ) -> None:
-        self.texts, self.bodies, self.analyzed, self.settings = texts, bodies, analyzed, settings
-        self.phrases = load_stock_phrases()
-        self.function_words = load_function_words()
-        self.masks: dict[int, tuple[list[bool], list[bool]]] = {}
-
-    def _masks(self, d: int) -> tuple[list[bool], list[bool]]:
-        if d not in self.masks:
-            norms = self.analyzed[d].norms
-            self.masks[d] = (stock_mask(norms, self.phrases), content_mask(norms, self.function_words))
-        return self.masks[d]
+        self.texts, self.bodies, self.words, self.settings = texts, bodies, words, settings
+        # Stock phrases and function words as vocabulary ids; a word never seen cannot occur.
+        encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases())
+        self.phrases = tuple(p for p in encoded if None not in p)
+        self.function_ids = np.array(
+            sorted(i for w in load_function_words() if (i := vocabulary.id(w)) is not None), dtype=np.int32
+        )
 
     def align_pairs(self, pairs: list[tuple[int, int]]) -> list[Reuse]:
         out: list[Reuse] = []
+        k = self.settings.anchor_words
         for a, b in pairs:
-            stock, content = self._masks(a)
-            ta, tb = self.analyzed[a].tokens, self.analyzed[b].tokens
-            for m in align(self.analyzed[a].norms, self.analyzed[b].norms, self.settings, stock, content):
+            wa, wb = self.words[a], self.words[b]
+            # Most candidate pairs share no k-gram at all: find out in C before any Python work.
+            if not np.isin(_gram_keys(wa.ids, k), _gram_keys(wb.ids, k)).any():
+                continue
+            ids_a = wa.ids.tolist()
+            stock = stock_mask(ids_a, self.phrases)
+            content = (~np.isin(wa.ids, self.function_ids)).tolist()
+            for m in align(ids_a, wb.ids.tolist(), self.settings, stock, content):
                 out.append(
                     Reuse(
                         a,
                         b,
-                        char_span(self.texts[a], ta, m.a, self.bodies[a][1]),
-                        char_span(self.texts[b], tb, m.b, self.bodies[b][1]),
+                        char_span(self.texts[a], wa.starts, wa.ends, m.a, self.bodies[a][1]),
+                        char_span(self.texts[b], wb.starts, wb.ends, m.b, self.bodies[b][1]),
                         m.matched_words,
                         m.similarity,
                         m.kind,
-                        tuple((ta[i].start, tb[j].start) for i, j in m.pairs),
+                        tuple((int(wa.starts[i]), int(wb.starts[j])) for i, j in m.pairs),
                     )
                 )
         return out

@@ -9,12 +9,12 @@ outside stock phrases.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
 from provenance.settings import DetectionSettings
-from provenance.text import Token
 
 Kind = Literal["verbatim", "near-verbatim", "partial"]
 TokenRange = tuple[int, int]
@@ -42,7 +42,7 @@ class _Chain:
     anchors: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _chains(a: list[str], b: list[str], settings: DetectionSettings) -> list[_Chain]:
+def _chains(a: Sequence[Hashable], b: Sequence[Hashable], settings: DetectionSettings) -> list[_Chain]:
     k, gap = settings.anchor_words, settings.max_gap_words
     reach = k + gap
     grams_a = list(zip(*(a[t:] for t in range(k)), strict=False))
@@ -95,7 +95,9 @@ def _aligned(anchors: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
     return pairs
 
 
-def _extended(a: list[str], b: list[str], pairs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+def _extended(
+    a: Sequence[Hashable], b: Sequence[Hashable], pairs: list[tuple[int, int]], gap: int
+) -> list[tuple[int, int]]:
     """The chain grown outward over words its k-gram anchors cannot reach.
 
     An edit two words from a passage's edge leaves those words outside every shared
@@ -132,20 +134,24 @@ def _extended(a: list[str], b: list[str], pairs: list[tuple[int, int]], gap: int
     return head[::-1] + pairs + tail
 
 
-def _kind(a: list[str], b: list[str], similarity: float, settings: DetectionSettings) -> Kind:
+def _kind(
+    a: Sequence[Hashable], b: Sequence[Hashable], similarity: float, settings: DetectionSettings
+) -> Kind:
     if a == b:
         return "verbatim"
     return "near-verbatim" if similarity >= settings.near_verbatim_similarity else "partial"
 
 
 def align(
-    a: list[str],
-    b: list[str],
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
     settings: DetectionSettings,
     a_stock: list[bool] | None = None,
     a_content: list[bool] | None = None,
 ) -> list[Match]:
     """Every reused stretch between word lists `a` and `b`, in order of position in `a`.
+
+    Words are compared for equality only: strings in matching form or their vocabulary ids.
 
     `a_stock[i]` marks words of `a` inside stock phrases; they do not count towards
     `min_words`. `a_content[i]` marks words that are not function words; a match needs
@@ -180,9 +186,12 @@ def _without_nested(matches: list[Match]) -> list[Match]:
     return sorted(kept, key=lambda m: (m.a, m.b))
 
 
-def char_span(text: str, tokens: list[Token], rng: TokenRange, limit: int) -> tuple[int, int]:
-    """Original offsets of a token range, taking in the sentence's final mark when it follows."""
-    start, end = tokens[rng[0]].start, tokens[rng[1] - 1].end
+def char_span(
+    text: str, starts: Sequence[int], ends: Sequence[int], rng: TokenRange, limit: int
+) -> tuple[int, int]:
+    """Original offsets of a token range (word `i` is `text[starts[i]:ends[i]]`), taking in
+    the sentence's final mark when it follows."""
+    start, end = int(starts[rng[0]]), int(ends[rng[1] - 1])
     while end < limit and text[end] in _SENTENCE_END:
         end += 1
     return start, end

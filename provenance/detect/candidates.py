@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy as np
 
-from provenance.detect.fingerprint import Unit
+from provenance.detect.fingerprint import DocumentShingles, Unit, signature_blocks
 from provenance.settings import DetectionSettings
 
 DocPair = tuple[int, int]
@@ -26,9 +26,18 @@ def _upper(k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _band_pairs(keys: np.ndarray) -> np.ndarray:
     """Index pairs (i < j) of equal rows of `keys` (n × rows), as an (m, 2) array."""
-    order = np.lexsort(keys.T[::-1])
-    ordered = keys[order]
-    equal = np.all(ordered[1:] == ordered[:-1], axis=1)
+    if keys.shape[1] <= 2:
+        # Two 32-bit values make one 64-bit key: one sort instead of a lexsort.
+        packed = keys[:, 0].astype(np.uint64) << np.uint64(32)
+        if keys.shape[1] == 2:
+            packed |= keys[:, 1].astype(np.uint64)
+        order = np.argsort(packed, kind="stable")
+        ordered_packed = packed[order]
+        equal = ordered_packed[1:] == ordered_packed[:-1]
+    else:
+        order = np.lexsort(keys.T[::-1])
+        ordered = keys[order]
+        equal = np.all(ordered[1:] == ordered[:-1], axis=1)
     if not equal.any():
         return np.empty((0, 2), dtype=np.int64)
     # Runs of equal keys: starts and lengths of the groups with at least two members.
@@ -56,15 +65,45 @@ def candidate_pairs(
     false positives against false negatives and misses many pairs right at the threshold.
     Units of one document are never paired: repeats inside a document are not reuse.
     """
-    if len(units) < 2:
-        return {}
-    rows = settings.lsh_rows
-    found = [
-        _band_pairs(signatures[:, band * rows : (band + 1) * rows]) for band in range(settings.lsh_bands)
-    ]
-    n = np.int64(len(units))
-    codes = np.unique(np.concatenate([p[:, 0] * n + p[:, 1] for p in found]))
     docs = np.fromiter((u.document for u in units), dtype=np.int64, count=len(units))
+    return _document_pairs(_unit_pair_codes(signatures, 0, settings), docs)
+
+
+def candidate_document_pairs(
+    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray
+) -> dict[DocPair, int]:
+    """`candidate_pairs` of every unit of the documents, without holding whole signatures.
+
+    Signatures are made a few bands at a time (`signature_blocks`), so memory grows with the
+    number of units by bytes, not by the 512 bytes of a whole signature.
+    """
+    docs = np.repeat(np.arange(len(documents), dtype=np.int64), [len(d) for d in documents])
+    per_block = settings.lsh_rows * _BANDS_PER_BLOCK
+    codes = [
+        _unit_pair_codes(block, p0 // settings.lsh_rows, settings)
+        for p0, block in signature_blocks(documents, settings, frequent, per_block)
+        if p0 < settings.lsh_bands * settings.lsh_rows
+    ]
+    return _document_pairs(np.unique(np.concatenate(codes)) if codes else np.empty(0, np.int64), docs)
+
+
+_BANDS_PER_BLOCK = 8
+
+
+def _unit_pair_codes(sigs: np.ndarray, first_band: int, settings: DetectionSettings) -> np.ndarray:
+    """Unit pairs sharing a band of the block (bands from `first_band`), as codes `i * n + j`."""
+    n, rows = np.int64(len(sigs)), settings.lsh_rows
+    if n < 2:
+        return np.empty(0, dtype=np.int64)
+    bands = min(sigs.shape[1] // rows, settings.lsh_bands - first_band)
+    found = [_band_pairs(sigs[:, k * rows : (k + 1) * rows]) for k in range(bands)]
+    return np.unique(np.concatenate([p[:, 0] * n + p[:, 1] for p in found]))
+
+
+def _document_pairs(codes: np.ndarray, docs: np.ndarray) -> dict[DocPair, int]:
+    if not len(codes):
+        return {}
+    n = np.int64(len(docs))
     a, b = docs[codes // n], docs[codes % n]
     keep = a != b
     lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])

@@ -7,6 +7,7 @@ hashfunc=crc32)` fed the UTF-8 shingles, computed for a whole unit at once with 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -98,12 +99,123 @@ def to_datasketch(hashvalues: np.ndarray, settings: DetectionSettings) -> LeanMi
 def fingerprint(
     documents: list[list[str]], sentence_tokens: list[list[TokenRange]], settings: DetectionSettings
 ) -> tuple[list[Unit], np.ndarray]:
-    """Units of every document and their signatures, one row per unit."""
-    all_units: list[Unit] = []
-    rows: list[np.ndarray] = []
-    for d, (norms, sents) in enumerate(zip(documents, sentence_tokens, strict=True)):
-        for a, b in units(sents, settings):
-            all_units.append(Unit(d, a, b))
-            rows.append(signature(shingles(norms, a, b, settings.shingle_words), settings))
-    sigs = np.vstack(rows) if rows else np.zeros((0, settings.num_perm), dtype=np.uint32)
+    """Units of every document and their signatures, one row per unit (all shingles kept)."""
+    shingled = [document_shingles(n, s, settings) for n, s in zip(documents, sentence_tokens, strict=True)]
+    all_units = [Unit(d, int(a), int(b)) for d, sh in enumerate(shingled) for a, b in sh.units]
+    sigs = signatures(shingled, settings, np.empty(0, dtype=np.uint32))
     return all_units, sigs
+
+
+@dataclass(frozen=True)
+class DocumentShingles:
+    """A document's units and the hashes of their shingles.
+
+    Unit `u` covers tokens `units[u, 0]:units[u, 1]`; its shingle hashes are
+    `hashes[offsets[u]:offsets[u + 1]]`.
+    """
+
+    units: np.ndarray  # (k, 2) int32
+    offsets: np.ndarray  # (k + 1,) int64
+    hashes: np.ndarray  # uint32
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def document_shingles(
+    norms: list[str], sentence_tokens: list[TokenRange], settings: DetectionSettings
+) -> DocumentShingles:
+    """The units of one document and the hashes of their shingles."""
+    ranges = units(sentence_tokens, settings)
+    hashes: list[int] = []
+    offsets = [0]
+    for a, b in ranges:
+        hashes.extend(shingle_hash(s) for s in shingles(norms, a, b, settings.shingle_words))
+        offsets.append(len(hashes))
+    return DocumentShingles(
+        np.array(ranges, dtype=np.int32).reshape(-1, 2),
+        np.array(offsets, dtype=np.int64),
+        np.array(hashes, dtype=np.uint32),
+    )
+
+
+def frequent_shingles(documents: list[DocumentShingles], max_documents: int) -> np.ndarray:
+    """Hashes of the shingles found in more than `max_documents` documents, sorted."""
+    if not documents:
+        return np.empty(0, dtype=np.uint32)
+    present = np.concatenate([np.unique(d.hashes) for d in documents])
+    values, counts = np.unique(present, return_counts=True)
+    return values[counts > max_documents]
+
+
+def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The unit offsets and hashes left once furniture-like shingles are set aside.
+
+    A shingle found in very many documents (a byline, a dateline, a sign-off) is dropped
+    from a unit only where it is a minority of the unit's shingles: a passage copied by
+    hundreds of outlets consists of frequent shingles only and keeps them all.
+    """
+    if not len(frequent) or not len(doc.hashes):
+        return doc.offsets, doc.hashes
+    pos = np.searchsorted(frequent, doc.hashes)
+    pos[pos == len(frequent)] = 0
+    is_frequent = frequent[pos] == doc.hashes
+    if not is_frequent.any():
+        return doc.offsets, doc.hashes
+    sizes = np.diff(doc.offsets)
+    unit_of = np.repeat(np.arange(len(sizes)), sizes)
+    frequent_in_unit = np.bincount(unit_of, weights=is_frequent, minlength=len(sizes))
+    minority = 2 * frequent_in_unit < sizes
+    keep = ~(is_frequent & minority[unit_of])
+    kept_sizes = np.bincount(unit_of, weights=keep, minlength=len(sizes)).astype(np.int64)
+    return np.concatenate(([0], np.cumsum(kept_sizes))), doc.hashes[keep]
+
+
+# Signatures are computed a few permutations at a time, so memory stays at a few hundred
+# bytes a unit whatever the corpus size; each block yields whole LSH bands.
+_BLOCK_SHINGLES = 1 << 20
+
+
+def _batches(kept: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Whole documents grouped to about `_BLOCK_SHINGLES` shingles: (unit starts, mixed hashes)."""
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    starts: list[np.ndarray] = []
+    hashes: list[np.ndarray] = []
+    size = 0
+    for offsets, hv in kept:
+        if len(offsets) < 2:
+            continue
+        starts.append(offsets[:-1] + size)
+        hashes.append(hv)
+        size += len(hv)
+        if size >= _BLOCK_SHINGLES:
+            out.append((np.concatenate(starts), _fmix32(np.concatenate(hashes))))
+            starts, hashes, size = [], [], 0
+    if starts:
+        out.append((np.concatenate(starts), _fmix32(np.concatenate(hashes))))
+    return out
+
+
+def signature_blocks(
+    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray, perms_per_block: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(p, signatures of every unit for permutations p, p+1, … p+perms_per_block-1), for each block."""
+    batches = _batches([_kept_shingles(d, frequent) for d in documents])
+    n_units = sum(len(starts) for starts, _ in batches)
+    a_all, b_all = _permutations(settings.num_perm, settings.seed)
+    for p0 in range(0, settings.num_perm if n_units else 0, perms_per_block):
+        a, b = a_all[p0 : p0 + perms_per_block], b_all[p0 : p0 + perms_per_block]
+        out = np.empty((n_units, len(a)), dtype=np.uint32)
+        row = 0
+        for starts, hv in batches:
+            out[row : row + len(starts)] = np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)
+            row += len(starts)
+        yield p0, out
+
+
+def signatures(
+    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray
+) -> np.ndarray:
+    """Every unit's whole signature, one row per unit in document order."""
+    blocks = [sig for _, sig in signature_blocks(documents, settings, frequent, settings.num_perm)]
+    return blocks[0] if blocks else np.zeros((0, settings.num_perm), dtype=np.uint32)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from provenance.ingest.model import Document, IngestResult
 from provenance.lineage import Lineage, Passage
 from provenance.report.coverage import covered_chars
 from provenance.settings import DetectionSettings
-from provenance.text import normalize, tokenize, trimmed
+from provenance.text import normalize, trimmed
 
 SCHEMA_VERSION = "1.1.0"
 
@@ -67,15 +66,13 @@ def build_report(
         span = trimmed(docs[p.document].text, p.start, p.end)
         return Passage(p.document, *span) if span else p
 
-    words: dict[int, tuple[list[str], list[int], list[int]]] = {}
+    contents: dict[Passage, tuple[str, str]] = {}
 
     def content(p: Passage) -> tuple[str, str]:
-        # The words of the passage in matching form; each document is tokenised once.
-        if p.document not in words:
-            tokens = tokenize(docs[p.document].text)
-            words[p.document] = ([t.norm for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
-        norms, starts, ends = words[p.document]
-        return docs[p.document].id, " ".join(norms[bisect_left(starts, p.start) : bisect_right(ends, p.end)])
+        # The passage's words in matching form: ids stay the same when only offsets move.
+        if p not in contents:
+            contents[p] = (docs[p.document].id, normalize(docs[p.document].text[p.start : p.end]))
+        return contents[p]
 
     cluster_ids = _stable_ids(
         "C", [tuple(x for p in sorted(c.passages, key=content) for x in content(p)) for c in lineage.clusters]
