@@ -10,7 +10,7 @@ from typing import Any
 from provenance.editorial.meaning import classify
 from provenance.report.build import outlet_matrix
 from provenance.report.coverage import covered_chars
-from provenance.schemas import errors as schema_errors
+from provenance.schemas import screened_errors
 
 SCHEMA = "lineage-report.schema.json"
 
@@ -25,7 +25,7 @@ def validate_report(report: dict[str, Any]) -> list[str]:
     Schema errors come first; the consistency checks (offsets, snippets, cross references,
     counts) only run once the shape is right, since they rely on it.
     """
-    found = schema_errors(SCHEMA, report)
+    found = screened_errors(SCHEMA, report)
     if found:
         return found
     return _consistency(report)

@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write `content` as UTF-8 to `path`, all or nothing.
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write `content` (text as UTF-8, or bytes as they are) to `path`, all or nothing.
 
     The text goes to a temporary file in the same directory (so the final rename stays on
     one file system), is flushed and fsynced, then `os.replace`d over `path`. If anything
@@ -20,9 +20,10 @@ def write_atomic(path: Path, content: str) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        # newline="" keeps "\n" as written on every platform: reports must be byte-stable.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
+        # Bytes, so "\n" stays "\n" on every platform: reports must be byte-stable.
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp creates 0600; a report is meant to be shared, and a rewrite keeps the old mode.
