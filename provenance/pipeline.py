@@ -7,7 +7,7 @@ this module only passes it along.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -163,13 +163,29 @@ def _analyse_documents(
 
 
 def dumps(report: dict[str, Any]) -> str:
-    """The report as JSON text: stable, readable, Cyrillic kept as is."""
-    return _json_bytes(report).decode("utf-8")
+    """The report as JSON text: stable, readable (indented by 2), Cyrillic kept as is."""
+    return b"".join(json_chunks(report)).decode("utf-8")
 
 
-def _json_bytes(report: dict[str, Any]) -> bytes:
-    # orjson writes UTF-8 directly: a report of 100,000 articles never exists as a str too.
-    return orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
+def json_chunks(report: dict[str, Any]) -> Iterator[bytes]:
+    """The report as UTF-8 JSON, a list item at a time, so a report of 100,000 articles is
+    never held in memory whole; the bytes are those of `orjson.dumps(report, OPT_INDENT_2)`."""
+    yield b"{"
+    for n, (key, value) in enumerate(report.items()):
+        yield (b",\n  " if n else b"\n  ") + orjson.dumps(key) + b": "
+        if isinstance(value, list) and value:
+            yield b"["
+            for k, item in enumerate(value):
+                # Raw line breaks never occur inside JSON strings: indenting a line is safe.
+                yield (b",\n    " if k else b"\n    ") + _indented(item, b"\n    ")
+            yield b"\n  ]"
+        else:
+            yield _indented(value, b"\n  ")
+    yield b"\n}\n" if report else b"}\n"
+
+
+def _indented(value: Any, newline: bytes) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", newline)
 
 
 def write_reports(
@@ -182,7 +198,7 @@ def write_reports(
     errors = validate_report(report)
     if errors:
         raise ReportInvalidError(errors)
-    views = {"json": ("lineage.json", _json_bytes), "html": ("lineage.html", render_html)}
+    views = {"json": ("lineage.json", json_chunks), "html": ("lineage.html", render_html)}
     rendered = [(out_dir / views[f][0], views[f][1](report)) for f in formats]
     for target, content in rendered:
         write_atomic(target, content)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write `content` (text as UTF-8, or bytes as they are) to `path`, all or nothing.
+def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
+    """Write `content` (text as UTF-8, bytes as they are, or chunks of bytes in turn) to
+    `path`, all or nothing.
 
     The text goes to a temporary file in the same directory (so the final rename stays on
     one file system), is flushed and fsynced, then `os.replace`d over `path`. If anything
@@ -21,9 +23,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     tmp = Path(tmp_name)
     try:
         # Bytes, so "\n" stays "\n" on every platform: reports must be byte-stable.
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        chunks = [content] if isinstance(content, bytes) else content
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp creates 0600; a report is meant to be shared, and a rewrite keeps the old mode.
