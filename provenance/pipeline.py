@@ -8,7 +8,7 @@ this module only passes it along.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,15 +59,15 @@ def scan(
 ) -> dict[str, Any]:
     """Scan a folder (or one file) and return the lineage report as a dict.
 
-    `jobs` processes align candidate pairs (default: every core this process may use); the
-    report is the same whatever the number.
+    `jobs` processes read the files, analyse the documents and align candidate pairs
+    (default: every core this process may use); the report is the same whatever the number.
     """
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
-    ingested = ingest_folder(path, registry)
+    jobs = jobs or default_jobs()
+    ingested = ingest_folder(path, registry, jobs)
     docs = ingested.documents
     progress(f"read {len(docs)} documents from {ingested.files_seen} files")
-    jobs = jobs or default_jobs()
     texts, bodies = [d.text for d in docs], [d.body for d in docs]
     furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
     analysed, vocabulary = _analyse_documents(docs, furniture, registry, settings, jobs)
@@ -158,7 +158,9 @@ def _analyse_documents(
     analysed: list[_Analysed] = []
     for words, chunk in run_parallel(task.run, range(len(docs)), jobs):
         mapping = vocabulary.absorb(words)
-        analysed.extend(replace(a, prepared=a.prepared.renumbered(mapping)) for a in chunk)
+        for a in chunk:
+            a.prepared.words.renumber(mapping)
+        analysed.extend(chunk)
     return analysed, vocabulary
 
 

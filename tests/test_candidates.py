@@ -138,3 +138,19 @@ def test_a_passage_copied_everywhere_keeps_its_frequent_shingles() -> None:
     frequent = frequent_shingles(shingled, settings.max_shingle_documents)
     pairs = candidate_document_pairs(shingled, settings, frequent)
     assert len(pairs) == 30 * 29 // 2
+
+
+def test_shingles_that_share_a_word_with_a_frequent_byline_go_with_it() -> None:
+    settings = DetectionSettings(max_shingle_documents=10)
+    # The last word before the byline comes from five: "<word> источник голос" is in 8
+    # documents each (not frequent itself), but the byline makes it common.
+    docs = [
+        [f"d{d}w{i}" for i in range(11)] + [f"конец{d % 5}", "источник", "голос", "долины"] for d in range(40)
+    ]
+    sents = [[(0, 12), (12, 15)] for _ in docs]
+    shingled = [document_shingles(d, s, settings) for d, s in zip(docs, sents, strict=True)]
+    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    assert len(frequent) == 1
+    # With every shingle kept, documents sharing the last word are candidates.
+    assert candidate_document_pairs(shingled, settings, frequent[:0])
+    assert candidate_document_pairs(shingled, settings, frequent) == {}

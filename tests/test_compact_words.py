@@ -26,9 +26,10 @@ def test_words_of_separate_vocabularies_renumbered_into_one_compare_equal() -> N
     a = Words.of(tokenize("один два три"), first)
     b = Words.of(tokenize("три четыре один"), second)
     merged = Vocabulary()
-    a = a.renumbered(merged.absorb(first.words))
-    b = b.renumbered(merged.absorb(second.words))
+    a.renumber(merged.absorb(first.words))
+    b.renumber(merged.absorb(second.words))
     assert a.ids[0] == b.ids[2] and a.ids[2] == b.ids[0]
     assert merged.words == ["один", "два", "три", "четыре"]
-    empty = Words.of([], Vocabulary()).renumbered(np.zeros(0, dtype=np.int32))
+    empty = Words.of([], Vocabulary())
+    empty.renumber(np.zeros(0, dtype=np.int32))
     assert len(empty) == 0

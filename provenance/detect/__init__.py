@@ -63,9 +63,6 @@ class Prepared:
     words: Words
     shingles: DocumentShingles
 
-    def renumbered(self, mapping: np.ndarray) -> Prepared:
-        return Prepared(self.words.renumbered(mapping), self.shingles)
-
 
 def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
     """One analysed document in the form detection reads."""

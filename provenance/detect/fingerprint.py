@@ -148,12 +148,13 @@ def frequent_shingles(documents: list[DocumentShingles], max_documents: int) -> 
     return values[counts > max_documents]
 
 
-def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The unit offsets and hashes left once furniture-like shingles are set aside.
 
-    A shingle found in very many documents (a byline, a dateline, a sign-off) is dropped
-    from a unit only where it is a minority of the unit's shingles: a passage copied by
-    hundreds of outlets consists of frequent shingles only and keeps them all.
+    A shingle found in very many documents (a byline, a dateline, a sign-off) is dropped,
+    with the shingles that share a word with it ("… сказал он Источник", which the
+    byline makes common too), from a unit only where they are a minority of its shingles:
+    a passage copied by hundreds of outlets consists of frequent shingles only and keeps them.
     """
     if not len(frequent) or not len(doc.hashes):
         return doc.offsets, doc.hashes
@@ -164,16 +165,23 @@ def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray) -> tuple[np.ndar
         return doc.offsets, doc.hashes
     sizes = np.diff(doc.offsets)
     unit_of = np.repeat(np.arange(len(sizes)), sizes)
-    frequent_in_unit = np.bincount(unit_of, weights=is_frequent, minlength=len(sizes))
-    minority = 2 * frequent_in_unit < sizes
-    keep = ~(is_frequent & minority[unit_of])
+    # Shingle i of a unit holds words i … i+k-1: it shares a word with shingles i-k+1 … i+k-1.
+    tainted = is_frequent.copy()
+    n = len(is_frequent)
+    for d in range(1, k):
+        same = unit_of[d:] == unit_of[:-d]
+        tainted[d:] |= is_frequent[:-d] & same
+        tainted[: n - d] |= is_frequent[d:] & same
+    tainted_in_unit = np.bincount(unit_of, weights=tainted, minlength=len(sizes))
+    minority = 2 * tainted_in_unit < sizes
+    keep = ~(tainted & minority[unit_of])
     kept_sizes = np.bincount(unit_of, weights=keep, minlength=len(sizes)).astype(np.int64)
     return np.concatenate(([0], np.cumsum(kept_sizes))), doc.hashes[keep]
 
 
 # Signatures are computed a few permutations at a time, so memory stays at a few hundred
 # bytes a unit whatever the corpus size; each block yields whole LSH bands.
-_BLOCK_SHINGLES = 1 << 20
+_BLOCK_SHINGLES = 1 << 18
 
 
 def _batches(kept: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -200,7 +208,7 @@ def signature_blocks(
     documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray, perms_per_block: int
 ) -> Iterator[tuple[int, np.ndarray]]:
     """(p, signatures of every unit for permutations p, p+1, … p+perms_per_block-1), for each block."""
-    batches = _batches([_kept_shingles(d, frequent) for d in documents])
+    batches = _batches([_kept_shingles(d, frequent, settings.shingle_words) for d in documents])
     n_units = sum(len(starts) for starts, _ in batches)
     a_all, b_all = _permutations(settings.num_perm, settings.seed)
     for p0 in range(0, settings.num_perm if n_units else 0, perms_per_block):

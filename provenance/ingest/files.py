@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from provenance.ingest.jsonl import read_jsonl
 from provenance.ingest.model import Document, IngestResult, InputWarning, Skipped
 from provenance.ingest.outlets import OutletRegistry, load_registry
 from provenance.ingest.txt import read_txt
+from provenance.parallel import run_parallel
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -60,19 +62,25 @@ def list_files(root: Path, warnings: list[InputWarning]) -> list[tuple[Path, str
     ]
 
 
-def ingest_folder(root: Path, registry: OutletRegistry | None = None) -> IngestResult:
+def ingest_folder(root: Path, registry: OutletRegistry | None = None, jobs: int = 1) -> IngestResult:
     """Every document under `root` (a folder, read recursively, or a single file).
 
     Problems with single files or records become warnings and skips; the run goes on.
+    Files are read in `jobs` processes; the result does not depend on their number.
     """
     root = Path(root)
     registry = _default_registry() if registry is None else registry
     result = IngestResult(documents=[], warnings=[], skipped=[], files_seen=0)
+    files = list_files(root, result.warnings)
+    reader = _Reader(registry)
     first_seen: dict[str, Document] = {}
-    for path, rel in list_files(root, result.warnings):
+    for (_, rel), read in zip(
+        files, (r for chunk in run_parallel(reader.read, files, jobs) for r in chunk), strict=True
+    ):
         result.files_seen += 1
-        documents = _read_file(path, rel, registry, result)
-        for doc in documents:
+        result.warnings.extend(read.warnings)
+        result.skipped.extend(read.skipped)
+        for doc in read.documents:
             first = first_seen.setdefault(doc.id, doc)
             if first is doc:
                 result.documents.append(doc)
@@ -84,7 +92,29 @@ def ingest_folder(root: Path, registry: OutletRegistry | None = None) -> IngestR
     return result
 
 
-def _read_file(path: Path, rel: str, registry: OutletRegistry, result: IngestResult) -> list[Document]:
+@dataclass
+class _Read:
+    """What reading one file gave."""
+
+    documents: list[Document] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, registry: OutletRegistry) -> None:
+        self.registry = registry
+
+    def read(self, files: list[tuple[Path, str]]) -> list[_Read]:
+        out = []
+        for path, rel in files:
+            read = _Read()
+            read.documents = _read_file(path, rel, self.registry, read)
+            out.append(read)
+        return out
+
+
+def _read_file(path: Path, rel: str, registry: OutletRegistry, result: _Read) -> list[Document]:
     suffix = path.suffix.lower()
     if suffix not in (".txt", ".jsonl"):
         # Not an error: folders of articles often hold other files too.

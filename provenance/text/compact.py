@@ -64,6 +64,8 @@ class Words:
             np.fromiter((t.end for t in tokens), dtype=np.int32, count=len(tokens)),
         )
 
-    def renumbered(self, mapping: np.ndarray) -> Words:
-        """The same words with ids of another vocabulary (`mapping[old id]` = new id)."""
-        return Words(mapping[self.ids] if len(self.ids) else self.ids, self.starts, self.ends)
+    def renumber(self, mapping: np.ndarray) -> None:
+        """Give the words the ids of another vocabulary (`mapping[old id]` = new id), in place:
+        a copy of every document's ids would cost a scan of an archive hundreds of megabytes."""
+        if len(self.ids):
+            np.take(mapping, self.ids, out=self.ids)
