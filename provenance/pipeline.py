@@ -70,9 +70,11 @@ def scan(
     progress(f"read {len(docs)} documents from {ingested.files_seen} files")
     texts, bodies = [d.text for d in docs], [d.body for d in docs]
     furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
-    analysed, vocabulary = _analyse_documents(docs, furniture, registry, settings, jobs)
+    prepared, found, vocabulary = _analyse_documents(docs, furniture, registry, settings, jobs)
     progress(f"analysed {len(docs)} documents ({len(vocabulary)} distinct words)")
-    detection = find_reuse(texts, bodies, [a.prepared for a in analysed], vocabulary, settings, jobs)
+    detection = find_reuse(texts, bodies, prepared, vocabulary, settings, jobs)
+    # The words of every document are no longer needed; a large archive needs the room.
+    del prepared, vocabulary
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
@@ -85,7 +87,7 @@ def scan(
     ]
     lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
     facts = [
-        DocumentFacts(d.text, d.outlet, a.quotations, a.credits) for d, a in zip(docs, analysed, strict=True)
+        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, found, strict=True)
     ]
     meanings = [
         link_meaning(
@@ -100,16 +102,15 @@ def scan(
         )
         for k in lineage.links
     ]
-    editorial = EditorialResult(furniture, [a.repeats for a in analysed], facts, meanings)
+    editorial = EditorialResult(furniture, [f.repeats for f in found], facts, meanings)
     root = path.resolve().name if path.is_dir() else path.name
     return build_report(root, ingested, detection, lineage, settings, editorial)
 
 
 @dataclass(frozen=True)
-class _Analysed:
-    """One document after the per-document stages: its detection input and its facts."""
+class _Found:
+    """What the per-document stages found in one document besides its words."""
 
-    prepared: Prepared
     repeats: list[Repeat]
     quotations: list[Quotation]
     credits: list[Credit]
@@ -127,21 +128,20 @@ class _PerDocument:
     ) -> None:
         self.docs, self.furniture, self.registry, self.settings = docs, furniture, registry, settings
 
-    def run(self, indices: list[int]) -> tuple[list[str], list[_Analysed]]:
-        """The documents' analyses, word ids local to this chunk, and the chunk's words."""
+    def run(self, indices: list[int]) -> tuple[list[str], list[tuple[Prepared, _Found]]]:
+        """The chunk's words, and per document its detection input (word ids local to the
+        chunk) and its findings."""
         vocabulary = Vocabulary()
         out = []
         for d in indices:
             doc = self.docs[d]
             view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
-            out.append(
-                _Analysed(
-                    prepare(view, vocabulary, self.settings),
-                    repeats,
-                    find_quotations(doc.text, *doc.body),
-                    find_credits(doc.text, self.registry, *doc.body),
-                )
+            found = _Found(
+                repeats,
+                find_quotations(doc.text, *doc.body),
+                find_credits(doc.text, self.registry, *doc.body),
             )
+            out.append((prepare(view, vocabulary, self.settings), found))
         return vocabulary.words, out
 
 
@@ -151,17 +151,19 @@ def _analyse_documents(
     registry: OutletRegistry,
     settings: DetectionSettings,
     jobs: int,
-) -> tuple[list[_Analysed], Vocabulary]:
+) -> tuple[list[Prepared], list[_Found], Vocabulary]:
     """Every document through the per-document stages, in `jobs` processes, with one vocabulary."""
     task = _PerDocument(docs, furniture, registry, settings)
     vocabulary = Vocabulary()
-    analysed: list[_Analysed] = []
+    prepared: list[Prepared] = []
+    found: list[_Found] = []
     for words, chunk in run_parallel(task.run, range(len(docs)), jobs):
         mapping = vocabulary.absorb(words)
-        for a in chunk:
-            a.prepared.words.renumber(mapping)
-        analysed.extend(chunk)
-    return analysed, vocabulary
+        for p, f in chunk:
+            p.words.renumber(mapping)
+            prepared.append(p)
+            found.append(f)
+    return prepared, found, vocabulary
 
 
 def dumps(report: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -111,13 +112,42 @@ def test_streamed_bands_give_the_pairs_of_whole_signatures() -> None:
     sents = [_sentences(d) for d in docs]
     units, sigs = fingerprint(docs, sents, S)
     shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
-    streamed = candidate_document_pairs(shingled, S, np.empty(0, dtype=np.uint32))
+    banding_only = replace(S, candidate_min_jaccard=0.0)
+    streamed = candidate_document_pairs(shingled, banding_only, np.empty(0, dtype=np.uint32), jobs=2)
     assert streamed == candidate_pairs(units, sigs, S)
     assert len(streamed) > 100  # the pool makes many pairs: the comparison means something
 
 
+def test_pairs_whose_signatures_barely_agree_are_dropped() -> None:
+    docs, sents = [], []
+    # Pairs of 20-word sentences sharing `shared` words in a row: Jaccard of their 3-grams.
+    for t, shared in enumerate([0, 3, 4, 16] * 40):
+        common = [f"c{t}_{i}" for i in range(shared)]
+        for side in "ab":
+            own = [f"{side}{t}_{i}" for i in range(20 - shared)]
+            docs.append(own[: len(own) // 2] + common + own[len(own) // 2 :])
+            sents.append([(0, 20)])
+    shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
+    none = np.empty(0, dtype=np.uint32)
+    loose = candidate_document_pairs(shingled, replace(S, candidate_min_jaccard=0.0), none)
+    kept = candidate_document_pairs(shingled, S, none)
+    by_shared = {
+        shared: [(2 * t, 2 * t + 1) for t in range(160) if t % 4 == k]
+        for k, shared in enumerate([0, 3, 4, 16])
+    }
+    # One or two common 3-grams of 18 (J ≈ 0.03, 0.06): the banding passes some, the estimate few.
+    weak = by_shared[3] + by_shared[4]
+    assert sum(p in loose for p in weak) >= 5
+    assert sum(p in kept for p in weak) <= 1
+    # 14 common 3-grams of 18 each (J ≈ 0.64): every one stays.
+    assert all(p in kept for p in by_shared[16])
+    assert not any(p in loose for p in by_shared[0])
+    assert set(kept) <= set(loose)
+
+
 def test_a_frequent_byline_does_not_pair_the_sentences_it_is_joined_to() -> None:
-    settings = DetectionSettings(max_shingle_documents=10)
+    # The estimate filter alone would drop these pairs too; switched off to test the rule.
+    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0)
     # 40 documents of unrelated sentences, each ending with the same three-word byline that
     # the unit builder joins to the last sentence.
     docs = [[f"d{d}w{i}" for i in range(12)] + ["источник", "голос", "долины"] for d in range(40)]
@@ -141,7 +171,7 @@ def test_a_passage_copied_everywhere_keeps_its_frequent_shingles() -> None:
 
 
 def test_shingles_that_share_a_word_with_a_frequent_byline_go_with_it() -> None:
-    settings = DetectionSettings(max_shingle_documents=10)
+    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0)
     # The last word before the byline comes from five: "<word> источник голос" is in 8
     # documents each (not frequent itself), but the byline makes it common.
     docs = [

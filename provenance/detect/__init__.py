@@ -95,7 +95,7 @@ def find_reuse(
     """
     shingled = [p.shingles for p in prepared]
     frequent = frequent_shingles(shingled, settings.max_shingle_documents)
-    pairs = candidate_document_pairs(shingled, settings, frequent)
+    pairs = candidate_document_pairs(shingled, settings, frequent, jobs)
     work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
     reuses = [r for found in run_parallel(work.align_pairs, list(pairs), jobs) for r in found]
     return DetectionResult(

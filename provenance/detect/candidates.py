@@ -12,7 +12,8 @@ from functools import cache
 
 import numpy as np
 
-from provenance.detect.fingerprint import DocumentShingles, Unit, signature_blocks
+from provenance.detect.fingerprint import DocumentShingles, Signatures, Unit
+from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
 
 DocPair = tuple[int, int]
@@ -70,23 +71,56 @@ def candidate_pairs(
 
 
 def candidate_document_pairs(
-    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray
+    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray, jobs: int = 1
 ) -> dict[DocPair, int]:
-    """`candidate_pairs` of every unit of the documents, without holding whole signatures.
+    """`candidate_pairs` of every unit of the documents, then kept only where the two units'
+    whole signatures agree on at least `settings.candidate_min_jaccard` of their values.
 
-    Signatures are made a few bands at a time (`signature_blocks`), so memory grows with the
-    number of units by bytes, not by the 512 bytes of a whole signature.
+    The loose 64 × 2 banding lets through one pair of unrelated sentences in six that share
+    a single common three-word phrase (Jaccard about 0.05); as the archive grows, such pairs
+    grow with its square. Their signatures agree on few values, a copy's on many: the
+    MinHash estimate of the Jaccard similarity separates them before any alignment.
+
+    Signatures are made a few bands at a time (`Signatures.block`), twice — for the bands,
+    then for the estimate — so memory grows with the number of units by bytes, not by the
+    512 bytes of a whole signature; the blocks are shared among `jobs` processes.
     """
+    source = Signatures(documents, settings, frequent)
+    if source.units < 2:
+        return {}
+    rows, bands, perms = settings.lsh_rows, settings.lsh_bands, settings.num_perm
+    n = np.int64(source.units)
     docs = np.repeat(np.arange(len(documents), dtype=np.int64), [len(d) for d in documents])
-    per_block = settings.lsh_rows * _BANDS_PER_BLOCK
-    codes = [
-        _unit_pair_codes(block, p0 // settings.lsh_rows, settings)
-        for p0, block in signature_blocks(documents, settings, frequent, per_block)
-        if p0 < settings.lsh_bands * settings.lsh_rows
+
+    def band_codes(firsts: list[int]) -> list[np.ndarray]:
+        return [
+            _unit_pair_codes(source.block(b0 * rows, min(_BANDS_PER_BLOCK, bands - b0) * rows), b0, settings)
+            for b0 in firsts
+        ]
+
+    found = [
+        c for chunk in run_parallel(band_codes, range(0, bands, _BANDS_PER_BLOCK), jobs, 2) for c in chunk
     ]
-    return _document_pairs(np.unique(np.concatenate(codes)) if codes else np.empty(0, np.int64), docs)
+    codes = np.unique(np.concatenate(found))
+    codes = codes[docs[codes // n] != docs[codes % n]]  # repeats inside a document are not reuse
+    if settings.candidate_min_jaccard > 0 and len(codes):
+        left, right = codes // n, codes % n
+
+        def agreements(firsts: list[int]) -> list[np.ndarray]:
+            out = []
+            for p0 in firsts:
+                block = source.block(p0, min(_PERMS_PER_ESTIMATE, perms - p0))
+                out.append((block[left] == block[right]).sum(axis=1, dtype=np.int32))
+            return out
+
+        counts = run_parallel(agreements, range(0, perms, _PERMS_PER_ESTIMATE), jobs, 2)
+        agree = np.sum([a for chunk in counts for a in chunk], axis=0)
+        codes = codes[agree >= settings.candidate_min_jaccard * perms]
+    return _document_pairs(codes, docs)
 
 
+# Hash values compared per block when estimating: rows of (pairs × block) booleans.
+_PERMS_PER_ESTIMATE = 16
 _BANDS_PER_BLOCK = 8
 
 

@@ -7,7 +7,7 @@ hashfunc=crc32)` fed the UTF-8 shingles, computed for a whole unit at once with 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -184,7 +184,7 @@ def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple
 _BLOCK_SHINGLES = 1 << 18
 
 
-def _batches(kept: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _batches(kept: Iterable[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Whole documents grouped to about `_BLOCK_SHINGLES` shingles: (unit starts, mixed hashes)."""
     out: list[tuple[np.ndarray, np.ndarray]] = []
     starts: list[np.ndarray] = []
@@ -204,26 +204,31 @@ def _batches(kept: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray
     return out
 
 
-def signature_blocks(
-    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray, perms_per_block: int
-) -> Iterator[tuple[int, np.ndarray]]:
-    """(p, signatures of every unit for permutations p, p+1, … p+perms_per_block-1), for each block."""
-    batches = _batches([_kept_shingles(d, frequent, settings.shingle_words) for d in documents])
-    n_units = sum(len(starts) for starts, _ in batches)
-    a_all, b_all = _permutations(settings.num_perm, settings.seed)
-    for p0 in range(0, settings.num_perm if n_units else 0, perms_per_block):
-        a, b = a_all[p0 : p0 + perms_per_block], b_all[p0 : p0 + perms_per_block]
-        out = np.empty((n_units, len(a)), dtype=np.uint32)
+class Signatures:
+    """The signatures of every unit of the documents, made a block of permutations at a time.
+
+    Whole signatures cost 512 bytes a unit; LSH needs only a few bands at once, so blocks are
+    made on demand (in any process: a forked worker inherits the prepared hashes).
+    """
+
+    def __init__(self, documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray):
+        self._batches = _batches(_kept_shingles(d, frequent, settings.shingle_words) for d in documents)
+        self.units = sum(len(starts) for starts, _ in self._batches)
+        self._a, self._b = _permutations(settings.num_perm, settings.seed)
+
+    def block(self, first: int, count: int) -> np.ndarray:
+        """Hash values of permutations `first … first+count-1`, one row per unit."""
+        a, b = self._a[first : first + count], self._b[first : first + count]
+        out = np.empty((self.units, len(a)), dtype=np.uint32)
         row = 0
-        for starts, hv in batches:
+        for starts, hv in self._batches:
             out[row : row + len(starts)] = np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)
             row += len(starts)
-        yield p0, out
+        return out
 
 
 def signatures(
     documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray
 ) -> np.ndarray:
     """Every unit's whole signature, one row per unit in document order."""
-    blocks = [sig for _, sig in signature_blocks(documents, settings, frequent, settings.num_perm)]
-    return blocks[0] if blocks else np.zeros((0, settings.num_perm), dtype=np.uint32)
+    return Signatures(documents, settings, frequent).block(0, settings.num_perm)

@@ -179,12 +179,24 @@ def _role(c: str, prev: str | None, nxt: str | None, stack: list[_Open]) -> str 
     return "open" if can_open or c == "“" else None
 
 
+def _words_up_to(text: str, s: int, e: int, most: int) -> int:
+    """min(most, the number of words in text[s:e]), without tokenising a long quotation whole.
+
+    A prefix never holds more words than the whole (a word cut at its end is still one).
+    """
+    cut = min(e, s + 16 * most)
+    found = len(tokenize(text, s, cut))
+    if found < most and cut < e:
+        found = len(tokenize(text, s, e))
+    return min(found, most)
+
+
 def _is_speech(text: str, s: int, e: int, limit: int, after_colon: bool) -> bool:
     """Speech, not a name in marks: long, attributed, introduced by a colon or a full sentence."""
-    words = tokenize(text, s, e)
+    words = _words_up_to(text, s, e, _MIN_WORDS)
     if not words:
         return False
-    if after_colon or len(words) >= _MIN_WORDS or _ATTRIBUTION.match(text, e, limit):
+    if after_colon or words >= _MIN_WORDS or _ATTRIBUTION.match(text, e, limit):
         return True
     return text[s:e].rstrip().rstrip('»“”"').rstrip().endswith(_TERMINAL)
 
