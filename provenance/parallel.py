@@ -7,6 +7,7 @@ not available, or the work is too small to pay for the processes, it runs in thi
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -56,8 +57,12 @@ def run_parallel(
     size = -(-len(items) // (jobs * CHUNKS_PER_JOB))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     _task = task
+    # Objects alive now are only read by the workers: frozen, the collector neither scans
+    # them in each worker nor, by touching them, copies the pages they share with this one.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return pool.map(_run, chunks, chunksize=1)
     finally:
+        gc.unfreeze()
         _task = None
