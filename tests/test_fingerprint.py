@@ -8,7 +8,15 @@ import zlib
 import numpy as np
 from datasketch import MinHash
 
-from provenance.detect.fingerprint import fingerprint, shingles, signature, to_datasketch, units
+from provenance.detect.fingerprint import (
+    document_shingles,
+    fingerprint,
+    shingles,
+    signature,
+    signatures,
+    to_datasketch,
+    units,
+)
 from provenance.settings import DetectionSettings
 
 S = DetectionSettings()
@@ -52,3 +60,20 @@ def test_fingerprint_rows_follow_units() -> None:
     found, sigs = fingerprint(docs, sents, S)
     assert [(u.document, u.start, u.end) for u in found] == [(0, 0, 10), (0, 10, 20), (1, 0, 5)]
     assert sigs.shape == (3, S.num_perm)
+
+
+def test_unit_hashes_and_bulk_signatures_are_datasketch_minhashes_of_the_unit() -> None:
+    rng = random.Random(3)
+    vocab = ["саммит", "азия", "россия", "президент", "торговля", "рост", "и", "в"]
+    norms = [rng.choice(vocab) for _ in range(70)]
+    sents = [(0, 2), (2, 15), (15, 16), (16, 70)]  # short, normal, one word, windowed
+    doc = document_shingles(norms, sents, S)
+    sigs = signatures([doc], S, np.empty(0, dtype=np.uint32))
+    assert len(doc) == len(units(sents, S)) == len(sigs)
+    for u, (a, b) in enumerate(doc.units):
+        expected = shingles(norms, int(a), int(b), S.shingle_words)
+        got = doc.hashes[doc.offsets[u] : doc.offsets[u + 1]]
+        assert got.tolist() == [zlib.crc32(s) for s in expected]
+        reference = MinHash(num_perm=S.num_perm, seed=S.seed, scheme="affine32", hashfunc=zlib.crc32)
+        reference.update_batch(expected)
+        assert np.array_equal(sigs[u], reference.hashvalues)

@@ -125,12 +125,17 @@ class DocumentShingles:
 def document_shingles(
     norms: list[str], sentence_tokens: list[TokenRange], settings: DetectionSettings
 ) -> DocumentShingles:
-    """The units of one document and the hashes of their shingles."""
+    """The units of one document and the hashes of their shingles (`shingles`, hashed)."""
     ranges = units(sentence_tokens, settings)
+    k = settings.shingle_words
     hashes: list[int] = []
     offsets = [0]
     for a, b in ranges:
-        hashes.extend(shingle_hash(s) for s in shingles(norms, a, b, settings.shingle_words))
+        if b - a <= k:
+            hashes.append(shingle_hash(" ".join(norms[a:b]).encode("utf-8")))
+        else:
+            grams = zip(*(norms[a + t : b] for t in range(k)), strict=False)
+            hashes.extend(map(shingle_hash, map(str.encode, map(" ".join, grams))))
         offsets.append(len(hashes))
     return DocumentShingles(
         np.array(ranges, dtype=np.int32).reshape(-1, 2),

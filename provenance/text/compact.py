@@ -30,14 +30,18 @@ class Vocabulary:
 
     def encode(self, words: Iterable[str]) -> np.ndarray:
         """Ids of the words (new ones added), as int32."""
+        words = list(words)
         ids, known = self._ids, self.words
-        out = []
-        for w in words:
-            i = ids.get(w)
-            if i is None:
-                i = ids[w] = len(known)
-                known.append(w)
-            out.append(i)
+        out = list(map(ids.get, words))  # most words are known: looked up in one C loop
+        if None in out:
+            for k, i in enumerate(out):
+                if i is None:
+                    w = words[k]
+                    i = ids.get(w)
+                    if i is None:
+                        i = ids[w] = len(known)
+                        known.append(w)
+                    out[k] = i
         return np.array(out, dtype=np.int32)
 
     def absorb(self, other_words: Sequence[str]) -> np.ndarray:
