@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -58,21 +59,25 @@ class _Open:
     collapse_end: int | None = None  # after the last same-family closer of a nested level
 
 
-def find_quotations(text: str, start: int = 0, end: int | None = None) -> list[Quotation]:
+def find_quotations(
+    text: str, start: int = 0, end: int | None = None, paras: Sequence[Span] | None = None
+) -> list[Quotation]:
     """Direct speech in text[start:end]: sorted, non-overlapping, nested quotations merged into the outer one.
 
-    Offsets are into `text`; `start` and `end` are clamped to the text.
+    Offsets are into `text`; `start` and `end` are clamped to the text. `paras` are
+    `paragraphs(text, start, end)` when the caller has them already.
     """
     n = len(text)
     end = n if end is None else end
     start = min(max(start, 0), n)
     end = min(max(end, start), n)
-    found = [Quotation(s, e, "marks") for s, e in _marks_spans(text, start, end)]
+    if paras is None:
+        paras = paragraphs(text, start, end)
+    found = [Quotation(s, e, "marks") for s, e in _marks_spans(text, paras)]
     return _merged(found + _dash_spans(text, start, end))
 
 
-def _marks_spans(text: str, start: int, end: int) -> list[Span]:
-    paras = paragraphs(text, start, end)
+def _marks_spans(text: str, paras: Sequence[Span]) -> list[Span]:
     spans: list[Span] = []
     carried: list[_Open] = []
     for i, para in enumerate(paras):

@@ -31,11 +31,12 @@ def find_repeats(tokens: Sequence[Token], min_words: int = MIN_REPEAT_WORDS) -> 
     """Maximal runs of at least `min_words` words that occurred earlier in the same text."""
     norms = [t.norm for t in tokens]
     n = len(norms)
+    grams = list(zip(*(norms[t:] for t in range(min_words)), strict=False))  # built in C
     first_seen: dict[tuple[str, ...], int] = {}
     found: list[Repeat] = []
     i = 0
     while i + min_words <= n:
-        gram = tuple(norms[i : i + min_words])
+        gram = grams[i]
         j = first_seen.get(gram)
         if j is None or j + min_words > i:
             first_seen.setdefault(gram, i)
@@ -53,6 +54,6 @@ def find_repeats(tokens: Sequence[Token], min_words: int = MIN_REPEAT_WORDS) -> 
             )
         )
         for k in range(i, i + length - min_words + 1):
-            first_seen.setdefault(tuple(norms[k : k + min_words]), k)
+            first_seen.setdefault(grams[k], k)
         i += length
     return found
