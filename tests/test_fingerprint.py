@@ -9,6 +9,7 @@ import numpy as np
 from datasketch import MinHash
 
 from provenance.detect.fingerprint import (
+    Signatures,
     document_shingles,
     fingerprint,
     shingles,
@@ -77,3 +78,14 @@ def test_unit_hashes_and_bulk_signatures_are_datasketch_minhashes_of_the_unit() 
         reference = MinHash(num_perm=S.num_perm, seed=S.seed, scheme="affine32", hashfunc=zlib.crc32)
         reference.update_batch(expected)
         assert np.array_equal(sigs[u], reference.hashvalues)
+
+
+def test_whole_signatures_of_chosen_units_are_the_rows_of_the_blocks() -> None:
+    rng = random.Random(9)
+    docs = [[f"w{rng.randrange(50)}" for _ in range(rng.randint(5, 60))] for _ in range(30)]
+    shingled = [document_shingles(d, [(0, len(d))], S) for d in docs]
+    source = Signatures(shingled, S, np.empty(0, dtype=np.uint32))
+    whole = np.hstack([source.block(p, 16) for p in range(0, S.num_perm, 16)])
+    chosen = np.array(sorted(rng.sample(range(source.units), 25)))
+    assert np.array_equal(source.of_units(chosen), whole[chosen])
+    assert np.array_equal(whole, signatures(shingled, S, np.empty(0, dtype=np.uint32)))

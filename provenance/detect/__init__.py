@@ -144,14 +144,23 @@ class _Work:
     def align_pairs(self, pairs: list[tuple[int, int]]) -> list[Reuse]:
         out: list[Reuse] = []
         k = self.settings.anchor_words
-        for a, b in pairs:
+        current = -1
+        for a, b in pairs:  # sorted, so each document `a` comes in one run
             wa, wb = self.words[a], self.words[b]
+            if a != current:
+                current, masks = a, None
+                grams_a = np.unique(_gram_keys(wa.ids, k))
             # Most candidate pairs share no k-gram at all: find out in C before any Python work.
-            if not np.isin(_gram_keys(wa.ids, k), _gram_keys(wb.ids, k)).any():
+            if not _shares_any(grams_a, _gram_keys(wb.ids, k)):
                 continue
-            ids_a = wa.ids.tolist()
-            stock = stock_mask(ids_a, self.phrases)
-            content = (~np.isin(wa.ids, self.function_ids)).tolist()
+            if masks is None:
+                ids_a = wa.ids.tolist()
+                masks = (
+                    ids_a,
+                    stock_mask(ids_a, self.phrases),
+                    (~np.isin(wa.ids, self.function_ids)).tolist(),
+                )
+            ids_a, stock, content = masks
             for m in align(ids_a, wb.ids.tolist(), self.settings, stock, content):
                 out.append(
                     Reuse(
@@ -166,3 +175,12 @@ class _Work:
                     )
                 )
         return out
+
+
+def _shares_any(sorted_keys: np.ndarray, keys: np.ndarray) -> bool:
+    """Whether any of `keys` is in `sorted_keys` (sorted, unique)."""
+    if not len(sorted_keys) or not len(keys):
+        return False
+    pos = np.searchsorted(sorted_keys, keys)
+    pos[pos == len(sorted_keys)] = 0
+    return bool((sorted_keys[pos] == keys).any())

@@ -105,22 +105,19 @@ def candidate_document_pairs(
     codes = codes[docs[codes // n] != docs[codes % n]]  # repeats inside a document are not reuse
     if settings.candidate_min_jaccard > 0 and len(codes):
         left, right = codes // n, codes % n
-
-        def agreements(firsts: list[int]) -> list[np.ndarray]:
-            out = []
-            for p0 in firsts:
-                block = source.block(p0, min(_PERMS_PER_ESTIMATE, perms - p0))
-                out.append((block[left] == block[right]).sum(axis=1, dtype=np.int32))
-            return out
-
-        counts = run_parallel(agreements, range(0, perms, _PERMS_PER_ESTIMATE), jobs, 2)
-        agree = np.sum([a for chunk in counts for a in chunk], axis=0)
+        chosen = np.unique(np.concatenate((left, right)))
+        sigs = source.of_units(chosen)
+        rows_left, rows_right = np.searchsorted(chosen, left), np.searchsorted(chosen, right)
+        agree = np.empty(len(codes), dtype=np.int32)
+        for k in range(0, len(codes), _PAIRS_PER_ESTIMATE):
+            part = slice(k, k + _PAIRS_PER_ESTIMATE)
+            agree[part] = (sigs[rows_left[part]] == sigs[rows_right[part]]).sum(axis=1)
         codes = codes[agree >= settings.candidate_min_jaccard * perms]
     return _document_pairs(codes, docs)
 
 
-# Hash values compared per block when estimating: rows of (pairs × block) booleans.
-_PERMS_PER_ESTIMATE = 16
+# Unit pairs compared at once when estimating: (pairs × 128) booleans.
+_PAIRS_PER_ESTIMATE = 1 << 16
 _BANDS_PER_BLOCK = 8
 
 

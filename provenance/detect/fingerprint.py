@@ -7,7 +7,6 @@ hashfunc=crc32)` fed the UTF-8 shingles, computed for a whole unit at once with 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -184,52 +183,64 @@ def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple
     return np.concatenate(([0], np.cumsum(kept_sizes))), doc.hashes[keep]
 
 
-# Signatures are computed a few permutations at a time, so memory stays at a few hundred
-# bytes a unit whatever the corpus size; each block yields whole LSH bands.
+# Signatures are computed for this many shingles at a time, a few permutations at a time,
+# so memory stays at a few hundred bytes a unit whatever the corpus size.
 _BLOCK_SHINGLES = 1 << 18
-
-
-def _batches(kept: Iterable[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Whole documents grouped to about `_BLOCK_SHINGLES` shingles: (unit starts, mixed hashes)."""
-    out: list[tuple[np.ndarray, np.ndarray]] = []
-    starts: list[np.ndarray] = []
-    hashes: list[np.ndarray] = []
-    size = 0
-    for offsets, hv in kept:
-        if len(offsets) < 2:
-            continue
-        starts.append(offsets[:-1] + size)
-        hashes.append(hv)
-        size += len(hv)
-        if size >= _BLOCK_SHINGLES:
-            out.append((np.concatenate(starts), _fmix32(np.concatenate(hashes))))
-            starts, hashes, size = [], [], 0
-    if starts:
-        out.append((np.concatenate(starts), _fmix32(np.concatenate(hashes))))
-    return out
 
 
 class Signatures:
     """The signatures of every unit of the documents, made a block of permutations at a time.
 
     Whole signatures cost 512 bytes a unit; LSH needs only a few bands at once, so blocks are
-    made on demand (in any process: a forked worker inherits the prepared hashes).
+    made on demand (in any process: a forked worker inherits the prepared hashes), and whole
+    signatures only for the units asked for.
     """
 
     def __init__(self, documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray):
-        self._batches = _batches(_kept_shingles(d, frequent, settings.shingle_words) for d in documents)
-        self.units = sum(len(starts) for starts, _ in self._batches)
+        kept = [_kept_shingles(d, frequent, settings.shingle_words) for d in documents]
+        sizes = np.concatenate([np.diff(offsets) for offsets, _ in kept] or [np.empty(0, np.int64)])
+        self.units = len(sizes)
+        self._ends = np.cumsum(sizes)
+        self._starts = self._ends - sizes
+        hashes = [hv for _, hv in kept]
+        del kept
+        self._hashes = _fmix32(np.concatenate(hashes)) if hashes else np.empty(0, np.uint32)
+        # Runs of whole units of about _BLOCK_SHINGLES shingles: the rows computed at once.
+        cuts = np.searchsorted(self._starts, np.arange(0, len(self._hashes), _BLOCK_SHINGLES)).tolist()
+        self._runs = list(zip(cuts, [*cuts[1:], self.units], strict=True)) if cuts else []
         self._a, self._b = _permutations(settings.num_perm, settings.seed)
+        self._perms = settings.num_perm
 
     def block(self, first: int, count: int) -> np.ndarray:
         """Hash values of permutations `first … first+count-1`, one row per unit."""
         a, b = self._a[first : first + count], self._b[first : first + count]
         out = np.empty((self.units, len(a)), dtype=np.uint32)
-        row = 0
-        for starts, hv in self._batches:
-            out[row : row + len(starts)] = np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)
-            row += len(starts)
+        for u0, u1 in self._runs:
+            if u1 > u0:
+                out[u0:u1] = self._rows(
+                    self._hashes[self._starts[u0] : self._ends[u1 - 1]],
+                    self._starts[u0:u1] - self._starts[u0],
+                    a,
+                    b,
+                )
         return out
+
+    def of_units(self, units: np.ndarray) -> np.ndarray:
+        """Whole signatures (all permutations) of the given units, one row each."""
+        out = np.empty((len(units), self._perms), dtype=np.uint32)
+        step = max(1, _BLOCK_SHINGLES // 64)
+        for k in range(0, len(units), step):
+            chosen = units[k : k + step]
+            sizes = self._ends[chosen] - self._starts[chosen]
+            local = np.cumsum(sizes) - sizes
+            # Positions of every chosen unit's shingles in the concatenated hashes.
+            positions = np.repeat(self._starts[chosen] - local, sizes) + np.arange(int(sizes.sum()))
+            out[k : k + len(chosen)] = self._rows(self._hashes[positions], local, self._a, self._b)
+        return out
+
+    @staticmethod
+    def _rows(hv: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)
 
 
 def signatures(
