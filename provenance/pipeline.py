@@ -138,7 +138,7 @@ class _PerDocument:
             view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
             found = _Found(
                 repeats,
-                find_quotations(doc.text, *doc.body),
+                find_quotations(doc.text, *doc.body, paras=view.paragraphs),
                 find_credits(doc.text, self.registry, *doc.body),
             )
             out.append((prepare(view, vocabulary, self.settings), found))
