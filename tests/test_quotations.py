@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.editorial.quotations import Quotation, find_quotations
+from provenance.text import paragraphs
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -283,3 +284,9 @@ def test_any_text_gives_sorted_disjoint_spans_inside_the_bounds(
 )
 def test_degenerate_input(text: str) -> None:
     assert find_quotations(text) == []
+
+
+def test_paragraphs_given_by_the_caller_give_the_same_quotations() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert find_quotations(text, 0, len(text), paras=paragraphs(text)) == find_quotations(text)
