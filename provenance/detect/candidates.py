@@ -81,9 +81,9 @@ def candidate_document_pairs(
     grow with its square. Their signatures agree on few values, a copy's on many: the
     MinHash estimate of the Jaccard similarity separates them before any alignment.
 
-    Signatures are made a few bands at a time (`Signatures.block`), twice — for the bands,
-    then for the estimate — so memory grows with the number of units by bytes, not by the
-    512 bytes of a whole signature; the blocks are shared among `jobs` processes.
+    Signatures are made a few bands at a time (`Signatures.block`), and whole only for the
+    units of banded pairs, so memory grows with the number of units by bytes, not by the
+    512 bytes of a whole signature; the band blocks are shared among `jobs` processes.
     """
     source = Signatures(documents, settings, frequent)
     if source.units < 2:
