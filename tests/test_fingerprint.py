@@ -12,6 +12,7 @@ from provenance.detect.fingerprint import (
     Signatures,
     document_shingles,
     fingerprint,
+    in_sorted,
     shingles,
     signature,
     signatures,
@@ -89,3 +90,10 @@ def test_whole_signatures_of_chosen_units_are_the_rows_of_the_blocks() -> None:
     chosen = np.array(sorted(rng.sample(range(source.units), 25)))
     assert np.array_equal(source.of_units(chosen), whole[chosen])
     assert np.array_equal(whole, signatures(shingled, S, np.empty(0, dtype=np.uint32)))
+
+
+def test_in_sorted_is_membership() -> None:
+    keys = np.array([3, 7, 7, 20], dtype=np.uint64)
+    values = np.array([0, 3, 5, 7, 20, 21], dtype=np.uint64)
+    assert in_sorted(keys, values).tolist() == [False, True, False, True, True, False]
+    assert not in_sorted(keys[:0], values).any()

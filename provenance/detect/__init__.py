@@ -9,8 +9,8 @@ import numpy as np
 
 from provenance.detect.align import Kind, Match, align, char_span
 from provenance.detect.candidates import candidate_document_pairs
-from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles
-from provenance.detect.stock import load_function_words, load_stock_phrases, stock_mask
+from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles, in_sorted
+from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
 from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
 from provenance.text import AnalyzedText
@@ -52,7 +52,6 @@ class DetectionResult:
     units: int
     candidate_unit_pairs: int
     candidate_document_pairs: int
-    frequent_shingles: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,6 @@ def find_reuse(
         units=sum(len(s) for s in shingled),
         candidate_unit_pairs=sum(pairs.values()),
         candidate_document_pairs=len(pairs),
-        frequent_shingles=len(frequent),
     )
 
 
@@ -137,9 +135,7 @@ class _Work:
         # Stock phrases and function words as vocabulary ids; a word never seen cannot occur.
         encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases())
         self.phrases = tuple(p for p in encoded if None not in p)
-        self.function_ids = np.array(
-            sorted(i for w in load_function_words() if (i := vocabulary.id(w)) is not None), dtype=np.int32
-        )
+        self.function_ids = frozenset(i for w in load_function_words() if (i := vocabulary.id(w)) is not None)
 
     def align_pairs(self, pairs: list[tuple[int, int]]) -> list[Reuse]:
         out: list[Reuse] = []
@@ -151,15 +147,11 @@ class _Work:
                 current, masks = a, None
                 grams_a = np.unique(_gram_keys(wa.ids, k))
             # Most candidate pairs share no k-gram at all: find out in C before any Python work.
-            if not _shares_any(grams_a, _gram_keys(wb.ids, k)):
+            if not in_sorted(grams_a, _gram_keys(wb.ids, k)).any():
                 continue
             if masks is None:
                 ids_a = wa.ids.tolist()
-                masks = (
-                    ids_a,
-                    stock_mask(ids_a, self.phrases),
-                    (~np.isin(wa.ids, self.function_ids)).tolist(),
-                )
+                masks = (ids_a, stock_mask(ids_a, self.phrases), content_mask(ids_a, self.function_ids))
             ids_a, stock, content = masks
             for m in align(ids_a, wb.ids.tolist(), self.settings, stock, content):
                 out.append(
@@ -175,12 +167,3 @@ class _Work:
                     )
                 )
         return out
-
-
-def _shares_any(sorted_keys: np.ndarray, keys: np.ndarray) -> bool:
-    """Whether any of `keys` is in `sorted_keys` (sorted, unique)."""
-    if not len(sorted_keys) or not len(keys):
-        return False
-    pos = np.searchsorted(sorted_keys, keys)
-    pos[pos == len(sorted_keys)] = 0
-    return bool((sorted_keys[pos] == keys).any())

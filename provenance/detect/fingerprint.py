@@ -152,6 +152,16 @@ def frequent_shingles(documents: list[DocumentShingles], max_documents: int) -> 
     return values[counts > max_documents]
 
 
+def in_sorted(sorted_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each value, whether it is in `sorted_keys` (sorted): a binary search in C, where
+    `np.isin` sorts both arrays every call."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    pos = np.searchsorted(sorted_keys, values)
+    pos[pos == len(sorted_keys)] = 0
+    return sorted_keys[pos] == values
+
+
 def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The unit offsets and hashes left once furniture-like shingles are set aside.
 
@@ -162,9 +172,7 @@ def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple
     """
     if not len(frequent) or not len(doc.hashes):
         return doc.offsets, doc.hashes
-    pos = np.searchsorted(frequent, doc.hashes)
-    pos[pos == len(frequent)] = 0
-    is_frequent = frequent[pos] == doc.hashes
+    is_frequent = in_sorted(frequent, doc.hashes)
     if not is_frequent.any():
         return doc.offsets, doc.hashes
     sizes = np.diff(doc.offsets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,9 +27,12 @@ def load_stock_phrases(path: Path | None = None) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(p for p in phrases if p))
 
 
-def stock_mask(norms: list[str], phrases: tuple[tuple[str, ...], ...]) -> list[bool]:
-    """For each word, whether it lies inside an occurrence of a stock phrase."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
+def stock_mask(norms: Sequence[Hashable], phrases: tuple[tuple[Hashable, ...], ...]) -> list[bool]:
+    """For each word, whether it lies inside an occurrence of a stock phrase.
+
+    Words and phrases are compared for equality only: both in matching form, or both as
+    vocabulary ids."""
+    by_first: dict[Hashable, list[tuple[Hashable, ...]]] = {}
     for p in phrases:
         by_first.setdefault(p[0], []).append(p)
     mask = [False] * len(norms)
@@ -49,6 +53,6 @@ def load_function_words(languages: tuple[str, ...] = FUNCTION_WORD_LANGUAGES) ->
     return frozenset(words)
 
 
-def content_mask(norms: list[str], function_words: frozenset[str]) -> list[bool]:
+def content_mask(norms: Sequence[Hashable], function_words: frozenset[Hashable]) -> list[bool]:
     """For each word, whether it carries content (is not a function word)."""
     return [w not in function_words for w in norms]
