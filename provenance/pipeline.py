@@ -7,29 +7,24 @@ this module only passes it along.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
 
-from provenance.detect import Prepared, find_reuse, prepare
-from provenance.editorial.boilerplate import Boilerplate, find_boilerplate
-from provenance.editorial.credits import Credit, find_credits
-from provenance.editorial.masking import masked_analysis
+from provenance.analysis import analyse_documents
+from provenance.detect import find_reuse
+from provenance.editorial.boilerplate import find_boilerplate
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
-from provenance.editorial.quotations import Quotation, find_quotations
-from provenance.editorial.repeats import Repeat
-from provenance.ingest import Document, OutletRegistry, ingest_folder, load_registry
+from provenance.ingest import IngestResult, OutletRegistry, ingest_folder, load_registry
 from provenance.lineage import Edge, Passage, build_lineage
-from provenance.parallel import default_jobs, run_parallel
+from provenance.parallel import default_jobs
 from provenance.report.build import build_report
 from provenance.report.html import render_html
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
-from provenance.text.compact import Vocabulary
 
 Format = Literal["json", "html"]
 Progress = Callable[[str], None]
@@ -62,15 +57,33 @@ def scan(
     `jobs` processes read the files, analyse the documents and align candidate pairs
     (default: every core this process may use); the report is the same whatever the number.
     """
-    settings = settings or DetectionSettings()
     registry = registry or load_registry()
     jobs = jobs or default_jobs()
     ingested = ingest_folder(path, registry, jobs)
+    progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
+    root = path.resolve().name if path.is_dir() else path.name
+    return scan_documents(ingested, root, settings, registry, progress, jobs)
+
+
+def scan_documents(
+    ingested: IngestResult,
+    root: str,
+    settings: DetectionSettings | None = None,
+    registry: OutletRegistry | None = None,
+    progress: Progress = _quiet,
+    jobs: int | None = None,
+) -> dict[str, Any]:
+    """The lineage report of documents already read (from a folder, or from an index).
+
+    `root` names the input in the report. The documents' order is the report's order.
+    """
+    settings = settings or DetectionSettings()
+    registry = registry or load_registry()
+    jobs = jobs or default_jobs()
     docs = ingested.documents
-    progress(f"read {len(docs)} documents from {ingested.files_seen} files")
     texts, bodies = [d.text for d in docs], [d.body for d in docs]
     furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
-    prepared, found, vocabulary = _analyse_documents(docs, furniture, registry, settings, jobs)
+    prepared, found, vocabulary = analyse_documents(docs, furniture, registry, settings, jobs)
     progress(f"analysed {len(docs)} documents ({len(vocabulary)} distinct words)")
     detection = find_reuse(texts, bodies, prepared, vocabulary, settings, jobs)
     # The words of every document are no longer needed; a large archive needs the room.
@@ -103,67 +116,7 @@ def scan(
         for k in lineage.links
     ]
     editorial = EditorialResult(furniture, [f.repeats for f in found], facts, meanings)
-    root = path.resolve().name if path.is_dir() else path.name
     return build_report(root, ingested, detection, lineage, settings, editorial)
-
-
-@dataclass(frozen=True)
-class _Found:
-    """What the per-document stages found in one document besides its words."""
-
-    repeats: list[Repeat]
-    quotations: list[Quotation]
-    credits: list[Credit]
-
-
-class _PerDocument:
-    """The stages that read one document at a time; forked workers inherit the documents."""
-
-    def __init__(
-        self,
-        docs: Sequence[Document],
-        furniture: Sequence[Sequence[Boilerplate]],
-        registry: OutletRegistry,
-        settings: DetectionSettings,
-    ) -> None:
-        self.docs, self.furniture, self.registry, self.settings = docs, furniture, registry, settings
-
-    def run(self, indices: list[int]) -> tuple[list[str], list[tuple[Prepared, _Found]]]:
-        """The chunk's words, and per document its detection input (word ids local to the
-        chunk) and its findings."""
-        vocabulary = Vocabulary()
-        out = []
-        for d in indices:
-            doc = self.docs[d]
-            view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
-            found = _Found(
-                repeats,
-                find_quotations(doc.text, *doc.body, paras=view.paragraphs),
-                find_credits(doc.text, self.registry, *doc.body),
-            )
-            out.append((prepare(view, vocabulary, self.settings), found))
-        return vocabulary.words, out
-
-
-def _analyse_documents(
-    docs: Sequence[Document],
-    furniture: Sequence[Sequence[Boilerplate]],
-    registry: OutletRegistry,
-    settings: DetectionSettings,
-    jobs: int,
-) -> tuple[list[Prepared], list[_Found], Vocabulary]:
-    """Every document through the per-document stages, in `jobs` processes, with one vocabulary."""
-    task = _PerDocument(docs, furniture, registry, settings)
-    vocabulary = Vocabulary()
-    prepared: list[Prepared] = []
-    found: list[_Found] = []
-    for words, chunk in run_parallel(task.run, range(len(docs)), jobs):
-        mapping = vocabulary.absorb(words)
-        for p, f in chunk:
-            p.words.renumber(mapping)
-            prepared.append(p)
-            found.append(f)
-    return prepared, found, vocabulary
 
 
 def dumps(report: dict[str, Any]) -> str:
