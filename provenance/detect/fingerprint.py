@@ -6,6 +6,7 @@ hashfunc=crc32)` fed the UTF-8 shingles, computed for a whole unit at once with 
 
 from __future__ import annotations
 
+import struct
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -84,10 +85,46 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def signature(shingle_set: list[bytes], settings: DetectionSettings) -> np.ndarray:
     """MinHash hash values (uint32, one per permutation) of a set of shingles."""
-    a, b = _permutations(settings.num_perm, settings.seed)
     hv = np.fromiter((shingle_hash(s) for s in shingle_set), dtype=np.uint32, count=len(shingle_set))
-    phv = _fmix32(hv).reshape(-1, 1) * a + b
-    return phv.min(axis=0)
+    return hashes_signature(hv, settings)
+
+
+def hashes_signature(hashes: np.ndarray, settings: DetectionSettings) -> np.ndarray:
+    """`signature` of the shingles whose `shingle_hash` values these are (empty: all 2^32 - 1)."""
+    a, b = _permutations(settings.num_perm, settings.seed)
+    if not len(hashes):
+        return np.full(settings.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    return (_fmix32(np.asarray(hashes, dtype=np.uint32)).reshape(-1, 1) * a + b).min(axis=0)
+
+
+# datasketch's LeanMinHash serialization, little-endian: seed, negated count, scheme code
+# (1 = affine32), then the uint32 values. `LeanMinHash.deserialize(data, "<")` reads it.
+_LEAN_HEADER = struct.Struct("<qiB")
+_AFFINE32 = 1
+
+
+def signature_bytes(hashvalues: np.ndarray, settings: DetectionSettings) -> bytes:
+    """The signature as the bytes of `LeanMinHash.serialize(buf, byteorder="<")`."""
+    values = np.asarray(hashvalues, dtype="<u4")
+    return _LEAN_HEADER.pack(settings.seed, -len(values), _AFFINE32) + values.tobytes()
+
+
+def signature_from_bytes(data: bytes) -> tuple[int, np.ndarray]:
+    """(seed, hash values) of bytes written by `signature_bytes` or by datasketch."""
+    seed, negated, scheme = _LEAN_HEADER.unpack_from(data)
+    if scheme != _AFFINE32 or negated >= 0 or len(data) != _LEAN_HEADER.size - 4 * negated:
+        raise ValueError("not an affine32 LeanMinHash serialized little-endian")
+    return seed, np.frombuffer(data, dtype="<u4", offset=_LEAN_HEADER.size).astype(np.uint32)
+
+
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """The distinct minima of every `window` consecutive hashes, sorted (Schleimer et al.'s
+    winnowing). Two sequences sharing a run of `window` hashes share at least one of them,
+    so an index of the minima finds every run that long; shorter sequences keep everything."""
+    hashes = np.asarray(hashes, dtype=np.uint32)
+    if len(hashes) <= window:
+        return np.unique(hashes)
+    return np.unique(np.lib.stride_tricks.sliding_window_view(hashes, window).min(axis=1))
 
 
 def to_datasketch(hashvalues: np.ndarray, settings: DetectionSettings) -> LeanMinHash:
