@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from provenance import __version__
-from provenance.ingest import load_registry
-from provenance.pipeline import ReportInvalidError, scan, write_reports
+from provenance.check import CheckInvalidError, check, corpus_index, read_drafts
+from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config
+from provenance.index import Index, IndexProblem
+from provenance.ingest import (
+    IngestResult,
+    OutletRegistry,
+    ingest_paths,
+    load_registry,
+)
+from provenance.parallel import default_jobs
+from provenance.pipeline import ReportInvalidError, scan, scan_documents, write_reports
+from provenance.report.check_views import render_check_html, render_text
 from provenance.report.validate import validate_report
+from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -29,6 +41,75 @@ def _err(message: str) -> None:
 def _fail(message: str) -> NoReturn:
     _err(f"error: {message}")
     sys.exit(EXIT_ERROR)
+
+
+def _warn_all(warnings: list[dict[str, Any]]) -> None:
+    for w in warnings:
+        where = w["path"] if w["line"] is None else f"{w['path']}:{w['line']}"
+        _err(f"warning: {where}: {w['message']}")
+
+
+def _config(**flags: Any) -> Config:
+    """The settings in force: config files in the working directory, then these flags."""
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        _fail(str(exc))
+    for key, value in flags.items():
+        config.override(key.replace("_", "-"), value, f"--{key.replace('_', '-')}")
+    return config
+
+
+def _settings(config: Config) -> DetectionSettings:
+    try:
+        return config.detection_settings()
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _registry(config: Config) -> OutletRegistry | None:
+    path = config["registry"]
+    if path is None:
+        return None
+    try:
+        return load_registry(path)
+    except OSError as exc:
+        _fail(f"{path}: cannot read the outlet registry: {exc.strerror or exc}")
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+_min_words_option = click.option(
+    "--min-words",
+    type=click.IntRange(min=3),
+    default=None,
+    help=f"Fewest matched words (outside stock phrases) for a passage to count as reuse; "
+    f"{DetectionSettings.min_content_words} of them must be content words, not function words. "
+    f"Default {DetectionSettings.min_words}, or `min-words` in the configuration.",
+)
+_registry_option = click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Outlet registry (JSON, schemas/outlet-registry.schema.json): outlets and sources with "
+    "their names, case forms, signatures and page-furniture lines. Default: the packaged one.",
+)
+_jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the parallel stages (default: every core available). The result is the "
+    "same whatever the number.",
+)
+_index_option = click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"The index file (SQLite). Default: `index` in the configuration, else ./{DEFAULT_INDEX}.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,36 +143,15 @@ def cli() -> None:
     show_default=True,
     help="Which reports to write; HTML is always rendered from the validated JSON.",
 )
-@click.option(
-    "--min-words",
-    type=click.IntRange(min=3),
-    default=DetectionSettings.min_words,
-    show_default=True,
-    help="Fewest matched words (outside stock phrases) for a passage to count as reuse; "
-    "4 of them must be content words, not function words.",
-)
-@click.option(
-    "--registry",
-    "registry_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Outlet registry (JSON, schemas/outlet-registry.schema.json): outlets and sources with "
-    "their names, case forms, signatures and page-furniture lines. Default: the packaged one.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes for the parallel stages (default: every core available). The report is the "
-    "same whatever the number.",
-)
+@_min_words_option
+@_registry_option
+@_jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def scan_command(
     path: Path,
     out_dir: Path,
     fmt: str,
-    min_words: int,
+    min_words: int | None,
     registry_path: Path | None,
     jobs: int | None,
     quiet: bool,
@@ -108,23 +168,17 @@ def scan_command(
     """
     if not path.exists():
         _fail(f"{path}: no such file or folder")
-    try:
-        registry = load_registry(registry_path) if registry_path else None
-    except OSError as exc:
-        _fail(f"{registry_path}: cannot read the outlet registry: {exc.strerror or exc}")
-    except ValueError as exc:
-        _fail(str(exc))
-    # A lower --min-words lowers the content-word floor with it, never below itself.
-    settings = DetectionSettings(
-        min_words=min_words, min_content_words=min(min_words, DetectionSettings.min_content_words)
-    )
-    report = scan(path, settings, registry, progress=(lambda _: None) if quiet else _err, jobs=jobs)
+    config = _config(min_words=min_words, registry=registry_path, jobs=jobs)
+    settings, registry = _settings(config), _registry(config)
+    report = scan(path, settings, registry, progress=(lambda _: None) if quiet else _err, jobs=config["jobs"])
     if not quiet:
-        for w in report["warnings"]:
-            where = w["path"] if w["line"] is None else f"{w['path']}:{w['line']}"
-            _err(f"warning: {where}: {w['message']}")
+        _warn_all(report["warnings"])
     if not report["documents"]:
         _fail(f"{path}: no readable documents (.txt or .jsonl) found")
+    _write_lineage(report, out_dir, fmt, quiet)
+
+
+def _write_lineage(report: dict[str, Any], out_dir: Path, fmt: str, quiet: bool) -> None:
     formats = ("json", "html") if fmt == "all" else (fmt,)
     try:
         written = write_reports(report, out_dir, formats)  # type: ignore[arg-type]
@@ -168,6 +222,291 @@ def validate_command(report_path: Path) -> None:
     if errors:
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{report_path}: valid")
+
+
+def _open_index(config: Config, settings: DetectionSettings, *, create: bool = False) -> Index:
+    try:
+        return Index(config["index"], settings, create=create)
+    except IndexProblem as exc:
+        _fail(str(exc))
+
+
+@cli.group("index")
+def index_group() -> None:
+    """A persistent index of published articles that drafts are checked against.
+
+    One SQLite file (default ./provenance-index.sqlite, or `index` in the configuration):
+    documents, their MinHash signatures (datasketch bytes) and winnowed shingle postings.
+    It records the settings it was built with and refuses others.
+    """
+
+
+@index_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@_registry_option
+@_jobs_option
+@click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
+def index_add_command(
+    paths: tuple[Path, ...],
+    index_path: Path | None,
+    registry_path: Path | None,
+    jobs: int | None,
+    quiet: bool,
+) -> None:
+    """Add the articles under PATHS (folders or files, as `scan` reads them) to the index.
+
+    A document whose id is indexed with the same content (sha256) is left alone; with other
+    content it replaces the old version. The whole add is one transaction: interrupted, it
+    leaves the index as it was. Several processes may add at once; they take turns.
+    """
+    for path in paths:
+        if not path.exists():
+            _fail(f"{path}: no such file or folder")
+    config = _config(index=index_path, registry=registry_path, jobs=jobs)
+    settings, registry = _settings(config), _registry(config)
+    jobs = config["jobs"] or default_jobs()
+    ingested = ingest_paths(paths, registry, jobs)
+    if not quiet:
+        for w in ingested.warnings:
+            _err(f"warning: {w}")
+    with _open_index(config, settings, create=True) as index:
+
+        def progress(done: int, total: int) -> None:
+            if not quiet:
+                _err(f"written {done}/{total} documents")
+
+        result = index.add(ingested, registry, jobs, progress)
+        total = len(index)
+    if not quiet:
+        _err(
+            f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
+            f"{len(ingested.skipped)} skipped; {total} documents in {config['index']}"
+        )
+
+
+@index_group.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@_index_option
+def index_remove_command(ids: tuple[str, ...], index_path: Path | None) -> None:
+    """Remove documents from the index by id (one transaction). Exit 1 if an id was not there."""
+    config = _config(index=index_path)
+    with _open_index(config, _settings(config)) as index:
+        removed, missing = index.remove(ids)
+    for doc_id in missing:
+        _err(f"warning: {doc_id}: not in the index")
+    _err(f"{len(removed)} removed")
+    if missing:
+        sys.exit(EXIT_FINDINGS)
+
+
+@index_group.command("stats")
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def index_stats_command(index_path: Path | None, as_json: bool) -> None:
+    """Documents, passages (sentence units), outlets, date range and size on disk."""
+    config = _config(index=index_path)
+    with _open_index(config, _settings(config)) as index:
+        stats = index.stats()
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    per = stats.size_bytes / stats.documents if stats.documents else 0
+    dates = f"{stats.first_date} … {stats.last_date}" if stats.first_date else "none with a year"
+    rows = [
+        ("index", stats.path),
+        ("documents", f"{stats.documents:,}"),
+        ("passages", f"{stats.passages:,} sentence units"),
+        ("outlets", f"{stats.outlets:,}"),
+        ("dates", f"{dates} ({stats.without_year:,} without a year)"),
+        ("size", f"{stats.size_bytes / 2**20:,.1f} MiB ({per / 1024:,.1f} KiB per document)"),
+    ]
+    for label, value in rows:
+        click.echo(f"{label:<10} {value}")
+
+
+@index_group.command("report")
+@_index_option
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for lineage.json and lineage.html (created if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "html", "all"]),
+    default="all",
+    show_default=True,
+    help="Which reports to write.",
+)
+@_min_words_option
+@_registry_option
+@_jobs_option
+@click.option("-q", "--quiet", is_flag=True, help="Print no progress on stderr.")
+def index_report_command(
+    index_path: Path | None,
+    out_dir: Path,
+    fmt: str,
+    min_words: int | None,
+    registry_path: Path | None,
+    jobs: int | None,
+    quiet: bool,
+) -> None:
+    """The lineage report of everything indexed: the same report `scan` writes for the same
+    documents, validated against schemas/lineage-report.schema.json."""
+    config = _config(index=index_path, min_words=min_words, registry=registry_path, jobs=jobs)
+    settings, registry = _settings(config), _registry(config)
+    with _open_index(config, settings) as index:
+        docs = index.documents()
+    if not docs:
+        _fail(f"{config['index']}: the index holds no documents")
+    report = scan_documents(
+        IngestResult(docs, [], [], len(docs)),
+        Path(config["index"]).name,
+        settings,
+        registry,
+        progress=(lambda _: None) if quiet else _err,
+        jobs=config["jobs"],
+    )
+    _write_lineage(report, out_dir, fmt, quiet)
+
+
+class _Day(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+        self.fail(f"{value!r} is not a day as YYYY-MM-DD", param, ctx)
+
+
+@cli.command("check")
+@click.argument("drafts", nargs=-1, required=True)
+@_index_option
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Check against this folder (read as `scan` reads it) instead of an index.",
+)
+@click.option(
+    "--date",
+    "draft_date",
+    type=_Day(),
+    default=None,
+    help="The draft's publication day. Default: after everything indexed, so every dated source is earlier.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text: one finding a line, as linters print; json: schemas/check-result.schema.json; "
+    "html: one self-contained page.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the result to this file instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Exit 1 when a finding is at or above this: `uncredited` copied text (default, or "
+    "`fail-on` in the configuration), `any` reuse at all, or `never`.",
+)
+@_min_words_option
+@_registry_option
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check (2 still means an error)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings on stderr.")
+def check_command(
+    drafts: tuple[str, ...],
+    index_path: Path | None,
+    corpus: Path | None,
+    draft_date: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    min_words: int | None,
+    registry_path: Path | None,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
+    """Check DRAFTS (files, or - for standard input) against the index before publishing.
+
+    For each passage of a draft found in indexed articles: the earliest dated source (ties
+    stay ties; articles without a year are never put in order), every other source, the
+    kind of match, whether it is a shared quotation or copied text, and whether the draft
+    credits the source's outlet. Exit 0 when nothing is at or above --fail-on, 1 when
+    something is, 2 on usage or input errors.
+    """
+    if corpus is not None and index_path is not None:
+        _fail("--index and --corpus exclude each other")
+    config = _config(index=index_path, fail_on=fail_on, min_words=min_words, registry=registry_path)
+    settings, registry = _settings(config), _registry(config)
+    stdin = click.get_binary_stream("stdin").read() if "-" in drafts else None
+    read = read_drafts(drafts, registry, stdin)
+    if not quiet:
+        _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in read.warnings])
+    if not read.documents:
+        _fail("no readable draft")
+    if corpus is not None:
+        index, added = corpus_index(corpus, settings, registry or load_registry(), default_jobs())
+        if not quiet:
+            _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in added.warnings])
+        against = {"kind": "corpus", "path": str(corpus), "documents": len(index)}
+    else:
+        index = _open_index(config, settings)
+        against = {"kind": "index", "path": str(config["index"]), "documents": len(index)}
+    with index:
+        try:
+            result = check(read, index, against, settings, registry, draft_date, config["fail-on"])
+        except CheckInvalidError as exc:
+            _fail(str(exc))
+    views = {
+        "text": render_text,
+        "json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
+        "html": render_check_html,
+    }
+    rendered = views[fmt](result)
+    if output is None:
+        click.echo(rendered, nl=False)
+    else:
+        try:
+            write_atomic(output, rendered)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        if not quiet:
+            _err(render_text(result).splitlines()[-1])
+    if read.skipped and not read.documents:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if result["summary"]["failing"] and not exit_zero else EXIT_OK)
+
+
+@cli.command("config")
+def config_command() -> None:
+    """Print the settings in force and where each comes from: the default, `[tool.provenance]`
+    in ./pyproject.toml, or ./provenance.toml (which wins). Flags override both."""
+    config = _config()
+    rows = config.rows()
+    width = max(len(k) for k, _, _ in rows)
+    for key, value, source in rows:
+        shown = "(none)" if value is None else str(value)
+        click.echo(f"{key:<{width}}  {shown:<24}  {source}")
 
 
 def main() -> None:

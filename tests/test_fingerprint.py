@@ -6,6 +6,7 @@ import random
 import zlib
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 
 from provenance.detect.fingerprint import (
@@ -97,3 +98,47 @@ def test_in_sorted_is_membership() -> None:
     values = np.array([0, 3, 5, 7, 20, 21], dtype=np.uint64)
     assert in_sorted(keys, values).tolist() == [False, True, False, True, True, False]
     assert not in_sorted(keys[:0], values).any()
+
+
+def test_permutations_are_datasketchs_for_any_seed() -> None:
+    from provenance.detect.fingerprint import _permutations
+
+    for num_perm, seed in ((128, 1), (64, 7), (16, 12345)):
+        a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        ours = _permutations(num_perm, seed)
+        assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
+
+
+def test_signature_bytes_are_datasketchs_lean_minhash_serialization() -> None:
+    from datasketch import LeanMinHash
+
+    from provenance.detect.fingerprint import hashes_signature, signature_bytes, signature_from_bytes
+
+    sh = shingles(["первый", "саммит", "центральная", "азия", "россия", "состоявшийся", "три", "года", "назад"], 0, 9, 3)
+    reference = MinHash(num_perm=S.num_perm, seed=S.seed, scheme="affine32", hashfunc=zlib.crc32)
+    reference.update_batch(sh)
+    values = hashes_signature(np.array([zlib.crc32(s) for s in sh], dtype=np.uint32), S)
+    data = signature_bytes(values, S)
+    lean = LeanMinHash(reference)
+    buf = bytearray(lean.bytesize("<"))
+    lean.serialize(buf, "<")
+    assert data == bytes(buf)
+    assert LeanMinHash.deserialize(data, "<").jaccard(reference) == 1.0
+    seed, back = signature_from_bytes(bytes(buf))
+    assert seed == S.seed and np.array_equal(back, reference.hashvalues)
+    for bad in (data[:-1], data[:12] + b"\x02" + data[13:], b"\x80\x04pickle"):
+        with pytest.raises(ValueError):
+            signature_from_bytes(bad)
+
+
+def test_winnowing_keeps_a_hash_of_every_window_and_fewer_than_all() -> None:
+    from provenance.detect.fingerprint import winnow
+
+    rng = np.random.default_rng(3)
+    hashes = rng.integers(0, 2**32, 600, dtype=np.uint64).astype(np.uint32)
+    kept = winnow(hashes, 6)
+    assert np.all(np.diff(kept.astype(np.int64)) > 0)
+    for i in range(len(hashes) - 5):
+        assert np.isin(hashes[i : i + 6], kept).any()
+    assert len(kept) < 0.45 * len(hashes)  # density about 2 / (w + 1)
+    assert np.array_equal(winnow(hashes[:4], 6), np.unique(hashes[:4]))

@@ -26,6 +26,7 @@ __all__ = [
     "find_reuse",
     "prepare",
     "prepare_all",
+    "verify_pairs",
 ]
 
 Span = tuple[int, int]
@@ -103,6 +104,20 @@ def find_reuse(
         candidate_unit_pairs=sum(pairs.values()),
         candidate_document_pairs=len(pairs),
     )
+
+
+def verify_pairs(
+    texts: list[str],
+    bodies: list[Span],
+    prepared: list[Prepared],
+    vocabulary: Vocabulary,
+    settings: DetectionSettings,
+    pairs: list[tuple[int, int]],
+) -> list[Reuse]:
+    """The reused passages of the given document pairs (a < b, sorted), aligned exactly as
+    `find_reuse` aligns its candidates; for callers that chose the pairs themselves."""
+    work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
+    return work.align_pairs(sorted(pairs))
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

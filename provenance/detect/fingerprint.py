@@ -10,11 +10,14 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from provenance.settings import MINHASH_SCHEME, DetectionSettings
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 TokenRange = tuple[int, int]
 
@@ -79,8 +82,13 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 @cache
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    # datasketch's affine32 permutations (MinHash._init_permutations), drawn the same way
+    # here because importing datasketch costs a third of a second (its LSH imports scipy),
+    # too much for `provenance check` at an editor's desk. A test compares the two.
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signature(shingle_set: list[bytes], settings: DetectionSettings) -> np.ndarray:
@@ -111,6 +119,8 @@ def signature_bytes(hashvalues: np.ndarray, settings: DetectionSettings) -> byte
 
 def signature_from_bytes(data: bytes) -> tuple[int, np.ndarray]:
     """(seed, hash values) of bytes written by `signature_bytes` or by datasketch."""
+    if len(data) < _LEAN_HEADER.size:
+        raise ValueError("too short for a serialized LeanMinHash")
     seed, negated, scheme = _LEAN_HEADER.unpack_from(data)
     if scheme != _AFFINE32 or negated >= 0 or len(data) != _LEAN_HEADER.size - 4 * negated:
         raise ValueError("not an affine32 LeanMinHash serialized little-endian")
@@ -129,6 +139,8 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
 
 def to_datasketch(hashvalues: np.ndarray, settings: DetectionSettings) -> LeanMinHash:
     """The signature as a datasketch LeanMinHash, for datasketch's LSH and comparisons."""
+    from datasketch import LeanMinHash  # imported only here: see _permutations
+
     return LeanMinHash(seed=settings.seed, hashvalues=hashvalues, scheme=MINHASH_SCHEME)
 
 

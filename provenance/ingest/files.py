@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -89,6 +90,30 @@ def ingest_folder(root: Path, registry: OutletRegistry | None = None, jobs: int 
             message = f"duplicate document id {doc.id!r} (first seen in {where}); skipped"
             result.warnings.append(InputWarning(rel, "duplicate-id", message, doc.line))
             result.skipped.append(Skipped(rel, f"duplicate document id {doc.id!r}", doc.line))
+    return result
+
+
+def ingest_paths(
+    roots: Sequence[Path], registry: OutletRegistry | None = None, jobs: int = 1
+) -> IngestResult:
+    """`ingest_folder` of each root in turn, as one result: a document id met again under a
+    later root is a duplicate, warned about and skipped, as within one folder."""
+    result = IngestResult(documents=[], warnings=[], skipped=[], files_seen=0)
+    first_root: dict[str, Path] = {}
+    for root in roots:
+        read = ingest_folder(root, registry, jobs)
+        result.files_seen += read.files_seen
+        result.warnings += read.warnings
+        result.skipped += read.skipped
+        for doc in read.documents:
+            if first_root.setdefault(doc.id, root) is not root:
+                message = f"duplicate document id {doc.id!r} (first seen under {first_root[doc.id]})"
+                result.warnings.append(
+                    InputWarning(doc.path, "duplicate-id", f"{message}; skipped", doc.line)
+                )
+                result.skipped.append(Skipped(doc.path, message, doc.line))
+                continue
+            result.documents.append(doc)
     return result
 
 

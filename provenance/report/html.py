@@ -22,7 +22,8 @@ _KIND_ORDER = {"verbatim": 0, "near-verbatim": 1, "partial": 2}
 
 
 @cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja environment of the report templates: autoescaped, strict about undefined names."""
     return Environment(
         loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
         autoescape=True,
@@ -35,7 +36,7 @@ def _environment() -> Environment:
 
 def render_html(report: dict[str, Any]) -> str:
     """The report as one HTML page: no scripts, no network requests, same input → same bytes."""
-    return _environment().get_template(TEMPLATE).render(**_context(report))
+    return template_environment().get_template(TEMPLATE).render(**_context(report))
 
 
 # --- dates -----------------------------------------------------------------------------------

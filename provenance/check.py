@@ -1,0 +1,308 @@
+"""Check drafts against everything published so far: for each passage of a draft that is
+found elsewhere, its earliest dated source, every other source, and whether it is copied
+text the draft does not credit.
+
+Library API, the same for an index file and for a folder (read into an index in memory):
+draft → analysis → indexed documents sharing winnowed shingles → exact alignment of the
+draft with each → the meaning of each link (quotation or copied text, credit) → findings.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from provenance import __version__
+from provenance.analysis import analyse_documents
+from provenance.detect import Reuse, verify_pairs
+from provenance.detect.fingerprint import hashes_signature, signature_from_bytes
+from provenance.editorial.boilerplate import find_boilerplate
+from provenance.editorial.meaning import DocumentFacts, LinkSides, link_meaning
+from provenance.index import AddResult, Index
+from provenance.ingest import Document, InputWarning, OutletRegistry, Skipped, decode, ingest_folder
+from provenance.ingest.files import DecodeProblem
+from provenance.ingest.outlets import load_registry
+from provenance.ingest.txt import read_txt
+from provenance.schemas import errors as schema_errors
+from provenance.settings import DetectionSettings
+
+SCHEMA = "check-result.schema.json"
+SCHEMA_VERSION = "1.0.0"
+FailOn = Literal["uncredited", "any", "never"]
+Order = Literal["earlier", "same-day", "later", "unordered"]
+# The sources of a draft most often sharing winnowed shingles with it; beyond this many, a
+# passage copied by every outlet still shows the earliest of them.
+MAX_SOURCES = 200
+STDIN = "-"
+
+
+class CheckInvalidError(Exception):
+    """The check result failed validation against its schema (a bug, never the input's fault)."""
+
+
+@dataclass(frozen=True)
+class Drafts:
+    documents: list[tuple[str, Document]]  # (the name it was given by, the document)
+    warnings: list[InputWarning]
+    skipped: list[Skipped]
+
+
+def read_drafts(
+    names: Sequence[str], registry: OutletRegistry | None = None, stdin: bytes | None = None
+) -> Drafts:
+    """The drafts named by the user: files in any format `scan` reads, or `-` for `stdin`."""
+    registry = registry or load_registry()
+    docs: list[tuple[str, Document]] = []
+    warnings: list[InputWarning] = []
+    skipped: list[Skipped] = []
+    for name in names:
+        if name == STDIN:
+            data = sys.stdin.buffer.read() if stdin is None else stdin
+            try:
+                text, encoding = decode(data)
+            except DecodeProblem as exc:
+                warnings.append(InputWarning(STDIN, "decode-error", str(exc)))
+                skipped.append(Skipped(STDIN, str(exc)))
+                continue
+            doc, w, s = read_txt(STDIN, text, encoding, registry)
+            warnings += w
+            skipped += s
+            if doc:
+                docs.append((STDIN, doc))
+            continue
+        path = Path(name)
+        if not path.is_file():
+            reason = "no such file" if not path.exists() else "not a file"
+            warnings.append(InputWarning(name, "unreadable", reason))
+            skipped.append(Skipped(name, reason))
+            continue
+        read = ingest_folder(path, registry)
+        # Named as the user typed it, so `name:START-END` opens in an editor.
+        warnings += [InputWarning(name, w.code, w.message, w.line) for w in read.warnings]
+        skipped += [Skipped(name, s.reason, s.line) for s in read.skipped]
+        docs += [(name if d.line is None else f"{name}:{d.line}", d) for d in read.documents]
+    return Drafts(docs, warnings, skipped)
+
+
+def corpus_index(
+    folder: Path, settings: DetectionSettings, registry: OutletRegistry, jobs: int = 1
+) -> tuple[Index, AddResult]:
+    """A folder read into an index held in memory, for `check --corpus`, with what reading
+    it warned about and skipped."""
+    index = Index(Path(":memory:"), settings, create=True)
+    return index, index.add(ingest_folder(folder, registry, jobs), registry, jobs)
+
+
+def _order(source: Document, draft_day: str | None) -> Order:
+    day = source.date.day
+    if day is None:
+        return "unordered"
+    if draft_day is None or day < draft_day:
+        return "earlier"
+    return "same-day" if day == draft_day else "later"
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def check_draft(
+    draft: Document,
+    index: Index,
+    settings: DetectionSettings | None = None,
+    registry: OutletRegistry | None = None,
+    draft_date: str | None = None,
+) -> dict[str, Any]:
+    """The findings of one draft, in the shape of a `drafts[]` entry of the check result.
+
+    `draft_date` (YYYY-MM-DD) places the draft in time; None puts it after every indexed
+    document. Documents identical to the draft (same sha256) are not its sources.
+    """
+    settings = settings or index.settings
+    registry = registry or load_registry()
+    furniture = find_boilerplate([draft.text], [draft.body], [draft.outlet], registry)
+    prepared, _, _ = analyse_documents([draft], furniture, registry, settings, 1)
+    draft_hashes = prepared[0].shingles.hashes
+    hits = index.hits(draft_hashes, settings.max_shingle_documents)[:MAX_SOURCES]
+    sources = [d for d in index.documents([h.number for h in hits]) if d.sha256 != draft.sha256]
+    docs = [*sources, draft]
+    furniture = find_boilerplate(
+        [d.text for d in docs], [d.body for d in docs], [d.outlet for d in docs], registry
+    )
+    prepared, found, vocabulary = analyse_documents(docs, furniture, registry, settings, 1)
+    me = len(sources)
+    reuses = verify_pairs(
+        [d.text for d in docs],
+        [d.body for d in docs],
+        prepared,
+        vocabulary,
+        settings,
+        [(s, me) for s in range(me)],
+    )
+    facts = [
+        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, found, strict=True)
+    ]
+    numbers = index.numbers([sources[r.a].id for r in reuses])
+    stored = index.signatures(list(numbers.values()))
+    draft_signature = hashes_signature(np.unique(draft_hashes), settings)
+
+    def similarity_of(doc_id: str) -> float:
+        values = signature_from_bytes(stored[numbers[doc_id]])[1]
+        return round(float(np.mean(values == draft_signature)), 4)
+
+    entries = [_source_entry(r, docs, facts, draft_date, similarity_of) for r in reuses]
+    findings = []
+    for start, end in _merged([(e["draft_start"], e["draft_end"]) for e in entries]):
+        inside = [e for e in entries if start <= e["draft_start"] and e["draft_end"] <= end]
+        findings.append(_finding(draft.text, start, end, inside))
+    uncredited = sum(f["severity"] == "uncredited" for f in findings)
+    reused = sum(f["end"] - f["start"] for f in findings)
+    return {
+        "id": draft.id,
+        "sha256": draft.sha256,
+        "date": draft_date,
+        "date_assumed": "given" if draft_date else "after-index",
+        "outlet": draft.outlet,
+        "text": draft.text,
+        "findings": findings,
+        "summary": {
+            "findings": len(findings),
+            "uncredited": uncredited,
+            "sources": len({e["document"] for e in entries}),
+            "reused_chars": reused,
+            "reused_share": round(reused / len(draft.text), 4) if draft.text else 0.0,
+        },
+    }
+
+
+def _source_entry(
+    r: Reuse, docs: list[Document], facts: list[DocumentFacts], draft_date: str | None, similarity_of: Any
+) -> dict[str, Any]:
+    source = docs[r.a]
+    order = _order(source, draft_date)
+    # The link is oriented from the earlier side; credit is asked of the later one.
+    if order == "later":
+        sides = LinkSides(r.b, r.b_span, r.a, r.a_span, True)
+    else:
+        sides = LinkSides(r.a, r.a_span, r.b, r.b_span, order == "earlier")
+    meaning = link_meaning(sides, facts)
+    credit = (
+        meaning.evidence[1] if meaning.credited and meaning.evidence and meaning.evidence[0] == r.b else None
+    )
+    return {
+        "document": source.id,
+        "path": source.path,
+        "outlet": source.outlet,
+        "date": source.date.value,
+        "date_precision": source.date.precision,
+        "order": order,
+        "start": r.a_span[0],
+        "end": r.a_span[1],
+        "snippet": source.text[r.a_span[0] : r.a_span[1]],
+        "draft_start": r.b_span[0],
+        "draft_end": r.b_span[1],
+        "kind": r.kind,
+        "similarity": round(r.similarity, 4),
+        "matched_words": r.matched_words,
+        "class": meaning.link_class,
+        "credited": credit is not None,
+        "credit": None
+        if credit is None
+        else {"start": credit.start, "end": credit.end, "cue": credit.cue, "name": credit.name},
+        "document_similarity": similarity_of(source.id),
+    }
+
+
+def _finding(text: str, start: int, end: int, sources: list[dict[str, Any]]) -> dict[str, Any]:
+    sources = sorted(sources, key=lambda e: (_order_key(e), e["date"] or "", e["document"], e["start"]))
+    before = [e for e in sources if e["order"] in ("earlier", "same-day")]
+    first_day = min((e["date"][:10] for e in before), default=None)
+    earliest = sorted({e["document"] for e in before if e["date"][:10] == first_day})
+    if earliest:
+        status = "determined" if len(earliest) == 1 else "tie"
+    else:
+        status = "undated" if any(e["order"] == "unordered" for e in sources) else "draft-earlier"
+    classes = {e["class"] for e in sources}
+    finding_class = classes.pop() if len(classes) == 1 else "mixed"
+    prior = [e for e in sources if e["order"] != "later"]
+    credited = any(e["credited"] for e in prior)
+    copied = finding_class != "shared-quotation" and bool(prior)
+    return {
+        "start": start,
+        "end": end,
+        "snippet": text[start:end],
+        "severity": "uncredited" if copied and not credited else "reuse",
+        "class": finding_class,
+        "credited": credited,
+        "status": status,
+        "earliest": earliest,
+        "sources": sources,
+    }
+
+
+def _order_key(e: dict[str, Any]) -> int:
+    return {"earlier": 0, "same-day": 1, "unordered": 2, "later": 3}[e["order"]]
+
+
+def failing(result: dict[str, Any], fail_on: FailOn) -> int:
+    """How many findings are at or above `fail_on`."""
+    if fail_on == "never":
+        return 0
+    return sum(
+        1
+        for d in result["drafts"]
+        for f in d["findings"]
+        if fail_on == "any" or f["severity"] == "uncredited"
+    )
+
+
+def check(
+    drafts: Drafts,
+    index: Index,
+    against: dict[str, Any],
+    settings: DetectionSettings | None = None,
+    registry: OutletRegistry | None = None,
+    draft_date: str | None = None,
+    fail_on: FailOn = "uncredited",
+) -> dict[str, Any]:
+    """The check result of every draft, validated against `schemas/check-result.schema.json`."""
+    settings = settings or index.settings
+    registry = registry or load_registry()
+    entries = []
+    for name, doc in drafts.documents:
+        entry = check_draft(doc, index, settings, registry, draft_date)
+        entries.append({"name": name, **entry})
+    result: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "provenance", "version": __version__},
+        "offset_unit": "unicode-codepoint",
+        "against": against,
+        "fail_on": fail_on,
+        "parameters": settings.to_parameters(),
+        "drafts": entries,
+        "warnings": [
+            {"path": w.path, "line": w.line, "code": w.code, "message": w.message} for w in drafts.warnings
+        ],
+        "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in drafts.skipped],
+    }
+    result["summary"] = {
+        "drafts": len(entries),
+        "findings": sum(d["summary"]["findings"] for d in entries),
+        "uncredited": sum(d["summary"]["uncredited"] for d in entries),
+        "failing": failing(result, fail_on),
+    }
+    problems = schema_errors(SCHEMA, result)
+    if problems:
+        raise CheckInvalidError(f"check result failed validation: {problems[0]}")
+    return result

@@ -1,0 +1,75 @@
+"""What the index keeps of a document besides the document itself: its winnowed shingle
+hashes (to find it again from a draft) and its whole-document MinHash signature."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from provenance.detect.fingerprint import (
+    document_shingles,
+    hashes_signature,
+    signature_bytes,
+    winnow,
+)
+from provenance.editorial.boilerplate import Boilerplate, find_boilerplate
+from provenance.editorial.masking import masked_analysis
+from provenance.ingest import Document, OutletRegistry
+from provenance.parallel import run_parallel
+from provenance.settings import DetectionSettings
+
+# Winnowing window over a document's shingle hashes: any run of 6 shared shingles (8 shared
+# words with 3-word shingles, the default `min_words`) holds one of the indexed minima, while
+# about a third of the hashes are stored.
+POSTINGS_WINDOW = 6
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    units: int  # sentence units fingerprinted
+    postings: np.ndarray  # distinct winnowed shingle hashes (uint32), sorted
+    signature: bytes  # datasketch LeanMinHash bytes of the document's shingle set
+
+
+def shingle_hashes(doc: Document, furniture: Sequence[Boilerplate], settings: DetectionSettings):
+    """The shingle hashes of the document's units, in text order, furniture and repeats left out."""
+    view, _ = masked_analysis(doc.text, doc.body, furniture)
+    return document_shingles(view.norms, view.sentence_tokens, settings)
+
+
+class _Entries:
+    def __init__(
+        self,
+        docs: Sequence[Document],
+        furniture: Sequence[Sequence[Boilerplate]],
+        settings: DetectionSettings,
+    ) -> None:
+        self.docs, self.furniture, self.settings = docs, furniture, settings
+
+    def run(self, indices: list[int]) -> list[IndexEntry]:
+        out = []
+        for d in indices:
+            shingled = shingle_hashes(self.docs[d], self.furniture[d], self.settings)
+            out.append(
+                IndexEntry(
+                    len(shingled),
+                    winnow(shingled.hashes, POSTINGS_WINDOW),
+                    signature_bytes(
+                        hashes_signature(np.unique(shingled.hashes), self.settings), self.settings
+                    ),
+                )
+            )
+        return out
+
+
+def index_entries(
+    docs: Sequence[Document], registry: OutletRegistry, settings: DetectionSettings, jobs: int = 1
+) -> list[IndexEntry]:
+    """The entry of every document, computed in `jobs` processes."""
+    furniture = find_boilerplate(
+        [d.text for d in docs], [d.body for d in docs], [d.outlet for d in docs], registry
+    )
+    task = _Entries(docs, furniture, settings)
+    return [e for chunk in run_parallel(task.run, range(len(docs)), jobs) for e in chunk]

@@ -1,0 +1,422 @@
+"""The persistent index: one SQLite file (WAL) holding documents, their signatures and the
+postings that find them again from a draft.
+
+Nothing is pickled: documents are columns, signatures are datasketch's LeanMinHash bytes,
+postings are integers. The file records its format version and every parameter its
+contents depend on; opening it with other settings is an error. Each `add` and `remove` is
+one transaction, so a killed process leaves the index as it was, and SQLite's locks let
+several processes add at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from provenance.index.entries import POSTINGS_WINDOW, index_entries
+from provenance.ingest import Document, DocumentDate, IngestResult, InputWarning, OutletRegistry, Skipped
+from provenance.ingest.outlets import load_registry
+from provenance.settings import MINHASH_SCHEME, SHINGLE_HASH, DetectionSettings
+from provenance.text import NORMALIZATION_VERSION
+
+FORMAT_VERSION = 1
+APPLICATION = "provenance-index"
+# SQLite's header field for the program that owns the file: "PRVN".
+_APPLICATION_ID = 0x5052564E
+# Documents written per batch inside the one transaction of an `add` (progress granularity).
+_BATCH = 500
+# A lock held by another process is waited for this long before giving up.
+BUSY_TIMEOUT_S = 120.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    number INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER,
+    format TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    body_start INTEGER NOT NULL,
+    body_end INTEGER,
+    date TEXT,
+    date_precision TEXT NOT NULL,
+    date_source TEXT,
+    outlet TEXT,
+    outlet_source TEXT,
+    title TEXT,
+    url TEXT,
+    text TEXT NOT NULL,
+    units INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    postings BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS postings (
+    hash INTEGER NOT NULL,
+    document INTEGER NOT NULL,
+    PRIMARY KEY (hash, document)
+) WITHOUT ROWID;
+"""
+
+_COLUMNS = (
+    "id, sha256, path, line, format, encoding, body_start, body_end, date, date_precision, "
+    "date_source, outlet, outlet_source, title, url, text"
+)
+
+
+class IndexProblem(Exception):
+    """The index cannot be used: missing, not an index, another version, other settings."""
+
+
+class SettingsMismatch(IndexProblem):
+    pass
+
+
+def index_parameters(settings: DetectionSettings) -> dict[str, Any]:
+    """Every parameter the stored signatures and postings depend on.
+
+    Thresholds applied when matching (fewest words, similarity classes) are not among them:
+    a query may choose its own.
+    """
+    return {
+        "format": FORMAT_VERSION,
+        "normalization": NORMALIZATION_VERSION,
+        "unit": "sentence",
+        "unit_max_words": settings.unit_max_words,
+        "unit_stride_words": settings.unit_stride_words,
+        "shingle_words": settings.shingle_words,
+        "hash": SHINGLE_HASH,
+        "scheme": MINHASH_SCHEME,
+        "num_perm": settings.num_perm,
+        "seed": settings.seed,
+        "lsh_bands": settings.lsh_bands,
+        "lsh_rows": settings.lsh_rows,
+        "max_shingle_documents": settings.max_shingle_documents,
+        "postings_window": POSTINGS_WINDOW,
+    }
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    path: str
+    documents: int
+    passages: int  # sentence units fingerprinted
+    outlets: int
+    first_date: str | None  # earliest and latest day among documents dated with a year
+    last_date: str | None
+    without_year: int  # documents dated without a year, or not at all
+    size_bytes: int  # the database with its write-ahead log
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An indexed document sharing postings with a query, and how many."""
+
+    number: int
+    postings: int
+
+
+Progress = Callable[[int, int], None]
+
+
+def _posting_keys(hashes: np.ndarray) -> list[int]:
+    # uint32 hashes stored as int32: SQLite keeps them in 4 bytes instead of 6.
+    return np.asarray(hashes, dtype=np.uint32).view(np.int32).tolist()
+
+
+class Index:
+    """An index file opened for reading and writing. Use as a context manager."""
+
+    def __init__(
+        self, path: Path, settings: DetectionSettings | None = None, *, create: bool = False
+    ) -> None:
+        self.path = Path(path)
+        self.settings = settings or DetectionSettings()
+        if not create and not self.path.is_file():
+            raise IndexProblem(f"{self.path}: no index here; create one with `provenance index add`")
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._open(create)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise IndexProblem(f"{self.path}: cannot open the index: {exc}") from exc
+
+    def _open(self, create: bool) -> None:
+        db = self._db
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id not in (0, _APPLICATION_ID):
+            raise IndexProblem(f"{self.path}: an SQLite file of another program, not a provenance index")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:
+            raise IndexProblem(f"{self.path}: an SQLite file of another program, not a provenance index")
+        if not tables and not create:
+            raise IndexProblem(f"{self.path}: an empty file, not a provenance index")
+        db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode a commit survives a killed process with NORMAL; FULL adds a sync per commit.
+        db.execute("PRAGMA synchronous = NORMAL")
+        if not tables:
+            with self._transaction():
+                # One statement at a time: executescript would commit the open transaction.
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+                params = json.dumps(index_parameters(self.settings), sort_keys=True)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('application', ?)", (APPLICATION,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('parameters', ?)", (params,))
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("application") != APPLICATION:
+            raise IndexProblem(f"{self.path}: not a provenance index")
+        stored = json.loads(meta["parameters"])
+        if stored.get("format") != FORMAT_VERSION:
+            raise IndexProblem(
+                f"{self.path}: index format {stored.get('format')}, this version reads format "
+                f"{FORMAT_VERSION}; rebuild it with `provenance index add`"
+            )
+        wanted = index_parameters(self.settings)
+        differ = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
+        if differ:
+            listed = ", ".join(f"{k}={stored.get(k)!r} (asked {wanted.get(k)!r})" for k in differ)
+            raise SettingsMismatch(
+                f"{self.path}: the index was built with other settings: {listed}; use the settings it "
+                "was built with, or build a new index"
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+            self._db = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return json.loads(self._db.execute("SELECT value FROM meta WHERE key = 'parameters'").fetchone()[0])
+
+    # --- writing -------------------------------------------------------------------------
+
+    def add(
+        self,
+        ingested: IngestResult,
+        registry: OutletRegistry | None = None,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> AddResult:
+        """Add the documents in one transaction: new ids are added, changed ones (another
+        sha256) replace their old version, unchanged ones are left alone.
+
+        The documents are analysed before the write lock is taken; `progress(done, total)` is
+        called inside the transaction after each batch written.
+        """
+        registry = registry or load_registry()
+        result = AddResult(warnings=list(ingested.warnings), skipped=list(ingested.skipped))
+        known = dict(self._db.execute("SELECT id, sha256 FROM documents"))
+        todo = [d for d in ingested.documents if known.get(d.id) != d.sha256]
+        result.unchanged.extend(d.id for d in ingested.documents if known.get(d.id) == d.sha256)
+        entries = index_entries(todo, registry, self.settings, jobs)
+        db = self._db
+        with self._transaction():
+            for first in range(0, len(todo), _BATCH):
+                rows: list[tuple[int, int]] = []
+                for doc, entry in zip(
+                    todo[first : first + _BATCH], entries[first : first + _BATCH], strict=True
+                ):
+                    # Another process may have written the same id since it was read above.
+                    current = db.execute(
+                        "SELECT number, sha256, postings FROM documents WHERE id = ?", (doc.id,)
+                    ).fetchone()
+                    if current is not None and current[1] == doc.sha256:
+                        result.unchanged.append(doc.id)
+                        continue
+                    if current is not None:
+                        self._delete(current[0], current[2])
+                    number = db.execute(
+                        f"INSERT INTO documents ({_COLUMNS}, units, signature, postings) "
+                        f"VALUES ({', '.join('?' * 19)})",
+                        (*_document_row(doc), entry.units, entry.signature, entry.postings.tobytes()),
+                    ).lastrowid
+                    rows.extend((h, number) for h in _posting_keys(entry.postings))
+                    (result.replaced if current is not None else result.added).append(doc.id)
+                # Sorted keys fill B-tree pages in order: far fewer pages touched per batch.
+                rows.sort()
+                db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", rows)
+                if progress:
+                    progress(min(first + _BATCH, len(todo)), len(todo))
+        return result
+
+    def _delete(self, number: int, postings: bytes) -> None:
+        hashes = np.frombuffer(postings, dtype=np.uint32)
+        self._db.executemany(
+            "DELETE FROM postings WHERE hash = ? AND document = ?",
+            ((h, number) for h in _posting_keys(hashes)),
+        )
+        self._db.execute("DELETE FROM documents WHERE number = ?", (number,))
+
+    def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Remove documents by id in one transaction: (removed, not in the index)."""
+        removed, missing = [], []
+        with self._transaction():
+            for doc_id in ids:
+                row = self._db.execute(
+                    "SELECT number, postings FROM documents WHERE id = ?", (doc_id,)
+                ).fetchone()
+                if row is None:
+                    missing.append(doc_id)
+                    continue
+                self._delete(*row)
+                removed.append(doc_id)
+        return removed, missing
+
+    # --- reading -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def stats(self) -> IndexStats:
+        db = self._db
+        count, units = db.execute("SELECT count(*), coalesce(sum(units), 0) FROM documents").fetchone()
+        outlets = db.execute("SELECT count(DISTINCT outlet) FROM documents").fetchone()[0]
+        first, last, dated = db.execute(
+            "SELECT min(substr(date, 1, 10)), max(substr(date, 1, 10)), count(*) FROM documents "
+            "WHERE date_precision IN ('datetime', 'day')"
+        ).fetchone()
+        size = sum(
+            os.path.getsize(p)
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
+        return IndexStats(str(self.path), count, units, outlets, first, last, count - dated, size)
+
+    def _rows_in(self, query: str, column: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """`query WHERE column IN values`, a few hundred values a statement."""
+        rows: list[tuple[Any, ...]] = []
+        for k in range(0, len(values), 500):
+            chunk = list(values[k : k + 500])
+            rows += self._db.execute(f"{query} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
+        return rows
+
+    def documents(self, numbers: Sequence[int] | None = None) -> list[Document]:
+        """The documents (all, or those numbered), in the order `scan` reads files in."""
+        query = f"SELECT {_COLUMNS} FROM documents"
+        rows = (
+            self._db.execute(query).fetchall() if numbers is None else self._rows_in(query, "number", numbers)
+        )
+        docs = [_document(r) for r in rows]
+        return sorted(docs, key=lambda d: (d.path.split("/"), d.line or 0, d.id))
+
+    def signatures(self, numbers: Sequence[int]) -> dict[int, bytes]:
+        """Whole-document signatures (datasketch LeanMinHash bytes) by document number."""
+        return dict(self._rows_in("SELECT number, signature FROM documents", "number", numbers))
+
+    def numbers(self, ids: Sequence[str]) -> dict[str, int]:
+        """Document numbers (as postings name them) by id."""
+        return dict(self._rows_in("SELECT id, number FROM documents", "id", ids))
+
+    def hits(self, hashes: np.ndarray, max_documents: int) -> list[Hit]:
+        """Indexed documents sharing postings with `hashes`, most shared first.
+
+        A hash found in more than `max_documents` documents (a common phrase, an outlet's
+        byline) selects nothing, as frequent shingles select no candidates in a scan.
+        """
+        counts: dict[int, int] = {}
+        query = "SELECT document FROM postings WHERE hash = ? LIMIT ?"
+        for key in _posting_keys(np.unique(hashes)):
+            found = self._db.execute(query, (key, max_documents + 1)).fetchall()
+            if len(found) > max_documents:
+                continue
+            for (number,) in found:
+                counts[number] = counts.get(number, 0) + 1
+        return [Hit(n, c) for n, c in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+    def integrity(self) -> str:
+        return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: all of it or none of it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        # IMMEDIATE takes the write lock now, so two writers queue instead of deadlocking.
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+
+
+def _document_row(d: Document) -> tuple[Any, ...]:
+    return (
+        d.id,
+        d.sha256,
+        d.path,
+        d.line,
+        d.format,
+        d.encoding,
+        d.body_start,
+        d.body_end,
+        d.date.value,
+        d.date.precision,
+        d.date.source,
+        d.outlet,
+        d.outlet_source,
+        d.title,
+        d.url,
+        d.text,
+    )
+
+
+def _document(r: Sequence[Any]) -> Document:
+    (doc_id, _, path, line, fmt, encoding, body_start, body_end, date, precision, source) = r[:11]
+    outlet, outlet_source, title, url, text = r[11:]
+    return Document(
+        id=doc_id,
+        path=path,
+        text=text,
+        format=fmt,
+        encoding=encoding,
+        body_start=body_start,
+        body_end=body_end,
+        date=DocumentDate(date, precision, source),
+        outlet=outlet,
+        outlet_source=outlet_source,
+        title=title,
+        url=url,
+        line=line,
+    )
