@@ -39,6 +39,10 @@ Order = Literal["earlier", "same-day", "later", "unordered"]
 # passage copied by every outlet still shows the earliest of them.
 MAX_SOURCES = 200
 STDIN = "-"
+# The fewest shingles a draft must share with a document for the two to be aligned. The
+# aligner's smallest match, 8 words chained from 3-word anchors across changed words, holds
+# two shingles; one shared three-word phrase is common ground, not a passage.
+MIN_SHARED_SHINGLES = 2
 
 
 class CheckInvalidError(Exception):
@@ -134,7 +138,7 @@ def check_draft(
     furniture = find_boilerplate([draft.text], [draft.body], [draft.outlet], registry)
     prepared, _, _ = analyse_documents([draft], furniture, registry, settings, 1)
     draft_hashes = prepared[0].shingles.hashes
-    hits = index.hits(draft_hashes, settings.max_shingle_documents)[:MAX_SOURCES]
+    hits = index.hits(draft_hashes, settings.max_shingle_documents, MIN_SHARED_SHINGLES)[:MAX_SOURCES]
     sources = [d for d in index.documents([h.number for h in hits]) if d.sha256 != draft.sha256]
     docs = [*sources, draft]
     furniture = find_boilerplate(

@@ -456,6 +456,9 @@ def check_command(
     """
     if corpus is not None and index_path is not None:
         _fail("--index and --corpus exclude each other")
+    for name in drafts:
+        if name != "-" and not Path(name).exists():
+            _fail(f"{name}: no such file")
     config = _config(index=index_path, fail_on=fail_on, min_words=min_words, registry=registry_path)
     settings, registry = _settings(config), _registry(config)
     stdin = click.get_binary_stream("stdin").read() if "-" in drafts else None

@@ -114,7 +114,7 @@ def test_signatures_are_datasketch_bytes_and_nothing_is_pickled(seeded: Path) ->
     doc = next(d for d in ingest_folder(SEEDS).documents if d.id.startswith("001"))
     with sqlite3.connect(seeded) as db:
         blob = db.execute("SELECT signature FROM documents WHERE id = ?", (doc.id,)).fetchone()[0]
-        blobs = [b for row in db.execute("SELECT signature, postings FROM documents") for b in row]
+        blobs = [b for row in db.execute("SELECT signature, shingles FROM documents") for b in row]
     # The document's shingle set, fed to datasketch itself.
     view, _ = masked_analysis(doc.text, doc.body, [])
     reference = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme="affine32", hashfunc=zlib.crc32)

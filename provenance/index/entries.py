@@ -29,7 +29,8 @@ POSTINGS_WINDOW = 6
 @dataclass(frozen=True)
 class IndexEntry:
     units: int  # sentence units fingerprinted
-    postings: np.ndarray  # distinct winnowed shingle hashes (uint32), sorted
+    shingles: np.ndarray  # the document's distinct shingle hashes (uint32), sorted
+    postings: np.ndarray  # the winnowed ones among them, sorted
     signature: bytes  # datasketch LeanMinHash bytes of the document's shingle set
 
 
@@ -52,14 +53,10 @@ class _Entries:
         out = []
         for d in indices:
             shingled = shingle_hashes(self.docs[d], self.furniture[d], self.settings)
+            distinct = np.unique(shingled.hashes)
+            signature = signature_bytes(hashes_signature(distinct, self.settings), self.settings)
             out.append(
-                IndexEntry(
-                    len(shingled),
-                    winnow(shingled.hashes, POSTINGS_WINDOW),
-                    signature_bytes(
-                        hashes_signature(np.unique(shingled.hashes), self.settings), self.settings
-                    ),
-                )
+                IndexEntry(len(shingled), distinct, winnow(shingled.hashes, POSTINGS_WINDOW), signature)
             )
         return out
 

@@ -2,10 +2,10 @@
 postings that find them again from a draft.
 
 Nothing is pickled: documents are columns, signatures are datasketch's LeanMinHash bytes,
-postings are integers. The file records its format version and every parameter its
-contents depend on; opening it with other settings is an error. Each `add` and `remove` is
-one transaction, so a killed process leaves the index as it was, and SQLite's locks let
-several processes add at once.
+shingle hashes are little-endian uint32 arrays, postings are integers. The file records
+its format version and every parameter its contents depend on; opening it with other
+settings is an error. Each `add` and `remove` is one transaction, so a killed process
+leaves the index as it was, and SQLite's locks let several processes add at once.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from provenance.detect.fingerprint import in_sorted
 from provenance.index.entries import POSTINGS_WINDOW, index_entries
 from provenance.ingest import Document, DocumentDate, IngestResult, InputWarning, OutletRegistry, Skipped
 from provenance.ingest.outlets import load_registry
@@ -57,7 +59,7 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     units INTEGER NOT NULL,
     signature BLOB NOT NULL,
-    postings BLOB NOT NULL
+    shingles BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS postings (
     hash INTEGER NOT NULL,
@@ -130,13 +132,21 @@ class IndexStats:
 
 @dataclass(frozen=True)
 class Hit:
-    """An indexed document sharing postings with a query, and how many."""
+    """An indexed document found by a query's postings, and how many shingles they share."""
 
     number: int
-    postings: int
+    shingles: int
 
 
 Progress = Callable[[int, int], None]
+
+
+def _blob(hashes: np.ndarray) -> bytes:
+    return np.asarray(hashes, dtype="<u4").tobytes()
+
+
+def _hashes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
 
 
 def _posting_keys(hashes: np.ndarray) -> list[int]:
@@ -158,10 +168,22 @@ class Index:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self._open(create)
+            self._open_waiting(create)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise IndexProblem(f"{self.path}: cannot open the index: {exc}") from exc
+
+    def _open_waiting(self, create: bool) -> None:
+        # Two processes creating the same file at once can meet in the switch to WAL, where
+        # SQLite answers "locked" without waiting (to avoid a deadlock): try again.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                return self._open(create)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _open(self, create: bool) -> None:
         db = self._db
@@ -252,7 +274,7 @@ class Index:
                 ):
                     # Another process may have written the same id since it was read above.
                     current = db.execute(
-                        "SELECT number, sha256, postings FROM documents WHERE id = ?", (doc.id,)
+                        "SELECT number, sha256, shingles FROM documents WHERE id = ?", (doc.id,)
                     ).fetchone()
                     if current is not None and current[1] == doc.sha256:
                         result.unchanged.append(doc.id)
@@ -260,9 +282,9 @@ class Index:
                     if current is not None:
                         self._delete(current[0], current[2])
                     number = db.execute(
-                        f"INSERT INTO documents ({_COLUMNS}, units, signature, postings) "
+                        f"INSERT INTO documents ({_COLUMNS}, units, signature, shingles) "
                         f"VALUES ({', '.join('?' * 19)})",
-                        (*_document_row(doc), entry.units, entry.signature, entry.postings.tobytes()),
+                        (*_document_row(doc), entry.units, entry.signature, _blob(entry.shingles)),
                     ).lastrowid
                     rows.extend((h, number) for h in _posting_keys(entry.postings))
                     (result.replaced if current is not None else result.added).append(doc.id)
@@ -273,8 +295,9 @@ class Index:
                     progress(min(first + _BATCH, len(todo)), len(todo))
         return result
 
-    def _delete(self, number: int, postings: bytes) -> None:
-        hashes = np.frombuffer(postings, dtype=np.uint32)
+    def _delete(self, number: int, shingles: bytes) -> None:
+        # The postings are the winnowed part of the document's shingles.
+        hashes = _hashes(shingles)
         self._db.executemany(
             "DELETE FROM postings WHERE hash = ? AND document = ?",
             ((h, number) for h in _posting_keys(hashes)),
@@ -287,7 +310,7 @@ class Index:
         with self._transaction():
             for doc_id in ids:
                 row = self._db.execute(
-                    "SELECT number, postings FROM documents WHERE id = ?", (doc_id,)
+                    "SELECT number, shingles FROM documents WHERE id = ?", (doc_id,)
                 ).fetchone()
                 if row is None:
                     missing.append(doc_id)
@@ -344,21 +367,29 @@ class Index:
         """Document numbers (as postings name them) by id."""
         return dict(self._rows_in("SELECT id, number FROM documents", "id", ids))
 
-    def hits(self, hashes: np.ndarray, max_documents: int) -> list[Hit]:
-        """Indexed documents sharing postings with `hashes`, most shared first.
+    def hits(self, hashes: np.ndarray, max_documents: int, min_shared: int = 1) -> list[Hit]:
+        """Indexed documents sharing postings with `hashes`, most shared shingles first.
 
         A hash found in more than `max_documents` documents (a common phrase, an outlet's
-        byline) selects nothing, as frequent shingles select no candidates in a scan.
+        byline) selects nothing, as frequent shingles select no candidates in a scan. A
+        document found by a posting is kept when it shares at least `min_shared` of all its
+        shingles with `hashes`: one common three-word phrase is not a passage.
         """
-        counts: dict[int, int] = {}
+        query_hashes = np.unique(np.asarray(hashes, dtype=np.uint32))
+        found_by: set[int] = set()
         query = "SELECT document FROM postings WHERE hash = ? LIMIT ?"
-        for key in _posting_keys(np.unique(hashes)):
+        for key in _posting_keys(query_hashes):
             found = self._db.execute(query, (key, max_documents + 1)).fetchall()
-            if len(found) > max_documents:
-                continue
-            for (number,) in found:
-                counts[number] = counts.get(number, 0) + 1
-        return [Hit(n, c) for n, c in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+            if len(found) <= max_documents:
+                found_by.update(n for (n,) in found)
+        shared = {
+            number: int(in_sorted(query_hashes, _hashes(blob)).sum())
+            for number, blob in self._rows_in(
+                "SELECT number, shingles FROM documents", "number", sorted(found_by)
+            )
+        }
+        kept = [Hit(n, c) for n, c in shared.items() if c >= min_shared]
+        return sorted(kept, key=lambda h: (-h.shingles, h.number))
 
     def integrity(self) -> str:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0]
@@ -377,7 +408,7 @@ class _Transaction:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:
             self.db.execute("COMMIT")
-        else:
+        elif self.db.in_transaction:  # not when BEGIN itself failed
             self.db.execute("ROLLBACK")
 
 

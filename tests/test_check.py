@@ -1,0 +1,166 @@
+"""`provenance check`: a draft against the index of the seeds, as an editor runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from provenance.check import check, read_drafts
+from provenance.index import Index
+from provenance.ingest import ingest_folder
+from provenance.schemas import errors as schema_errors
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+DATE_ORDER = ["001", "000", "002", "004", "003"]
+SEED_001 = next(SEEDS.glob("001_*.txt"))
+NUR_ID = SEED_001.stem
+# 001's sentence about the first summit, copied word for word.
+COPIED = next(line for line in SEED_001.read_text(encoding="utf-8").splitlines() if "первый саммит" in line)
+DRAFT = f"Черновик: итоги саммита в Душанбе.\n\n{COPIED}\n\nДальше идет собственный текст редакции.\n"
+CREDITED = DRAFT.replace("итоги саммита в Душанбе.", "итоги саммита в Душанбе, передает NUR.KZ.")
+
+
+def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "provenance", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working directory whose default index holds the seeds, added one by one in date order."""
+    root = tmp_path_factory.mktemp("desk")
+    for prefix in DATE_ORDER:
+        added = run_cli("index", "add", str(next(SEEDS.glob(f"{prefix}_*.txt"))), "-q", cwd=root)
+        assert added.returncode == 0, added.stderr
+    (root / "draft.txt").write_text(DRAFT, encoding="utf-8")
+    (root / "credited.txt").write_text(CREDITED, encoding="utf-8")
+    (root / "own.txt").write_text("Совсем другой текст о погоде в Алматы.\n", encoding="utf-8")
+    return root
+
+
+def test_uncopied_draft_is_clean(desk: Path) -> None:
+    result = run_cli("check", "own.txt", cwd=desk)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0 findings")
+
+
+def test_uncredited_copy_fails_and_names_the_earliest_source(desk: Path) -> None:
+    result = run_cli("check", "draft.txt", "--fail-on", "uncredited", cwd=desk)
+    assert result.returncode == 1, result.stderr
+    finding, summary = result.stdout.splitlines()
+    start = DRAFT.index(COPIED)
+    assert finding.startswith(f"draft.txt:{start}-{start + len(COPIED)}: uncredited copied text")
+    assert f"earliest {NUR_ID} (NUR.KZ, 2025-10-09)" in finding
+    assert "1 at or above --fail-on uncredited" in summary
+
+
+def test_fail_on_never_and_exit_zero_pass(desk: Path) -> None:
+    assert run_cli("check", "draft.txt", "--fail-on", "never", cwd=desk).returncode == 0
+    assert run_cli("check", "draft.txt", "--exit-zero", cwd=desk).returncode == 0
+
+
+def test_credited_copy_is_not_an_uncredited_finding(desk: Path) -> None:
+    result = run_cli("check", "credited.txt", "--fail-on", "uncredited", "--format", "json", cwd=desk)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    [finding] = data["drafts"][0]["findings"]
+    assert finding["severity"] == "reuse" and finding["credited"]
+    nur = next(s for s in finding["sources"] if s["document"] == NUR_ID)
+    assert nur["credited"] and nur["credit"]["name"] == "NUR.KZ"
+    # Any reuse at all still fails `--fail-on any`.
+    assert run_cli("check", "credited.txt", "--fail-on", "any", cwd=desk).returncode == 1
+
+
+def test_json_output_validates_and_offsets_hold(desk: Path) -> None:
+    result = run_cli("check", "-", "--format", "json", cwd=desk, stdin=DRAFT)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert schema_errors("check-result.schema.json", data) == []
+    draft = data["drafts"][0]
+    assert draft["name"] == "-" and draft["date_assumed"] == "after-index"
+    [finding] = draft["findings"]
+    assert draft["text"][finding["start"] : finding["end"]] == COPIED == finding["snippet"]
+    assert finding["status"] == "determined" and finding["earliest"] == [NUR_ID]
+    texts = {d.id: d.text for d in ingest_folder(SEEDS).documents}
+    for source in finding["sources"]:
+        assert texts[source["document"]][source["start"] : source["end"]] == source["snippet"]
+        assert source["order"] in ("earlier", "unordered")
+    assert finding["sources"][0]["document"] == NUR_ID
+
+
+def test_date_places_the_draft_in_time(desk: Path) -> None:
+    # Published before every dated seed: nothing is copied from an earlier source.
+    result = run_cli("check", "draft.txt", "--date", "2025-10-01", "--format", "json", cwd=desk)
+    assert result.returncode == 0, result.stderr
+    [finding] = json.loads(result.stdout)["drafts"][0]["findings"]
+    orders = {s["document"]: s["order"] for s in finding["sources"]}
+    assert orders[NUR_ID] == "later"
+    # Same day as 001: a tie is a tie.
+    same_day = json.loads(run_cli("check", "draft.txt", "--date", "2025-10-09", "--format", "json", cwd=desk).stdout)
+    orders = {s["document"]: s["order"] for s in same_day["drafts"][0]["findings"][0]["sources"]}
+    assert orders[NUR_ID] == "same-day"
+
+
+def test_html_output_is_one_safe_page(desk: Path) -> None:
+    hostile = desk / "hostile.txt"
+    hostile.write_text(DRAFT + '<script>alert(1)</script><img src=x onerror="alert(2)">\n', encoding="utf-8")
+    out = desk / "check.html"
+    result = run_cli("check", "hostile.txt", "--format", "html", "-o", str(out), cwd=desk)
+    assert result.returncode == 1
+    page = out.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "<mark" in page
+
+
+def test_corpus_folder_gives_the_same_findings_as_the_index(desk: Path) -> None:
+    from_index = json.loads(run_cli("check", "draft.txt", "--format", "json", cwd=desk).stdout)
+    from_corpus = json.loads(
+        run_cli("check", "draft.txt", "--corpus", str(SEEDS), "--format", "json", cwd=desk).stdout
+    )
+    assert from_corpus["against"]["kind"] == "corpus"
+    assert from_corpus["drafts"] == from_index["drafts"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.txt"], "no such file"),
+        (["draft.txt", "--index", "nowhere.sqlite"], "no index here"),
+        (["draft.txt", "--index", "x.sqlite", "--corpus", "."], "exclude each other"),
+        (["draft.txt", "--date", "2025-02-30"], "not a day"),
+        (["draft.txt", "--fail-on", "sometimes"], "sometimes"),
+    ],
+)
+def test_usage_and_input_errors_exit_2_in_one_line(desk: Path, args: list[str], message: str) -> None:
+    result = run_cli("check", *args, cwd=desk)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("provenance: error:")
+
+
+def test_library_call_reads_like_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    with Index(path, create=True) as index:
+        index.add(ingest_folder(SEEDS))
+        draft_file = tmp_path / "d.txt"
+        draft_file.write_text(DRAFT, encoding="utf-8")
+        result = check(read_drafts([str(draft_file)]), index, {"kind": "index", "path": "i", "documents": 5})
+    assert result["summary"] == {"drafts": 1, "findings": 1, "uncredited": 1, "failing": 1}
+    # Checking an indexed article against the index does not find the article itself.
+    with Index(path) as index:
+        itself = check(read_drafts([str(SEED_001)]), index, {"kind": "index", "path": "i", "documents": 5})
+    sources = {s["document"] for f in itself["drafts"][0]["findings"] for s in f["sources"]}
+    assert NUR_ID not in sources and sources
