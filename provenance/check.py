@@ -274,14 +274,18 @@ def failing(result: dict[str, Any], fail_on: FailOn) -> int:
 def check(
     drafts: Drafts,
     index: Index,
-    against: dict[str, Any],
+    against: dict[str, Any] | None = None,
     settings: DetectionSettings | None = None,
     registry: OutletRegistry | None = None,
     draft_date: str | None = None,
     fail_on: FailOn = "uncredited",
 ) -> dict[str, Any]:
-    """The check result of every draft, validated against `schemas/check-result.schema.json`."""
+    """The check result of every draft, validated against `schemas/check-result.schema.json`.
+
+    `against` describes what was checked against (default: the index file).
+    """
     settings = settings or index.settings
+    against = against or {"kind": "index", "path": str(index.path), "documents": len(index)}
     registry = registry or load_registry()
     entries = []
     for name, doc in drafts.documents:

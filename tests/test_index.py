@@ -3,6 +3,7 @@ and the same lineage as `scan` for the same documents."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -221,3 +222,30 @@ def test_two_processes_adding_at_once(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         numbers = {n for (n,) in db.execute("SELECT number FROM documents")}
         assert {n for (n,) in db.execute("SELECT DISTINCT document FROM postings")} == numbers
+
+
+def test_cli_index_report_is_the_scan_report(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "provenance", *args], capture_output=True, text=True, cwd=tmp_path, env=env
+        )
+
+    for prefix in DATE_ORDER:
+        assert cli("index", "add", str(seed_file(prefix)), "-q").returncode == 0
+    again = cli("index", "add", str(SEEDS))
+    assert again.returncode == 0 and "0 added, 0 replaced, 5 unchanged" in again.stderr
+    result = cli("index", "report", "-o", "out", "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["out/lineage.json", "out/lineage.html"]
+    assert cli("validate", "out/lineage.json").returncode == 0
+    from_index = json.loads((tmp_path / "out" / "lineage.json").read_text(encoding="utf-8"))
+    from_scan = json.loads((REPO / "reports" / "lineage.json").read_text(encoding="utf-8"))
+    for key in ("parameters", "documents", "links", "clusters", "boilerplate", "summary"):
+        assert from_index[key] == from_scan[key], key
+    stats = cli("index", "stats", "--json")
+    assert json.loads(stats.stdout)["documents"] == 5
+    removed = cli("index", "remove", seed_file("003").stem, "nope")
+    assert removed.returncode == 1 and "nope: not in the index" in removed.stderr
+    assert json.loads(cli("index", "stats", "--json").stdout)["documents"] == 4
