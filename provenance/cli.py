@@ -270,6 +270,8 @@ def index_add_command(
     if not quiet:
         for w in ingested.warnings:
             _err(f"warning: {w}")
+    if not ingested.documents:
+        _fail(f"{', '.join(map(str, paths))}: no readable documents (.txt or .jsonl) found")
     with _open_index(config, settings, create=True) as index:
 
         def progress(done: int, total: int) -> None:

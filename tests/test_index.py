@@ -249,3 +249,21 @@ def test_cli_index_report_is_the_scan_report(tmp_path: Path) -> None:
     removed = cli("index", "remove", seed_file("003").stem, "nope")
     assert removed.returncode == 1 and "nope: not in the index" in removed.stderr
     assert json.loads(cli("index", "stats", "--json").stdout)["documents"] == 4
+
+
+def test_cli_add_of_nothing_readable_is_exit_2_and_creates_no_index(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.txt").write_bytes(b"\xff\xfe not utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "provenance", "index", "add", "in"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "provenance: warning: broken.txt: cannot decode as UTF-8 at byte 0",
+        "provenance: error: in: no readable documents (.txt or .jsonl) found",
+    ]
+    assert not (tmp_path / "provenance-index.sqlite").exists()
