@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -112,6 +113,27 @@ _index_option = click.option(
 )
 
 
+def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`-o DIR` and `--format` of the commands that write a lineage report."""
+    command = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["json", "html", "all"]),
+        default="all",
+        show_default=True,
+        help="Which reports to write; HTML is always rendered from the validated JSON.",
+    )(command)
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("reports"),
+        show_default=True,
+        help="Folder for lineage.json and lineage.html (created if missing).",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="provenance")
 def cli() -> None:
@@ -126,23 +148,7 @@ def cli() -> None:
 
 @cli.command("scan")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for lineage.json and lineage.html (created if missing).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "html", "all"]),
-    default="all",
-    show_default=True,
-    help="Which reports to write; HTML is always rendered from the validated JSON.",
-)
+@_report_options
 @_min_words_option
 @_registry_option
 @_jobs_option
@@ -329,23 +335,7 @@ def index_stats_command(index_path: Path | None, as_json: bool) -> None:
 
 @index_group.command("report")
 @_index_option
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for lineage.json and lineage.html (created if missing).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "html", "all"]),
-    default="all",
-    show_default=True,
-    help="Which reports to write.",
-)
+@_report_options
 @_min_words_option
 @_registry_option
 @_jobs_option

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli
 
 from provenance.check import check, read_drafts
 from provenance.index import Index
@@ -24,18 +22,6 @@ NUR_ID = SEED_001.stem
 COPIED = next(line for line in SEED_001.read_text(encoding="utf-8").splitlines() if "первый саммит" in line)
 DRAFT = f"Черновик: итоги саммита в Душанбе.\n\n{COPIED}\n\nДальше идет собственный текст редакции.\n"
 CREDITED = DRAFT.replace("итоги саммита в Душанбе.", "итоги саммита в Душанбе, передает NUR.KZ.")
-
-
-def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "provenance", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        input=stdin,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_process import run_cli
 from datasketch import LeanMinHash, MinHash
 
 from provenance.detect.fingerprint import shingles, units
@@ -225,12 +226,8 @@ def test_two_processes_adding_at_once(tmp_path: Path) -> None:
 
 
 def test_cli_index_report_is_the_scan_report(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "provenance", *args], capture_output=True, text=True, cwd=tmp_path, env=env
-        )
+        return run_cli(*args, cwd=tmp_path)
 
     for prefix in DATE_ORDER:
         assert cli("index", "add", str(seed_file(prefix)), "-q").returncode == 0
@@ -254,13 +251,7 @@ def test_cli_index_report_is_the_scan_report(tmp_path: Path) -> None:
 def test_cli_add_of_nothing_readable_is_exit_2_and_creates_no_index(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "broken.txt").write_bytes(b"\xff\xfe not utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "provenance", "index", "add", "in"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    result = run_cli("index", "add", "in", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "provenance: warning: broken.txt: cannot decode as UTF-8 at byte 0",
