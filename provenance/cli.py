@@ -143,6 +143,11 @@ def cli() -> None:
     that appear in more than one document — down to a single copied sentence — and links
     each to its earliest dated source in the folder. It writes reports/lineage.json
     (validated against schemas/lineage-report.schema.json) and reports/lineage.html.
+
+    `provenance index add FOLDER` keeps what has been published in an index;
+    `provenance check DRAFT` then says, before publishing, which passages of a draft are
+    already out there, who had them first, and whether the draft credits them (exit 1 when
+    it copies without credit). Settings: `provenance config`.
     """
 
 

@@ -23,7 +23,21 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
-@pytest.mark.parametrize("args", [["--help"], ["scan", "--help"], ["validate", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["scan", "--help"],
+        ["validate", "--help"],
+        ["index", "--help"],
+        ["index", "add", "--help"],
+        ["index", "remove", "--help"],
+        ["index", "stats", "--help"],
+        ["index", "report", "--help"],
+        ["check", "--help"],
+        ["config", "--help"],
+    ],
+)
 def test_help_explains_every_command(args: list[str]) -> None:
     result = run_cli(*args)
     assert result.returncode == 0
