@@ -10,7 +10,7 @@ draft with each → the meaning of each link (quotation or copied text, credit) 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,10 +24,9 @@ from provenance.detect.fingerprint import hashes_signature, signature_from_bytes
 from provenance.editorial.boilerplate import find_boilerplate
 from provenance.editorial.meaning import DocumentFacts, LinkSides, link_meaning
 from provenance.index import AddResult, Index
-from provenance.ingest import Document, InputWarning, OutletRegistry, Skipped, decode, ingest_folder
-from provenance.ingest.files import DecodeProblem
+from provenance.ingest import Document, InputWarning, OutletRegistry, Skipped, ingest_folder
+from provenance.ingest.files import read_bytes
 from provenance.ingest.outlets import load_registry
-from provenance.ingest.txt import read_txt
 from provenance.schemas import errors as schema_errors
 from provenance.settings import DetectionSettings
 
@@ -67,17 +66,10 @@ def read_drafts(
     for name in names:
         if name == STDIN:
             data = sys.stdin.buffer.read() if stdin is None else stdin
-            try:
-                text, encoding = decode(data)
-            except DecodeProblem as exc:
-                warnings.append(InputWarning(STDIN, "decode-error", str(exc)))
-                skipped.append(Skipped(STDIN, str(exc)))
-                continue
-            doc, w, s = read_txt(STDIN, text, encoding, registry)
+            read, w, s = read_bytes(data, STDIN, ".txt", registry)
             warnings += w
             skipped += s
-            if doc:
-                docs.append((STDIN, doc))
+            docs += [(STDIN, d) for d in read]
             continue
         path = Path(name)
         if not path.is_file():
@@ -191,7 +183,11 @@ def check_draft(
 
 
 def _source_entry(
-    r: Reuse, docs: list[Document], facts: list[DocumentFacts], draft_date: str | None, similarity_of: Any
+    r: Reuse,
+    docs: list[Document],
+    facts: list[DocumentFacts],
+    draft_date: str | None,
+    similarity_of: Callable[[str], float],
 ) -> dict[str, Any]:
     source = docs[r.a]
     order = _order(source, draft_date)

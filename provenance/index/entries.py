@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from provenance.detect.fingerprint import (
+    DocumentShingles,
     document_shingles,
     hashes_signature,
     signature_bytes,
@@ -34,7 +35,9 @@ class IndexEntry:
     signature: bytes  # datasketch LeanMinHash bytes of the document's shingle set
 
 
-def shingle_hashes(doc: Document, furniture: Sequence[Boilerplate], settings: DetectionSettings):
+def shingle_hashes(
+    doc: Document, furniture: Sequence[Boilerplate], settings: DetectionSettings
+) -> DocumentShingles:
     """The shingle hashes of the document's units, in text order, furniture and repeats left out."""
     view, _ = masked_analysis(doc.text, doc.body, furniture)
     return document_shingles(view.norms, view.sentence_tokens, settings)

@@ -145,28 +145,32 @@ def _read_file(path: Path, rel: str, registry: OutletRegistry, result: _Read) ->
         # Not an error: folders of articles often hold other files too.
         result.skipped.append(Skipped(rel, f"unsupported file type ({path.suffix or 'no suffix'})"))
         return []
-
-    def reject(code: str, message: str) -> list[Document]:
-        result.warnings.append(InputWarning(rel, code, message))
-        result.skipped.append(Skipped(rel, message))
-        return []
-
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return reject("unreadable", f"cannot read file: {exc.strerror or exc}")
-    try:
-        text, encoding = decode(data)
-    except DecodeProblem as exc:
-        return reject("decode-error", str(exc))
-    if not text.strip():
-        return reject("empty", "file is empty" if not text else "file holds only whitespace")
-
-    if suffix == ".txt":
-        doc, warnings, skipped = read_txt(rel, text, encoding, registry)
-        documents = [doc] if doc else []
-    else:
-        documents, warnings, skipped = read_jsonl(rel, text, encoding, registry)
+        message = f"cannot read file: {exc.strerror or exc}"
+        result.warnings.append(InputWarning(rel, "unreadable", message))
+        result.skipped.append(Skipped(rel, message))
+        return []
+    documents, warnings, skipped = read_bytes(data, rel, suffix, registry)
     result.warnings.extend(warnings)
     result.skipped.extend(skipped)
     return documents
+
+
+def read_bytes(
+    data: bytes, rel: str, suffix: str, registry: OutletRegistry
+) -> tuple[list[Document], list[InputWarning], list[Skipped]]:
+    """The documents of one file's bytes (`suffix` ".txt" or ".jsonl"), with the warnings and
+    skips they caused: a file on disk, or standard input."""
+    try:
+        text, encoding = decode(data)
+    except DecodeProblem as exc:
+        return [], [InputWarning(rel, "decode-error", str(exc))], [Skipped(rel, str(exc))]
+    if not text.strip():
+        message = "file is empty" if not text else "file holds only whitespace"
+        return [], [InputWarning(rel, "empty", message)], [Skipped(rel, message)]
+    if suffix == ".txt":
+        doc, warnings, skipped = read_txt(rel, text, encoding, registry)
+        return ([doc] if doc else []), warnings, skipped
+    return read_jsonl(rel, text, encoding, registry)
