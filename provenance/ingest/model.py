@@ -8,7 +8,17 @@ from functools import cached_property
 from typing import Literal
 
 DatePrecision = Literal["datetime", "day", "month-day", "none"]
-DateSource = Literal["header", "record", "dateline", "trailer"]
+# Where each metadata value came from. html-meta: a <meta> tag (article:published_time,
+# og:site_name, og:title, og:url); json-ld: a schema.org NewsArticle; html-time: a
+# <time datetime>; html-title: <title>; html-canonical: <link rel="canonical">;
+# url: the host of the page's URL, matched to an outlet's domains in the registry.
+DateSource = Literal[
+    "header", "record", "dateline", "trailer", "html-meta", "json-ld", "html-time", "manifest"
+]
+OutletSource = Literal["record", "signature", "html-meta", "json-ld", "url", "manifest"]
+TitleSource = Literal["record", "html-meta", "json-ld", "html-title", "manifest"]
+UrlSource = Literal["record", "html-canonical", "html-meta", "json-ld", "manifest"]
+DocumentFormat = Literal["txt", "jsonl", "json", "html"]
 
 
 @dataclass(frozen=True)
@@ -35,22 +45,25 @@ class DocumentDate:
 
 @dataclass(frozen=True)
 class Document:
-    """One article. `text` is the original decoded text; every offset refers to it."""
+    """One article. `text` is the original decoded text (for an HTML page: the text extracted
+    from it); every offset refers to it."""
 
     id: str
     path: str  # relative to the scanned folder, with "/" separators
     text: str
-    format: Literal["txt", "jsonl"]
+    format: DocumentFormat
     encoding: str
     # [body_start, body_end) is the article itself; an inline header before it is metadata.
     body_start: int = 0
     body_end: int | None = None
     date: DocumentDate = field(default_factory=DocumentDate)
     outlet: str | None = None
-    outlet_source: Literal["record", "signature"] | None = None
+    outlet_source: OutletSource | None = None
     title: str | None = None
+    title_source: TitleSource | None = None
     url: str | None = None
-    line: int | None = None  # line number in a .jsonl file
+    url_source: UrlSource | None = None
+    line: int | None = None  # line a record starts on, in a .jsonl or .json file
 
     @cached_property
     def sha256(self) -> str:
