@@ -16,6 +16,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from provenance.ingest.encoding import decode
+
 REUSED = ("cut", "light", "heavy")
 SOURCE_DATE = date(2009, 1, 1)
 
@@ -42,14 +44,6 @@ def read_labels(root: Path) -> list[Entry]:
     return [Entry(r["file"], r["group"], r["task"], r["category"]) for r in rows]
 
 
-def decode(raw: bytes) -> str:
-    """The corpus mixes UTF-8 and Windows-1252 (its README says so); ASCII is both."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
-
-
 def records(root: Path, entries: list[Entry] | None = None) -> list[dict[str, Any]]:
     """Dated document records for `scan`, as the protocol prescribes."""
     entries = entries if entries is not None else read_labels(root)
@@ -57,7 +51,8 @@ def records(root: Path, entries: list[Entry] | None = None) -> list[dict[str, An
     answers = sorted((e for e in entries if e.category != "orig"), key=lambda e: e.file)
     day = {e.file: SOURCE_DATE + timedelta(days=n + 1) for n, e in enumerate(answers)}
     for e in sorted(entries, key=lambda e: e.file):
-        text = decode((root / "corpus" / e.file).read_bytes())
+        # Read as the tool reads files: the corpus mixes UTF-8 and Windows-1252.
+        text = decode((root / "corpus" / e.file).read_bytes()).text
         is_source = e.category == "orig"
         out.append(
             {
@@ -98,7 +93,7 @@ class Audit:
 
 def audit(root: Path, entries: list[Entry]) -> list[Audit]:
     """Answers whose label the texts contradict, found by exact word runs alone."""
-    words = {e.id: _words(decode((root / "corpus" / e.file).read_bytes())) for e in entries}
+    words = {e.id: _words(decode((root / "corpus" / e.file).read_bytes()).text) for e in entries}
     found: list[Audit] = []
     for e in sorted(entries, key=lambda e: e.file):
         if e.category in ("cut", "light"):
