@@ -1,16 +1,19 @@
-"""The outlet registry (kept as data): outlets and credited sources, their names, signatures
-and page furniture; outlet detection from an outlet's own signature."""
+"""The outlet registry (kept as data): outlets and credited sources, their names, signatures,
+page furniture, web domains and page selectors; outlet detection from an outlet's own signature."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from provenance import schemas
+
+if TYPE_CHECKING:
+    from lxml.cssselect import CSSSelector
 
 REGISTRY_SCHEMA = "outlet-registry.schema.json"
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "outlets.json"
@@ -26,6 +29,11 @@ class Outlet:
     signatures: tuple[re.Pattern[str], ...]
     kind: OutletKind = "outlet"  # "source": credited by outlets (e.g. a press service), never an outlet
     boilerplate: tuple[re.Pattern[str], ...] = ()  # whole lines of page furniture in its documents
+    domains: tuple[str, ...] = ()  # web hosts ("nur.kz"); their subdomains count too
+    # CSS selectors for its saved pages, kept as text so entries stay plain, picklable data;
+    # css_selector() compiles them (once).
+    content_selectors: tuple[str, ...] = ()  # the article's text is in the matched elements
+    exclude_selectors: tuple[str, ...] = ()  # removed from the page before any extraction
 
 
 @dataclass(frozen=True)
@@ -62,10 +70,29 @@ class OutletRegistry:
     def get(self, outlet_id: str) -> Outlet | None:
         return next((o for o in self.outlets if o.id == outlet_id), None)
 
+    def named(self, name: str) -> Outlet | None:
+        """The entry called `name` (its name or an alias, any case)."""
+        return self._spellings.get(name.strip().casefold())
+
     def canonical_name(self, name: str) -> str | None:
         """The canonical name of the outlet called `name` (its name or an alias, any case)."""
-        outlet = self._spellings.get(name.strip().casefold())
+        outlet = self.named(name)
         return outlet.name if outlet else None
+
+    @cached_property
+    def _domains(self) -> dict[str, Outlet]:
+        return {domain: o for o in self.outlets for domain in o.domains}
+
+    def outlet_for_host(self, host: str) -> Outlet | None:
+        """The entry whose domain is `host` or a parent of it ("www.nur.kz" -> nur.kz); the most
+        specific listed domain wins."""
+        host = _normal_host(host)
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            found = self._domains.get(".".join(labels[i:]))
+            if found:
+                return found
+        return None
 
 
 def _compiled(patterns: list[str], what: str, origin: str) -> tuple[re.Pattern[str], ...]:
@@ -80,6 +107,40 @@ def _compiled(patterns: list[str], what: str, origin: str) -> tuple[re.Pattern[s
     return tuple(compiled)
 
 
+def _normal_host(host: str) -> str:
+    host = host.strip().rstrip(".").lower()
+    try:
+        # Registry domains are ASCII; an internationalised host is compared in its xn-- form.
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+@cache
+def css_selector(selector: str) -> CSSSelector:
+    """`selector` compiled for HTML pages; ValueError if it is not a CSS selector lxml can run."""
+    # Imported here: only registries with selectors, and page reading, need it.
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+    from lxml.etree import XPathError
+
+    try:
+        return CSSSelector(selector, translator="html")
+    except (SelectorError, XPathError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from exc
+
+
+def _selectors(selectors: list[str], what: str, origin: str) -> tuple[str, ...]:
+    for selector in selectors:
+        try:
+            css_selector(selector)
+        except ValueError as exc:
+            raise ValueError(
+                f"invalid outlet registry {origin}: {what}: bad CSS selector {selector!r}: {exc}"
+            ) from exc
+    return tuple(selectors)
+
+
 def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry:
     """Validate registry data against its schema and compile every pattern once."""
     problems = schemas.errors(REGISTRY_SCHEMA, data)
@@ -88,11 +149,20 @@ def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry
     assert isinstance(data, dict)  # the schema guarantees it
     outlets: list[Outlet] = []
     seen: set[str] = set()
+    domain_owner: dict[str, str] = {}
     for entry in data["outlets"]:
         if entry["id"] in seen:
             raise ValueError(f"invalid outlet registry {origin}: duplicate outlet id {entry['id']!r}")
         seen.add(entry["id"])
         what = f"outlet {entry['id']!r}"
+        for domain in entry.get("domains", []):
+            if domain in domain_owner:
+                raise ValueError(
+                    f"invalid outlet registry {origin}: {what}: domain {domain!r} "
+                    f"is already listed by outlet {domain_owner[domain]!r}"
+                )
+            domain_owner[domain] = entry["id"]
+        html = entry.get("html", {})
         outlets.append(
             Outlet(
                 id=entry["id"],
@@ -101,6 +171,9 @@ def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry
                 signatures=_compiled(entry.get("signatures", []), what, origin),
                 kind=entry.get("kind", "outlet"),
                 boilerplate=_compiled(entry.get("boilerplate", []), what, origin),
+                domains=tuple(entry.get("domains", [])),
+                content_selectors=_selectors(html.get("content", []), what, origin),
+                exclude_selectors=_selectors(html.get("exclude", []), what, origin),
             )
         )
     generic = _compiled(data.get("boilerplate", []), "boilerplate", origin)
