@@ -16,11 +16,12 @@ from typing import Literal
 
 from provenance.ingest.outlets import OutletRegistry
 from provenance.text import normalize, trimmed
+from provenance.text.lines import NOT_BREAK
 
 Span = tuple[int, int]
 BoilerplateRule = Literal["registry", "frequency"]
 
-_LINE = re.compile(r"[^\n\r\u0085\u2028\u2029]+")
+_LINE = re.compile(f"{NOT_BREAK}+")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from provenance.ingest.outlets import Outlet, OutletRegistry
+from provenance.text.lines import has_line_break
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _quoted(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named
         return None
     inner = pos + 1
     stop = text.find(close, inner, min(limit, inner + MAX_QUOTED_CHARS))
-    if stop <= inner or "\n" in text[inner:stop]:
+    if stop <= inner or has_line_break(text, inner, stop):
         return None
     found = _resolved(registry, text, inner, stop)
     if found and found[1] == stop:

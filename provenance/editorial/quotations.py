@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from provenance.text import paragraphs, tokenize
+from provenance.text.lines import LINE_BREAK, SPACE
 
 Span = tuple[int, int]
 QuotationForm = Literal["marks", "dash"]
@@ -35,8 +36,8 @@ _MARKS = re.compile('[«»„“”"]')
 _DASHES = "-–—"
 _TERMINAL = (".", "!", "?", "…")
 _OPEN_AFTER = "([:" + _DASHES + '«„“"'  # what may stand right before an opening straight quote
-_HS = r"[^\S\n\r\u0085\u2028\u2029]"  # whitespace that does not break the line
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\u0085\u2028\u2029]")
+_HS = SPACE  # whitespace that keeps the line
+_LINE_BREAK = re.compile(LINE_BREAK)
 # `», – отметил он`: a comma, a dash and a word after a closing mark name the speaker.
 _ATTRIBUTION = re.compile(rf"{_HS}*,{_HS}*[{_DASHES}]{_HS}*[^\W\d_]")
 # Where a sentence ends: a lost opening mark after an earlier quotation is looked for past it.

@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 
 from provenance.ingest.model import DocumentDate
+from provenance.text.lines import LINE_END, LINE_START, line_start
 
 # Genitive month names, as they follow a day number ("16 ноября").
 MONTHS: dict[str, int] = {
@@ -48,17 +49,17 @@ _NUMERIC_DATE = r"(?<![\w.])(?P<nday>\d{1,2})\.(?P<nmonth>\d{1,2})\.(?P<nyear>\d
 # A dateline opens a line of the body: a city (up to four words, capitalised) then "." or ","
 # then the date. "Ташкент. 16 ноября." / "АСТАНА, 16 ноября 2025 г."
 _CITY = r"[A-ZА-ЯЁ][\w-]+(?:[ \t\xa0-][A-ZА-ЯЁ][\w-]*){0,3}"
-_DATELINE = re.compile(rf"^[ \t\xa0]*{_CITY}[ \t\xa0]*[.,][ \t\xa0]*{_WORD_DATE}", re.MULTILINE)
+_DATELINE = re.compile(rf"{LINE_START}[ \t\xa0]*{_CITY}[ \t\xa0]*[.,][ \t\xa0]*{_WORD_DATE}")
 
 # A trailer closes a line: nothing but a short byline may come before the date on its line
 # ("///nCa, ", "Астана, ", or a sentence end), and only a time or punctuation after it.
 # This keeps a date inside a closing sentence ("пройдет в Астане 9 августа.") out.
-_LEAD = r"(?:^|(?<=[.!?…»\"”)])[ \t\xa0]+)(?:(?:///)?[^\s,:]+(?:[ \t\xa0][^\s,:]+)?[ \t\xa0]*[,:][ \t\xa0]*)?"
-_TAIL = r"(?:[ \t\xa0]*,?[ \t\xa0]*\d{1,2}:\d{2})?[ \t\xa0.\r]*$"
-_TRAILER = re.compile(
-    rf"{_LEAD}(?:{_WORD_DATE}|{_NUMERIC_DATE}){_TAIL}",
-    re.MULTILINE,
+_LEAD = (
+    rf"(?:{LINE_START}|(?<=[.!?…»\"”)])[ \t\xa0]+)"
+    r"(?:(?:///)?[^\s,:]+(?:[ \t\xa0][^\s,:]+)?[ \t\xa0]*[,:][ \t\xa0]*)?"
 )
+_TAIL = rf"(?:[ \t\xa0]*,?[ \t\xa0]*\d{{1,2}}:\d{{2}})?[ \t\xa0.]*{LINE_END}"
+_TRAILER = re.compile(rf"{_LEAD}(?:{_WORD_DATE}|{_NUMERIC_DATE}){_TAIL}")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
@@ -115,11 +116,10 @@ def find_trailer(text: str, body_start: int = 0, body_end: int | None = None) ->
     end = len(text) if body_end is None else body_end
     body = text[body_start:end].rstrip()
     cut = max(0, len(body) - TRAILER_ZONE)
-    # Match from the start of the line holding the cut, so a cut mid-line is no false line
-    # start; then keep only dates that begin inside the zone.
-    line_start = body.rfind("\n", 0, cut) + 1
+    # Match from the start of the line holding the cut, so a byline the cut falls into still
+    # leads its date; then keep only dates that begin inside the zone.
     found = None
-    for m in _TRAILER.finditer(body, line_start):
+    for m in _TRAILER.finditer(body, line_start(body, cut)):
         if (m.start("day") if m["day"] else m.start("nday")) >= cut:
             found = _from_match(m, "trailer") or found
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from provenance.report.html import template_environment
+from provenance.report.html import shown, template_environment
 
 TEMPLATE = "check.html.j2"
 _CLASS_WORDS = {"copied-text": "copied text", "shared-quotation": "shared quotation", "mixed": "mixed"}
@@ -58,11 +58,11 @@ def _segments(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]
     out, pos = [], 0
     for n, f in enumerate(findings):
         if f["start"] > pos:
-            out.append({"text": text[pos : f["start"]], "finding": None})
-        out.append({"text": text[f["start"] : f["end"]], "finding": n})
+            out.append({"text": shown(text[pos : f["start"]]), "finding": None})
+        out.append({"text": shown(text[f["start"] : f["end"]]), "finding": n})
         pos = f["end"]
     if pos < len(text):
-        out.append({"text": text[pos:], "finding": None})
+        out.append({"text": shown(text[pos:]), "finding": None})
     return out
 
 

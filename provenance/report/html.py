@@ -19,6 +19,9 @@ TEMPLATE = "lineage.html.j2"
 PALETTE_SIZE = 8  # colour classes c0..c7 in the template; sources beyond that reuse colours
 _WITH_YEAR = ("datetime", "day")
 _KIND_ORDER = {"verbatim": 0, "near-verbatim": 1, "partial": 2}
+# Browsers break lines at none of NEL, U+2028 and U+2029 (they draw a box, or nothing); the
+# HTML parser already reads CR and CRLF as LF. One character for one: nothing else moves.
+_AS_LF = str.maketrans(dict.fromkeys("\x85\u2028\u2029", "\n"))
 
 
 @cache
@@ -32,6 +35,11 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def shown(text: str) -> str:
+    """Text of a document as the page prints it: every line break one the browser keeps."""
+    return text.translate(_AS_LF)
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -197,7 +205,7 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str) -> list[_Seg
             (s for a, b, s in spans if a <= here and nxt <= b),
             key=lambda s: (s.source_no, s.link["id"], s.letter),
         )
-        segment = _Segment(text[here:nxt], starting)
+        segment = _Segment(shown(text[here:nxt]), starting)
         segment.quoted = any(a <= here and nxt <= b for a, b in quoted)
         segment.excluded = next((r for a, b, r in excluded if a <= here and nxt <= b), None)
         if covering:
@@ -311,13 +319,13 @@ def _document_view(
         "reused_pct": f"{doc['reused_share'] * 100:.1f}%",
         "reused_chars": doc["reused_chars"],
         "links": doc["links"],
-        "header": doc["text"][: body["start"]],
-        "trailer": doc["text"][body["end"] :],
+        "header": shown(doc["text"][: body["start"]]),
+        "trailer": shown(doc["text"][body["end"] :]),
         "segments": _segments(doc, sides, anchor),
         "sources": sources,
         "cites": doc["cites"],
         "excluded": [
-            {"reason": e["reason"], "text": doc["text"][e["start"] : e["end"]], "rule": e.get("rule")}
+            {"reason": e["reason"], "text": shown(doc["text"][e["start"] : e["end"]]), "rule": e.get("rule")}
             for e in doc["excluded"]
         ],
     }
@@ -352,7 +360,7 @@ def _cluster_view(
             "outlet": p["outlet"] or "unknown outlet",
             "date": _date_label(p["date"], p["date_precision"], badge=True),
             "precision": p["date_precision"],
-            "snippet": p["snippet"],
+            "snippet": shown(p["snippet"]),
         }
 
     def order(p: dict[str, Any]) -> tuple[Any, ...]:

@@ -6,11 +6,12 @@ import re
 
 import razdel
 
+from provenance.text.lines import LINE_BREAK, SPACE
+
 Span = tuple[int, int]
 
 # A paragraph break: a line break, any blank lines (whitespace only), another line break.
-_LINE_BREAK = r"(?:\r\n|[\n\r\u0085\u2028\u2029])"
-_PARAGRAPH_BREAK = re.compile(rf"{_LINE_BREAK}(?:[^\S\n\r\u0085\u2028\u2029]*{_LINE_BREAK})+")
+_PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}(?:{SPACE}*{LINE_BREAK})+")
 # What may end a finished paragraph: terminal punctuation, possibly inside closing quotes or brackets.
 _FINISHED = re.compile(r"[.!?…:;][\s\"'»”“)\]]*$|[»”\"]\s*$")
 
