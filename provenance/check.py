@@ -24,7 +24,7 @@ from provenance.detect.fingerprint import hashes_signature, signature_from_bytes
 from provenance.editorial.boilerplate import find_boilerplate
 from provenance.editorial.meaning import DocumentFacts, LinkSides, link_meaning
 from provenance.index import AddResult, Index
-from provenance.ingest import Document, InputWarning, OutletRegistry, Skipped, ingest_folder
+from provenance.ingest import Document, InputWarning, OutletRegistry, ReadOptions, Skipped, ingest_folder
 from provenance.ingest.files import read_bytes
 from provenance.ingest.outlets import load_registry
 from provenance.schemas import errors as schema_errors
@@ -56,9 +56,13 @@ class Drafts:
 
 
 def read_drafts(
-    names: Sequence[str], registry: OutletRegistry | None = None, stdin: bytes | None = None
+    names: Sequence[str],
+    registry: OutletRegistry | None = None,
+    stdin: bytes | None = None,
+    options: ReadOptions | None = None,
 ) -> Drafts:
-    """The drafts named by the user: files in any format `scan` reads, or `-` for `stdin`."""
+    """The drafts named by the user: files in any format `scan` reads, or `-` for `stdin`
+    (read as plain text)."""
     registry = registry or load_registry()
     docs: list[tuple[str, Document]] = []
     warnings: list[InputWarning] = []
@@ -66,7 +70,7 @@ def read_drafts(
     for name in names:
         if name == STDIN:
             data = sys.stdin.buffer.read() if stdin is None else stdin
-            read, w, s = read_bytes(data, STDIN, ".txt", registry)
+            read, w, s = read_bytes(data, STDIN, ".txt", registry, options)
             warnings += w
             skipped += s
             docs += [(STDIN, d) for d in read]
@@ -77,7 +81,7 @@ def read_drafts(
             warnings.append(InputWarning(name, "unreadable", reason))
             skipped.append(Skipped(name, reason))
             continue
-        read = ingest_folder(path, registry)
+        read = ingest_folder(path, registry, options=options)
         # Named as the user typed it, so `name:START-END` opens in an editor.
         warnings += [InputWarning(name, w.code, w.message, w.line) for w in read.warnings]
         skipped += [Skipped(name, s.reason, s.line) for s in read.skipped]
@@ -86,12 +90,16 @@ def read_drafts(
 
 
 def corpus_index(
-    folder: Path, settings: DetectionSettings, registry: OutletRegistry, jobs: int = 1
+    folder: Path,
+    settings: DetectionSettings,
+    registry: OutletRegistry,
+    jobs: int = 1,
+    options: ReadOptions | None = None,
 ) -> tuple[Index, AddResult]:
     """A folder read into an index held in memory, for `check --corpus`, with what reading
     it warned about and skipped."""
     index = Index(Path(":memory:"), settings, create=True)
-    return index, index.add(ingest_folder(folder, registry, jobs), registry, jobs)
+    return index, index.add(ingest_folder(folder, registry, jobs, options), registry, jobs)
 
 
 def _order(source: Document, draft_day: str | None) -> Order:

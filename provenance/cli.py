@@ -17,12 +17,17 @@ import click
 
 from provenance import __version__
 from provenance.check import CheckInvalidError, check, corpus_index, read_drafts
-from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config
+from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config, parse_size
 from provenance.index import Index, IndexProblem
 from provenance.ingest import (
+    SUFFIXES,
     IngestResult,
+    ManifestError,
     OutletRegistry,
+    ReadOptions,
+    codec_name,
     ingest_paths,
+    load_manifest,
     load_registry,
 )
 from provenance.parallel import default_jobs
@@ -78,6 +83,79 @@ def _registry(config: Config) -> OutletRegistry | None:
         _fail(f"{path}: cannot read the outlet registry: {exc.strerror or exc}")
     except ValueError as exc:
         _fail(str(exc))
+
+
+def _read_options(config: Config) -> ReadOptions:
+    """How input files are read: the encoding override, size limit and manifest in force."""
+    encoding = config["encoding"]
+    if encoding is not None:
+        try:
+            encoding = codec_name(encoding)
+        except LookupError:
+            _fail(f"unknown encoding {encoding!r} ({config.sources['encoding']})")
+    manifest = None
+    if config["manifest"] is not None:
+        try:
+            manifest = load_manifest(config["manifest"])
+        except ManifestError as exc:
+            _fail(str(exc))
+    return ReadOptions(encoding=encoding, max_file_size=config["max-file-size"], manifest=manifest)
+
+
+def _strict_exit(config: Config, warnings: int) -> None:
+    """Exit 2 when `--strict` is in force and the input gave warnings."""
+    if config["strict"] and warnings:
+        _fail(f"{warnings} input warning{'s' if warnings > 1 else ''}, and --strict makes them errors")
+
+
+class _Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _input_options(command: Callable[..., Any], manifest: bool = True) -> Callable[..., Any]:
+    """How input files are read: `--encoding`, `--max-file-size`, `--strict` (and `--manifest`)."""
+    command = click.option(
+        "--strict",
+        is_flag=True,
+        default=None,
+        help="Exit 2 when the input gave any warning (a file skipped, a date ignored, …); "
+        "the report is still written and lists them.",
+    )(command)
+    command = click.option(
+        "--max-file-size",
+        type=_Size(),
+        default=None,
+        help="Skip (with a warning) files larger than this, e.g. 64M or 2G. Default 512M, or "
+        "`max-file-size` in the configuration.",
+    )(command)
+    command = click.option(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="Decode every file with this encoding (e.g. cp1251, koi8-r, utf-16) instead of "
+        "detecting it: a byte-order mark, a page's declared charset, UTF-8, else the likeliest "
+        "of the legacy Cyrillic and Western encodings.",
+    )(command)
+    if manifest:
+        command = click.option(
+            "--manifest",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="CSV or JSON file (schemas/manifest.schema.json) giving, per file path or "
+            "document id, the outlet, date, url and title; its values override what is detected, "
+            "and the report marks them as coming from the manifest.",
+        )(command)
+    return command
+
+
+def _draft_input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    return _input_options(command, manifest=False)
 
 
 _min_words_option = click.option(
@@ -156,6 +234,7 @@ def cli() -> None:
 @_report_options
 @_min_words_option
 @_registry_option
+@_input_options
 @_jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def scan_command(
@@ -164,6 +243,10 @@ def scan_command(
     fmt: str,
     min_words: int | None,
     registry_path: Path | None,
+    encoding: str | None,
+    max_file_size: int | None,
+    manifest: Path | None,
+    strict: bool | None,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -179,14 +262,25 @@ def scan_command(
     """
     if not path.exists():
         _fail(f"{path}: no such file or folder")
-    config = _config(min_words=min_words, registry=registry_path, jobs=jobs)
+    config = _config(
+        min_words=min_words,
+        registry=registry_path,
+        jobs=jobs,
+        encoding=encoding,
+        max_file_size=max_file_size,
+        manifest=manifest,
+        strict=strict,
+    )
     settings, registry = _settings(config), _registry(config)
-    report = scan(path, settings, registry, progress=(lambda _: None) if quiet else _err, jobs=config["jobs"])
+    options = _read_options(config)
+    progress = (lambda _: None) if quiet else _err
+    report = scan(path, settings, registry, progress=progress, jobs=config["jobs"], options=options)
     if not quiet:
         _warn_all(report["warnings"])
     if not report["documents"]:
-        _fail(f"{path}: no readable documents (.txt or .jsonl) found")
+        _fail(f"{path}: no readable documents ({', '.join(SUFFIXES)}) found")
     _write_lineage(report, out_dir, fmt, quiet)
+    _strict_exit(config, len(report["warnings"]))
 
 
 def _write_lineage(report: dict[str, Any], out_dir: Path, fmt: str, quiet: bool) -> None:
@@ -256,12 +350,17 @@ def index_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @_registry_option
+@_input_options
 @_jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def index_add_command(
     paths: tuple[Path, ...],
     index_path: Path | None,
     registry_path: Path | None,
+    encoding: str | None,
+    max_file_size: int | None,
+    manifest: Path | None,
+    strict: bool | None,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -269,20 +368,30 @@ def index_add_command(
 
     A document whose id is indexed with the same content (sha256) is left alone; with other
     content it replaces the old version. The whole add is one transaction: interrupted, it
-    leaves the index as it was. Several processes may add at once; they take turns.
+    leaves the index as it was. Several processes may add at once; they take turns. With
+    --strict, any input warning exits 2 before anything is written.
     """
     for path in paths:
         if not path.exists():
             _fail(f"{path}: no such file or folder")
-    config = _config(index=index_path, registry=registry_path, jobs=jobs)
+    config = _config(
+        index=index_path,
+        registry=registry_path,
+        jobs=jobs,
+        encoding=encoding,
+        max_file_size=max_file_size,
+        manifest=manifest,
+        strict=strict,
+    )
     settings, registry = _settings(config), _registry(config)
     jobs = config["jobs"] or default_jobs()
-    ingested = ingest_paths(paths, registry, jobs)
+    ingested = ingest_paths(paths, registry, jobs, _read_options(config))
     if not quiet:
         for w in ingested.warnings:
             _err(f"warning: {w}")
     if not ingested.documents:
-        _fail(f"{', '.join(map(str, paths))}: no readable documents (.txt or .jsonl) found")
+        _fail(f"{', '.join(map(str, paths))}: no readable documents ({', '.join(SUFFIXES)}) found")
+    _strict_exit(config, len(ingested.warnings))
     with _open_index(config, settings, create=True) as index:
 
         def progress(done: int, total: int) -> None:
@@ -426,6 +535,7 @@ class _Day(click.ParamType):
 )
 @_min_words_option
 @_registry_option
+@_draft_input_options
 @click.option(
     "--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check (2 still means an error)."
 )
@@ -440,6 +550,9 @@ def check_command(
     fail_on: str | None,
     min_words: int | None,
     registry_path: Path | None,
+    encoding: str | None,
+    max_file_size: int | None,
+    strict: bool | None,
     exit_zero: bool,
     quiet: bool,
 ) -> None:
@@ -456,16 +569,27 @@ def check_command(
     for name in drafts:
         if name != "-" and not Path(name).exists():
             _fail(f"{name}: no such file")
-    config = _config(index=index_path, fail_on=fail_on, min_words=min_words, registry=registry_path)
+    config = _config(
+        index=index_path,
+        fail_on=fail_on,
+        min_words=min_words,
+        registry=registry_path,
+        encoding=encoding,
+        max_file_size=max_file_size,
+        strict=strict,
+    )
     settings, registry = _settings(config), _registry(config)
+    options = _read_options(config)
     stdin = click.get_binary_stream("stdin").read() if "-" in drafts else None
-    read = read_drafts(drafts, registry, stdin)
+    read = read_drafts(drafts, registry, stdin, options)
     if not quiet:
         _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in read.warnings])
     if not read.documents:
         _fail("no readable draft")
+    input_warnings = len(read.warnings)
     if corpus is not None:
-        index, added = corpus_index(corpus, settings, registry or load_registry(), default_jobs())
+        index, added = corpus_index(corpus, settings, registry or load_registry(), default_jobs(), options)
+        input_warnings += len(added.warnings)
         if not quiet:
             _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in added.warnings])
         against = {"kind": "corpus", "path": str(corpus), "documents": len(index)}
@@ -494,6 +618,7 @@ def check_command(
             _err(render_text(result).splitlines()[-1])
     if read.skipped and not read.documents:
         sys.exit(EXIT_ERROR)
+    _strict_exit(config, input_warnings)
     sys.exit(EXIT_FINDINGS if result["summary"]["failing"] and not exit_zero else EXIT_OK)
 
 

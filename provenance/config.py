@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from provenance.ingest.files import DEFAULT_MAX_FILE_SIZE
 from provenance.settings import DetectionSettings
 
 DEFAULT_INDEX = "provenance-index.sqlite"
@@ -24,6 +25,30 @@ DEFAULT = "default"
 
 class ConfigError(ValueError):
     """A configuration file that cannot be used, named with the problem."""
+
+
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2}
+_UNITS |= {"g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+
+
+def parse_size(value: str | int) -> int:
+    """Bytes in a size written as `512M`, `2 GiB`, `100k` or a plain number of bytes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = float(value), ""
+    else:
+        text = str(value).strip().lower()
+        digits = text.rstrip("kmgib ")
+        number_text, unit = digits.strip(), text[len(digits) :].strip()
+        try:
+            number = float(number_text)
+        except ValueError:
+            number = -1.0
+        if unit not in _UNITS or number <= 0:
+            raise ValueError(f"not a size: {value!r} (write e.g. 512M, 2G or a number of bytes)")
+    size = int(number * _UNITS[unit])
+    if size < 1:
+        raise ValueError(f"not a size: {value!r} (it must be at least one byte)")
+    return size
 
 
 def _detection_keys() -> dict[str, type]:
@@ -40,6 +65,10 @@ def _keys() -> dict[str, tuple[type, Any]]:
         "registry": (Path, None),
         "fail-on": (str, "uncredited"),
         "jobs": (int, None),
+        "encoding": (str, None),
+        "max-file-size": (int, DEFAULT_MAX_FILE_SIZE),
+        "manifest": (Path, None),
+        "strict": (bool, False),
     }
     for name, kind in _detection_keys().items():
         keys[name] = (kind, getattr(DetectionSettings, name.replace("-", "_")))
@@ -90,8 +119,17 @@ def _coerce(key: str, value: Any, base: Path, where: str) -> Any:
             raise ConfigError(f"{where}: `{key}` must be a path (a non-empty string)")
         path = Path(value).expanduser()
         return path if path.is_absolute() else base / path
-    if kind is bool or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: `{key}` must be {kind.__name__}, not {value!r}")
+    if key == "max-file-size" and not isinstance(value, bool):
+        try:
+            return parse_size(value)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: `{key}`: {exc}") from exc
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: `{key}` must be true or false, not {value!r}")
+        return value
+    if kind is int and isinstance(value, bool):
+        raise ConfigError(f"{where}: `{key}` must be int, not {value!r}")
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind):

@@ -17,7 +17,7 @@ from provenance.analysis import analyse_documents
 from provenance.detect import find_reuse
 from provenance.editorial.boilerplate import find_boilerplate
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
-from provenance.ingest import IngestResult, OutletRegistry, ingest_folder, load_registry
+from provenance.ingest import IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
 from provenance.lineage import Edge, Passage, build_lineage
 from provenance.parallel import default_jobs
 from provenance.report.build import build_report
@@ -51,15 +51,17 @@ def scan(
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
     jobs: int | None = None,
+    options: ReadOptions | None = None,
 ) -> dict[str, Any]:
     """Scan a folder (or one file) and return the lineage report as a dict.
 
     `jobs` processes read the files, analyse the documents and align candidate pairs
     (default: every core this process may use); the report is the same whatever the number.
+    `options` say how files are read: encoding, size limit, the day of the scan, a manifest.
     """
     registry = registry or load_registry()
     jobs = jobs or default_jobs()
-    ingested = ingest_folder(path, registry, jobs)
+    ingested = ingest_paths([path], registry, jobs, options)
     progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
     root = path.resolve().name if path.is_dir() else path.name
     return scan_documents(ingested, root, settings, registry, progress, jobs)

@@ -109,7 +109,9 @@ def document_entry(
         "date_precision": precision,
         "date_source": date_source,
         "title": title,
+        "title_source": "record" if title else None,
         "url": url,
+        "url_source": "record" if url else None,
         "body": {"start": start, "end": end},
         "text": text,
         # Filled in by `finish` from the links.
@@ -381,10 +383,10 @@ def sample_report() -> dict[str, Any]:
     ]
 
     report = {
-        "schema_version": "1.1.0",
+        "schema_version": "1.2.0",
         "tool": {"name": "provenance", "version": "0.1.0"},
         "offset_unit": "unicode-codepoint",
-        "input": {"root": "corpus", "files_seen": 5},
+        "input": {"root": "corpus", "files_seen": 5, "manifest": None, "encoding": None},
         "parameters": {
             "normalization": "nfkc+casefold+yo",
             "unit": "word",

@@ -21,7 +21,7 @@ from datasketch import LeanMinHash, MinHash
 from provenance.detect.fingerprint import shingles, units
 from provenance.editorial.masking import masked_analysis
 from provenance.index import Index, IndexProblem, SettingsMismatch
-from provenance.ingest import IngestResult, ingest_folder
+from provenance.ingest import DecodeProblem, IngestResult, decode, ingest_folder
 from provenance.pipeline import scan, scan_documents
 from provenance.settings import DetectionSettings
 
@@ -248,13 +248,19 @@ def test_cli_index_report_is_the_scan_report(tmp_path: Path) -> None:
     assert json.loads(cli("index", "stats", "--json").stdout)["documents"] == 4
 
 
+def decode_problem(data: bytes) -> str:
+    with pytest.raises(DecodeProblem) as caught:
+        decode(data)
+    return str(caught.value)
+
+
 def test_cli_add_of_nothing_readable_is_exit_2_and_creates_no_index(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "broken.txt").write_bytes(b"\xff\xfe not utf-8")
+    (tmp_path / "in" / "broken.txt").write_bytes(b"\x00\x01\x02 not text \xff")
     result = run_cli("index", "add", "in", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "provenance: warning: broken.txt: cannot decode as UTF-8 at byte 0",
-        "provenance: error: in: no readable documents (.txt or .jsonl) found",
+        "provenance: warning: broken.txt: " + decode_problem(b"\x00\x01\x02 not text \xff"),
+        "provenance: error: in: no readable documents (.txt, .jsonl, .json, .html, .htm) found",
     ]
     assert not (tmp_path / "provenance-index.sqlite").exists()

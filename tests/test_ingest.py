@@ -143,11 +143,14 @@ def test_hidden_and_unsupported_files(tmp_path: Path) -> None:
     result = ingest(tmp_path)
     assert [d.id for d in result.documents] == ["a"]
     assert result.warnings == []
+    # Not articles, so no warning; but listed, so nothing goes missing unseen.
     assert [(s.path, s.reason) for s in result.skipped] == [
+        (".DS_Store", "hidden file, not read"),
+        (".git", "hidden folder, not read"),
         ("README", "unsupported file type (no suffix)"),
         ("photo.jpg", "unsupported file type (.jpg)"),
     ]
-    assert result.files_seen == 3
+    assert result.files_seen == 5
 
 
 def test_undecodable_file_is_warned_skipped_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -158,8 +161,8 @@ def test_undecodable_file_is_warned_skipped_and_the_run_goes_on(tmp_path: Path) 
     assert [d.id for d in result.documents] == ["a", "c"]
     (warning,) = result.warnings
     assert (warning.path, warning.code) == ("b.txt", "decode-error")
-    assert warning.message == "cannot decode as UTF-8 at byte 13"
-    assert str(warning) == "b.txt: cannot decode as UTF-8 at byte 13"
+    assert warning.message == "cannot decode as utf-8 at byte 13"
+    assert str(warning) == "b.txt: cannot decode as utf-8 at byte 13"
     assert [s.path for s in result.skipped] == ["b.txt"]
 
 
@@ -247,20 +250,22 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path) -> None:
     )
     result = ingest(tmp_path)
     docs = {d.id: d for d in result.documents}
-    assert list(docs) == ["r1", "r8", "r11"]
+    # A record whose only fault is its date is read undated, with a warning.
+    assert list(docs) == ["r1", "r5", "r6", "r8", "r11"]
+    assert docs["r5"].date == docs["r6"].date == DocumentDate()
     assert [(w.line, w.code) for w in result.warnings] == [
         (2, "bad-json"),
         (3, "bad-record"),
-        (5, "bad-record"),
-        (6, "bad-record"),
+        (5, "bad-date"),
+        (6, "bad-date"),
         (9, "bad-record"),
         (10, "bad-record"),
     ]
     assert all(w.path == "export.jsonl" for w in result.warnings)
     assert "'text' is a required property" in result.warnings[1].message
-    assert "2025-02-30" in result.warnings[2].message
+    assert result.warnings[2].message == "date '2025-02-30' is not a valid date; ignored"
     assert str(result.warnings[0]).startswith("export.jsonl:2: invalid JSON")
-    assert [s.line for s in result.skipped] == [2, 3, 5, 6, 9, 10]
+    assert [s.line for s in result.skipped] == [2, 3, 9, 10]
 
     r1 = docs["r1"]
     assert (r1.path, r1.line, r1.format, r1.title, r1.url) == ("export.jsonl", 1, "jsonl", "Саммит", "u")

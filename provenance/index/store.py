@@ -28,7 +28,7 @@ from provenance.ingest.outlets import load_registry
 from provenance.settings import MINHASH_SCHEME, SHINGLE_HASH, DetectionSettings
 from provenance.text import NORMALIZATION_VERSION
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: title and URL sources; HTML and JSON documents
 APPLICATION = "provenance-index"
 # SQLite's header field for the program that owns the file: "PRVN".
 _APPLICATION_ID = 0x5052564E
@@ -55,7 +55,9 @@ CREATE TABLE IF NOT EXISTS documents (
     outlet TEXT,
     outlet_source TEXT,
     title TEXT,
+    title_source TEXT,
     url TEXT,
+    url_source TEXT,
     text TEXT NOT NULL,
     units INTEGER NOT NULL,
     signature BLOB NOT NULL,
@@ -70,8 +72,15 @@ CREATE TABLE IF NOT EXISTS postings (
 
 _COLUMNS = (
     "id, sha256, path, line, format, encoding, body_start, body_end, date, date_precision, "
-    "date_source, outlet, outlet_source, title, url, text"
+    "date_source, outlet, outlet_source, title, title_source, url, url_source, text"
 )
+
+
+_KEY_COLUMNS = _COLUMNS.removesuffix(", text")
+
+
+def _key(d: Document) -> tuple[Any, ...]:
+    return _document_row(d)[:-1]
 
 
 class IndexProblem(Exception):
@@ -261,9 +270,11 @@ class Index:
         """
         registry = registry or load_registry()
         result = AddResult(warnings=list(ingested.warnings), skipped=list(ingested.skipped))
-        known = dict(self._db.execute("SELECT id, sha256 FROM documents"))
-        todo = [d for d in ingested.documents if known.get(d.id) != d.sha256]
-        result.unchanged.extend(d.id for d in ingested.documents if known.get(d.id) == d.sha256)
+        # A document is unchanged when its text and every metadata value are: a manifest may
+        # correct a date without touching the text.
+        known = {r[0]: tuple(r) for r in self._db.execute(f"SELECT {_KEY_COLUMNS} FROM documents")}
+        todo = [d for d in ingested.documents if known.get(d.id) != _key(d)]
+        result.unchanged.extend(d.id for d in ingested.documents if known.get(d.id) == _key(d))
         entries = index_entries(todo, registry, self.settings, jobs)
         db = self._db
         with self._transaction():
@@ -274,16 +285,16 @@ class Index:
                 ):
                     # Another process may have written the same id since it was read above.
                     current = db.execute(
-                        "SELECT number, sha256, shingles FROM documents WHERE id = ?", (doc.id,)
+                        f"SELECT number, shingles, {_KEY_COLUMNS} FROM documents WHERE id = ?", (doc.id,)
                     ).fetchone()
-                    if current is not None and current[1] == doc.sha256:
+                    if current is not None and tuple(current[2:]) == _key(doc):
                         result.unchanged.append(doc.id)
                         continue
                     if current is not None:
-                        self._delete(current[0], current[2])
+                        self._delete(current[0], current[1])
                     number = db.execute(
                         f"INSERT INTO documents ({_COLUMNS}, units, signature, shingles) "
-                        f"VALUES ({', '.join('?' * 19)})",
+                        f"VALUES ({', '.join('?' * 21)})",
                         (*_document_row(doc), entry.units, entry.signature, _blob(entry.shingles)),
                     ).lastrowid
                     rows.extend((h, number) for h in _posting_keys(entry.postings))
@@ -428,14 +439,16 @@ def _document_row(d: Document) -> tuple[Any, ...]:
         d.outlet,
         d.outlet_source,
         d.title,
+        d.title_source,
         d.url,
+        d.url_source,
         d.text,
     )
 
 
 def _document(r: Sequence[Any]) -> Document:
     (doc_id, _, path, line, fmt, encoding, body_start, body_end, date, precision, source) = r[:11]
-    outlet, outlet_source, title, url, text = r[11:]
+    outlet, outlet_source, title, title_source, url, url_source, text = r[11:]
     return Document(
         id=doc_id,
         path=path,
@@ -448,6 +461,8 @@ def _document(r: Sequence[Any]) -> Document:
         outlet=outlet,
         outlet_source=outlet_source,
         title=title,
+        title_source=title_source,
         url=url,
+        url_source=url_source,
         line=line,
     )

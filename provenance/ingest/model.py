@@ -104,3 +104,5 @@ class IngestResult:
     warnings: list[InputWarning]
     skipped: list[Skipped]
     files_seen: int
+    manifest: str | None = None  # the manifest applied, as the user named it
+    encoding: str | None = None  # the encoding every file was decoded with, when overridden

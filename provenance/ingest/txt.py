@@ -7,9 +7,10 @@ from provenance.ingest.model import Document, InputWarning, Skipped
 from provenance.ingest.outlets import OutletRegistry
 
 
-def txt_id(rel_path: str) -> str:
-    """`sub/article.txt` -> `sub/article`."""
-    return rel_path[: -len(".txt")] if rel_path.lower().endswith(".txt") else rel_path
+def file_id(rel_path: str) -> str:
+    """The id of a file's one document: `sub/article.txt` -> `sub/article` (also .html, .htm)."""
+    stem, dot, suffix = rel_path.rpartition(".")
+    return stem if dot and "/" not in suffix and suffix.lower() in ("txt", "html", "htm") else rel_path
 
 
 def read_txt(
@@ -22,7 +23,7 @@ def read_txt(
         return None, [InputWarning(rel_path, "empty", what)], [Skipped(rel_path, what)]
     warnings = [InputWarning(rel_path, code, message) for code, message in meta.problems]
     doc = Document(
-        id=txt_id(rel_path),
+        id=file_id(rel_path),
         path=rel_path,
         text=text,
         format="txt",

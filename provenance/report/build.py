@@ -18,7 +18,7 @@ from provenance.report.coverage import covered_chars
 from provenance.settings import DetectionSettings
 from provenance.text import normalize, trimmed
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 def _digest(*parts: str) -> str:
@@ -169,7 +169,12 @@ def build_report(
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "provenance", "version": __version__},
         "offset_unit": "unicode-codepoint",
-        "input": {"root": root, "files_seen": ingested.files_seen},
+        "input": {
+            "root": root,
+            "files_seen": ingested.files_seen,
+            "manifest": ingested.manifest,
+            "encoding": ingested.encoding,
+        },
         "parameters": settings.to_parameters(),
         "documents": documents,
         "links": links,
@@ -208,7 +213,9 @@ def _document_entry(d: Document, reused: int, counted: int, links: int) -> dict[
         "date_precision": d.date.precision,
         "date_source": d.date.source,
         "title": d.title,
+        "title_source": d.title_source,
         "url": d.url,
+        "url_source": d.url_source,
         "body": {"start": body_start, "end": body_end},
         "text": d.text,
         "counted_chars": counted,
