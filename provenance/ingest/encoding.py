@@ -53,7 +53,7 @@ _ALIASES = {"x-mac-cyrillic": "mac-cyrillic", "windows-874": "cp874", "dos-874":
 
 _BINARY_SAMPLE = 1 << 16
 _CONTROLS = "".join(map(chr, [*range(1, 9), *range(14, 32), 127]))
-_DROP_CONTROLS = str.maketrans("", "", _CONTROLS)
+_CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
 _MAX_CONTROL_SHARE = 0.05
 _CONTROL_BYTES_TO_SPACES = bytes.maketrans(_CONTROLS.encode(), b" " * len(_CONTROLS))
 
@@ -167,7 +167,9 @@ def _binary_reason(text: str) -> str | None:
     if "\x00" in text:
         return "NUL bytes"
     sample = text[:_BINARY_SAMPLE]
-    controls = len(sample) - len(sample.translate(_DROP_CONTROLS))
+    if not _CONTROL.search(sample):  # nearly every text: one fast scan, no counting
+        return None
+    controls = len(_CONTROL.findall(sample))
     if controls > len(sample) * _MAX_CONTROL_SHARE:
         return f"{controls} of {len(sample)} characters are control codes"
     return None
