@@ -30,6 +30,7 @@ from provenance.ingest import (
     load_manifest,
     load_registry,
 )
+from provenance.ingest.files import human_size
 from provenance.parallel import default_jobs
 from provenance.pipeline import ReportInvalidError, scan, scan_documents, write_reports
 from provenance.report.check_views import render_check_html, render_text
@@ -124,8 +125,7 @@ def _input_options(command: Callable[..., Any], manifest: bool = True) -> Callab
         "--strict",
         is_flag=True,
         default=None,
-        help="Exit 2 when the input gave any warning (a file skipped, a date ignored, …); "
-        "the report is still written and lists them.",
+        help="Exit 2 when the input gave any warning (a file skipped, a date ignored, …).",
     )(command)
     command = click.option(
         "--max-file-size",
@@ -172,7 +172,8 @@ _registry_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Outlet registry (JSON, schemas/outlet-registry.schema.json): outlets and sources with "
-    "their names, case forms, signatures and page-furniture lines. Default: the packaged one.",
+    "their names, case forms, signatures, web domains, page-furniture lines and CSS selectors "
+    "for their saved pages. Default: the packaged one.",
 )
 _jobs_option = click.option(
     "-j",
@@ -217,7 +218,8 @@ def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def cli() -> None:
     """Find reused text across news outlets and who published it first.
 
-    `provenance scan FOLDER` reads every article in FOLDER (.txt, .jsonl), finds passages
+    `provenance scan FOLDER` reads every article in FOLDER (.txt, .jsonl, .json, saved .html
+    pages; any common encoding), finds passages
     that appear in more than one document — down to a single copied sentence — and links
     each to its earliest dated source in the folder. It writes reports/lineage.json
     (validated against schemas/lineage-report.schema.json) and reports/lineage.html.
@@ -252,9 +254,13 @@ def scan_command(
 ) -> None:
     """Scan PATH (a folder, read recursively, or one file) and write the lineage report.
 
-    Each .txt file is one article (UTF-8; an inline ` date YYYY-MM-DD ` header is read as
-    metadata); each line of a .jsonl file is one article with `id` and `text`, and optional
-    `date`, `outlet`, `title`, `url`. Files that cannot be read are reported and skipped.
+    Each .txt file is one article (an inline ` date YYYY-MM-DD ` header is read as
+    metadata); each line of a .jsonl file, or item of a .json array, is one article with
+    `id` and `text`, and optional `date`, `outlet`, `title`, `url`; an .html page is one
+    article, its main text extracted and its metadata read from the page. Encodings are
+    detected (UTF-8/16 with or without BOM, Windows-1251, KOI8-R, Windows-1252, ...) and
+    recorded. Every file found is a document or listed as skipped with its reason; problems
+    are warnings, and the run goes on (with --strict the report is written, then exit 2).
 
     Every link says whether the shared text is a shared quotation, copied text or mixed, and
     whether the later article credits the earlier outlet; page furniture and passages an
@@ -630,7 +636,7 @@ def config_command() -> None:
     rows = config.rows()
     width = max(len(k) for k, _, _ in rows)
     for key, value, source in rows:
-        shown = "(none)" if value is None else str(value)
+        shown = "(none)" if value is None else human_size(value) if key == "max-file-size" else str(value)
         click.echo(f"{key:<{width}}  {shown:<24}  {source}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,9 @@ def test_provenance_toml_wins_over_pyproject_and_flags_win_over_both(tmp_path: P
         ("min-words = 'eight'\n", "`min-words` must be int"),
         ("min-words = [\n", "not valid TOML"),
         ("jobs = 0\n", "`jobs` must be at least 1"),
+        ("strict = 'yes'\n", "`strict` must be true or false"),
+        ("max-file-size = 'lots'\n", "`max-file-size`: not a size: 'lots'"),
+        ("max-file-size = 0\n", "`max-file-size`: not a size: 0"),
     ],
 )
 def test_bad_files_are_named_errors(tmp_path: Path, content: str, message: str) -> None:
@@ -64,6 +68,19 @@ def test_config_command_shows_values_and_sources(tmp_path: Path) -> None:
     assert rows["fail-on"] == ["never", "provenance.toml"]
     assert rows["min-words"] == ["8", "default"]
     assert rows["index"] == ["provenance-index.sqlite", "default"]
+
+
+def test_input_settings(tmp_path: Path) -> None:
+    (tmp_path / "provenance.toml").write_text(
+        'strict = true\nmax-file-size = "2M"\nencoding = "windows-1251"\nmanifest = "meta/m.csv"\n',
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config["strict"] is True and config["max-file-size"] == 2 * 1024 * 1024
+    assert config["encoding"] == "windows-1251" and config["manifest"] == tmp_path / "meta" / "m.csv"
+    result = run_cli("config", cwd=tmp_path)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("max-file-size"))
+    assert re.split(r"\s{2,}", line.strip()) == ["max-file-size", "2.0 MiB", "provenance.toml"]
 
 
 def test_a_bad_config_file_is_exit_2(tmp_path: Path) -> None:

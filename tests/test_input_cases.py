@@ -120,6 +120,13 @@ def build(root: Path) -> dict[str, str]:
     put("bad/bad-date.txt", " date 2025-02-30 " + undated, "invalid date")
     put("bad/future.txt", " date 2031-01-01 " + undated, "future date")
     put("bad/hostile.txt", HOSTILE, "script in the text")
+    put(
+        "bad/hostile.jsonl",
+        json.dumps(
+            {"id": "hostile-url", "text": "Текст.", "url": "javascript:alert(3)", "title": "<b>x</b>"}
+        ),
+        "javascript: URL and markup in a title",
+    )
     put("bad/photo.jpg", b"\xff\xd8\xff\xe0", "unsupported type")
     put(".DS_Store", b"\x00\x01", "hidden file")
     os.symlink("missing.txt", root / "bad" / "dangling.txt")
@@ -307,8 +314,10 @@ def test_scan_report_is_valid_and_runs_nothing(folder: tuple[Path, dict[str, str
     hostile = next(d for d in report["documents"] if d["id"] == "bad/hostile")
     assert hostile["text"] == HOSTILE
     page = render_html(report)
-    for raw in ('<script>alert("x")', "</script> внутри", "<img src=x onerror", 'href="javascript:'):
+    for raw in ('<script>alert("x")', "</script> внутри", "<img src=x onerror", '<a href="javascript:'):
         assert raw not in page
+    assert 'href="javascript:' not in page and "<b>x</b>" not in page
+    assert "javascript:alert(3)" in page  # the record's URL, shown as text, not a link
     assert "&lt;script&gt;alert(" in page and "onerror=" in page  # shown, as text
     assert "<script" not in page.lower()  # the report itself runs nothing
     paths = [d["path"] for d in report["documents"]] + [s["path"] for s in report["skipped"]]
@@ -325,6 +334,30 @@ def test_cli_strict_turns_warnings_into_exit_2(folder: tuple[Path, dict[str, str
     assert "--strict makes them errors" in strict.stderr.splitlines()[-1]
     report = json.loads((tmp_path / "out" / "lineage.json").read_text(encoding="utf-8"))
     assert report["summary"]["warnings"] == len(report["warnings"]) > 0
+    # An index is state: under --strict a warning leaves it unwritten.
+    index = run_cli("index", "add", str(folder[0]), "--strict", "--index", "i.sqlite", cwd=tmp_path)
+    assert index.returncode == 2 and not (tmp_path / "i.sqlite").exists()
+    bad_size = run_cli(*args[:-2], "--max-file-size", "lots", cwd=tmp_path)
+    assert bad_size.returncode == 2 and "not a size: 'lots'" in bad_size.stderr
+
+
+def test_cli_encoding_override(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(RU.encode("cp1251"))
+    out = tmp_path / "out"
+    forced = run_cli(
+        "scan", "in", "--encoding", "windows-1251", "-o", "out", "--format", "json", cwd=tmp_path
+    )
+    assert forced.returncode == 0, forced.stderr
+    report = json.loads((out / "lineage.json").read_text(encoding="utf-8"))
+    assert report["input"]["encoding"] == "cp1251"
+    assert [(d["encoding"], d["text"]) for d in report["documents"]] == [("cp1251", RU)]
+    wrong = run_cli("scan", "in", "--encoding", "utf-8", "-o", "out2", cwd=tmp_path)
+    assert wrong.returncode == 2  # nothing readable
+    assert "warning: a.txt: cannot decode as utf-8 at byte 0" in wrong.stderr
+    unknown = run_cli("scan", "in", "--encoding", "klingon", "-o", "out3", cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "provenance: error: unknown encoding 'klingon' (--encoding)"
 
 
 def test_no_pickle_is_ever_loaded() -> None:
@@ -333,3 +366,23 @@ def test_no_pickle_is_ever_loaded() -> None:
         source = path.read_text(encoding="utf-8")
         for banned in ("import pickle", "from pickle", "import dill", "import shelve", "marshal.load"):
             assert banned not in source, f"{path.name} uses {banned}"
+
+
+CLOUGH = Path(os.environ.get("PROVENANCE_CLOUGH") or ".")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("PROVENANCE_CLOUGH") or not (CLOUGH / "corpus").is_dir(),
+    reason="set PROVENANCE_CLOUGH to the Clough corpus folder",
+)
+def test_clough_folder_is_read_without_a_decoding_error() -> None:
+    # A real folder of mixed encodings (ASCII, UTF-8, Windows-1252) and line endings.
+    result = ingest_folder(CLOUGH / "corpus", REGISTRY, options=ReadOptions(today=TODAY))
+    assert result.warnings == [] and result.skipped == []
+    assert len(result.documents) == result.files_seen == 100
+    by_encoding = {e: sorted(d.id for d in result.documents if d.encoding == e) for e in ("utf-8", "cp1252")}
+    assert len(by_encoding["utf-8"]) + len(by_encoding["cp1252"]) == 100
+    for doc in result.documents:
+        raw = (CLOUGH / "corpus" / doc.path).read_bytes()
+        assert doc.text == raw.decode(doc.encoding)
+        assert "Ã" not in doc.text and "â€" not in doc.text  # no mojibake

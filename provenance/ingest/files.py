@@ -47,7 +47,8 @@ def _default_registry() -> OutletRegistry:
     return load_registry()
 
 
-def _size(n: int) -> str:
+def human_size(n: int) -> str:
+    """`n` bytes as people write it: `512.0 MiB`, `64.0 KiB`, `100 bytes`."""
     for unit, name in ((1024**3, "GiB"), (MiB, "MiB"), (1024, "KiB")):
         if n >= unit:
             return f"{n / unit:.1f} {name}"
@@ -238,7 +239,7 @@ def _read_file(
         size = path.stat().st_size
         if size > options.max_file_size:
             message = (
-                f"file is {_size(size)}, over the {_size(options.max_file_size)} limit "
+                f"file is {human_size(size)}, over the {human_size(options.max_file_size)} limit "
                 f"(--max-file-size); not read"
             )
             result.warnings.append(InputWarning(rel, "too-large", message))
