@@ -372,10 +372,11 @@ def index_add_command(
 ) -> None:
     """Add the articles under PATHS (folders or files, as `scan` reads them) to the index.
 
-    A document whose id is indexed with the same content (sha256) is left alone; with other
-    content it replaces the old version. The whole add is one transaction: interrupted, it
-    leaves the index as it was. Several processes may add at once; they take turns. With
-    --strict, any input warning exits 2 before anything is written.
+    A document whose id is indexed with the same text and metadata is left alone; otherwise
+    it replaces the old version (a manifest correcting a date is a change). The whole add is
+    one transaction: interrupted, it leaves the index as it was. Several processes may add
+    at once; they take turns. With --strict, any input warning exits 2 before anything is
+    written.
     """
     for path in paths:
         if not path.exists():

@@ -21,7 +21,7 @@ from datasketch import LeanMinHash, MinHash
 from provenance.detect.fingerprint import shingles, units
 from provenance.editorial.masking import masked_analysis
 from provenance.index import Index, IndexProblem, SettingsMismatch
-from provenance.ingest import DecodeProblem, IngestResult, decode, ingest_folder
+from provenance.ingest import DecodeProblem, IngestResult, ReadOptions, decode, ingest_folder, load_manifest
 from provenance.pipeline import scan, scan_documents
 from provenance.settings import DetectionSettings
 
@@ -70,6 +70,17 @@ def test_unchanged_re_add_is_a_no_op(seeded: Path) -> None:
     assert (result.added, result.replaced) == ([], [])
     assert len(result.unchanged) == 5
     assert table_dump(seeded) == before
+
+
+def test_corrected_metadata_replaces_the_old_version(seeded: Path, tmp_path: Path) -> None:
+    # Same text, a date from a manifest: the index must not keep the old, year-less date.
+    manifest = tmp_path / "m.json"
+    manifest.write_text(json.dumps([{"id": seed_file("004").stem, "date": "2025-11-16"}]), encoding="utf-8")
+    with Index(seeded) as index:
+        result = index.add(ingest_folder(SEEDS, options=ReadOptions(manifest=load_manifest(manifest))))
+        assert (result.replaced, len(result.unchanged)) == ([seed_file("004").stem], 4)
+        [doc] = [d for d in index.documents() if d.id == seed_file("004").stem]
+    assert (doc.date.value, doc.date.source) == ("2025-11-16", "manifest")
 
 
 def test_changed_document_replaces_its_old_version(seeded: Path, tmp_path: Path) -> None:
