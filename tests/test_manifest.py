@@ -115,12 +115,14 @@ def test_invalid_manifest_is_one_clear_error(tmp_path: Path, name: str, content:
 
 def test_cli_manifest_in_the_report(corpus: Path, tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text(json.dumps([{"path": "sub/b.txt", "outlet": "nCa"}]), encoding="utf-8")
-    result = run_cli("scan", "corpus", "--manifest", "m.json", "-o", "out", "--format", "json", cwd=tmp_path)
+    result = run_cli("scan", "corpus", "--manifest", "m.json", "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "out" / "lineage.json").read_text(encoding="utf-8"))
     assert report["input"]["manifest"] == "m.json"
     b = next(d for d in report["documents"] if d["id"] == "sub/b")
     assert (b["outlet"], b["outlet_source"]) == ("nCa", "manifest")
+    page = (tmp_path / "out" / "lineage.html").read_text(encoding="utf-8")
+    assert "metadata from the manifest <code>m.json</code>" in page and "(from manifest)" in page
 
 
 def test_cli_bad_manifest_exits_2(corpus: Path, tmp_path: Path) -> None:
