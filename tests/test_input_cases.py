@@ -112,6 +112,7 @@ def build(root: Path) -> dict[str, str]:
         + "\n",
         "JSON lines: a bad line, a duplicate id",
     )
+    put("bad/cut.txt", RU.rstrip(".\n").encode()[:-1], "last character cut in two")
     put("bad/empty.txt", b"", "empty")
     put("bad/blank.txt", " \n\t\n", "whitespace only")
     put("bad/image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary")
@@ -287,6 +288,13 @@ def test_bad_files_are_warned_and_skipped(result: IngestResult, path: str, code:
     [(got, message)] = _warnings(result, path)
     assert got == code and words in message, message
     assert _skips(result, path) == [message]
+
+
+def test_a_cut_off_last_character_keeps_the_article(result: IngestResult) -> None:
+    assert _docs(result)["bad/cut"].text == RU.rstrip(".\n")[:-1]
+    assert _warnings(result, "bad/cut.txt") == [
+        ("truncated", "the file ends in the middle of a UTF-8 character; its last 1 byte left out")
+    ]
 
 
 def test_invalid_and_future_dates_leave_the_article_undated(result: IngestResult) -> None:

@@ -30,6 +30,7 @@ class BinaryData(DecodeProblem):
 class Decoded:
     text: str  # BOM removed; newlines exactly as in the file
     encoding: str  # canonical Python codec name, as reports record it
+    problem: str | None = None  # something the user should hear about, e.g. a cut-off last character
 
 
 # UTF-32 first: its little-endian mark starts with UTF-16's.
@@ -95,6 +96,9 @@ def decode(data: bytes, encoding: str | None = None, declared: str | None = None
         return _checked(Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:
         not_utf8 = exc.start
+        cut = _cut_off(data, exc)
+        if cut is not None:
+            return _checked(cut)
     # Latin-1 maps each byte to the same code point, so control bytes count as they would in
     # any of the legacy encodings.
     reason = "NUL bytes" if b"\x00" in data else _binary_reason(data[:_BINARY_SAMPLE].decode("latin-1"))
@@ -110,6 +114,23 @@ def decode(data: bytes, encoding: str | None = None, declared: str | None = None
             "(cp1252, cp1251, koi8-r, cp866, mac-cyrillic) reads it as text"
         )
     return guessed
+
+
+def _cut_off(data: bytes, exc: UnicodeDecodeError) -> Decoded | None:
+    """UTF-8 whose only fault is a last character cut in two (a download or a scraper stopped
+    at a byte count): the text before it, and a note of the bytes left out."""
+    if exc.reason != "unexpected end of data" or exc.end != len(data) or exc.start < len(data) - 3:
+        return None
+    try:
+        text = data[: exc.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.isascii():
+        return None  # no evidence of UTF-8 before the cut ("café" in cp1252 ends like one)
+    left = len(data) - exc.start
+    bytes_left = f"{left} byte{'s' * (left > 1)}"
+    note = f"the file ends in the middle of a UTF-8 character; its last {bytes_left} left out"
+    return Decoded(text, "utf-8", note)
 
 
 def _strict(data: bytes, codec: str, skip: int = 0) -> str:

@@ -272,6 +272,7 @@ def read_bytes(
         code = "binary" if isinstance(exc, BinaryData) else "decode-error"
         return [], [InputWarning(rel, code, str(exc))], [Skipped(rel, str(exc))]
     text, encoding = decoded.text, decoded.encoding
+    notes = [InputWarning(rel, "truncated", decoded.problem)] if decoded.problem else []
     if not text.strip():
         message = "file is empty" if not text else "file holds only whitespace"
         return [], [InputWarning(rel, "empty", message)], [Skipped(rel, message)]
@@ -282,6 +283,7 @@ def read_bytes(
         documents = [doc] if doc else []
     else:
         documents, warnings, skipped = read_records(rel, text, encoding, registry, suffix[1:])  # type: ignore[arg-type]
+    warnings = notes + warnings
     if not documents and not skipped:  # e.g. `[]`: still, the file must show in the report
         message = "file holds no records" if suffix in (".json", ".jsonl") else "file holds no document"
         warnings.append(InputWarning(rel, "empty", message))
