@@ -57,7 +57,6 @@ def human_size(n: int) -> str:
 
 @dataclass
 class _Walk:
-    root: Path
     files: list[tuple[Path, str]] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -116,7 +115,7 @@ def list_files(root: Path, warnings: list[InputWarning], skipped: list[Skipped])
         return [(root, root.name)]
     if not root.is_dir():
         raise FileNotFoundError(f"no such file or folder: {root}")
-    walk = _Walk(root)
+    walk = _Walk()
     walk.folder(root, "")
     warnings += walk.warnings
     skipped += walk.skipped
