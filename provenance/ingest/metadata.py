@@ -17,6 +17,14 @@ class TextMetadata:
     outlet: str | None
     problems: tuple[tuple[str, str], ...] = ()  # (warning code, message)
 
+    def open_problems(self, has_date: bool, has_outlet: bool) -> list[tuple[str, str]]:
+        """The problems still worth a warning when a record, page or manifest already states
+        a date (`has_date`) or an outlet (`has_outlet`): what it states settles the question
+        the text left open."""
+        settled = {"bad-header-date"} if has_date else set()
+        settled |= {"ambiguous-outlet"} if has_outlet else set()
+        return [(code, message) for code, message in self.problems if code not in settled]
+
 
 def analyse_text(text: str, registry: OutletRegistry) -> TextMetadata:
     """Header date first, else the body's dateline/trailer; outlet from a signature in the body."""

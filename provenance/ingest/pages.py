@@ -24,9 +24,7 @@ def read_html(
         return [], [InputWarning(rel_path, "bad-html", str(exc))], [Skipped(rel_path, str(exc))]
     warnings = [InputWarning(rel_path, code, message) for code, message in page.problems]
     meta = analyse_text(page.text, registry)
-    for code, message in meta.problems:
-        if (code == "bad-header-date" and page.date) or (code == "ambiguous-outlet" and page.outlet):
-            continue
+    for code, message in meta.open_problems(page.date is not None, bool(page.outlet)):
         warnings.append(InputWarning(rel_path, code, message))
     if not page.text[meta.body_start :].strip():
         message = "no article text found in the page"

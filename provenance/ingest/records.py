@@ -192,10 +192,7 @@ def _document(
     # The schema has checked the date, so parse_iso cannot fail here.
     date = parse_iso(record_date, "record") if record_date else None
     outlet = _optional(record, "outlet")
-    for code, message in meta.problems:
-        # What the record states settles the question the text left open.
-        if (code == "bad-header-date" and date) or (code == "ambiguous-outlet" and outlet):
-            continue
+    for code, message in meta.open_problems(date is not None, bool(outlet)):
         warnings.append(InputWarning(rel_path, code, message, line))
     if outlet:
         # A known outlet under another spelling gets its canonical name, so outlets group.
