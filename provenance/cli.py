@@ -32,8 +32,17 @@ from provenance.ingest import (
 )
 from provenance.ingest.files import human_size
 from provenance.parallel import default_jobs
-from provenance.pipeline import ReportInvalidError, scan, scan_documents, write_reports
+from provenance.pipeline import (
+    REPORT_FILES,
+    Format,
+    ReportInvalidError,
+    render_view,
+    scan,
+    scan_documents,
+    write_reports,
+)
 from provenance.report.check_views import render_check_html, render_text
+from provenance.report.messages import LANGUAGES, Lang
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
@@ -193,14 +202,16 @@ _index_option = click.option(
 
 
 def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`-o DIR` and `--format` of the commands that write a lineage report."""
+    """`-o DIR`, `--format` and `--lang` of the commands that write a lineage report."""
+    command = _lang_option(command)
     command = click.option(
         "--format",
         "fmt",
-        type=click.Choice(["json", "html", "all"]),
-        default="all",
-        show_default=True,
-        help="Which reports to write; HTML is always rendered from the validated JSON.",
+        type=click.Choice(["json", "html", "prov-json", "all"]),
+        multiple=True,
+        help="Which reports to write; repeat for several. json: lineage.json; html: lineage.html, "
+        "rendered from the validated JSON; prov-json: lineage.prov.json, W3C PROV; all: the three. "
+        "Default: json and html.",
     )(command)
     return click.option(
         "-o",
@@ -209,8 +220,25 @@ def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(file_okay=False, path_type=Path),
         default=Path("reports"),
         show_default=True,
-        help="Folder for lineage.json and lineage.html (created if missing).",
+        help="Folder for the reports (created if missing).",
     )(command)
+
+
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the HTML report's interface (default: the documents' language, Russian "
+    "when most of their letters are Cyrillic).",
+)
+
+
+def _formats(fmt: tuple[str, ...]) -> list[Format]:
+    """The --format values in a fixed order, without repeats."""
+    chosen = set(fmt or ("json", "html"))
+    if "all" in chosen:
+        chosen = set(REPORT_FILES)
+    return [f for f in REPORT_FILES if f in chosen]  # type: ignore[misc]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -242,7 +270,8 @@ def cli() -> None:
 def scan_command(
     path: Path,
     out_dir: Path,
-    fmt: str,
+    fmt: tuple[str, ...],
+    lang: Lang | None,
     min_words: int | None,
     registry_path: Path | None,
     encoding: str | None,
@@ -285,14 +314,15 @@ def scan_command(
         _warn_all(report["warnings"])
     if not report["documents"]:
         _fail(f"{path}: no readable documents ({', '.join(SUFFIXES)}) found")
-    _write_lineage(report, out_dir, fmt, quiet)
+    _write_lineage(report, out_dir, fmt, lang, quiet)
     _strict_exit(config, len(report["warnings"]))
 
 
-def _write_lineage(report: dict[str, Any], out_dir: Path, fmt: str, quiet: bool) -> None:
-    formats = ("json", "html") if fmt == "all" else (fmt,)
+def _write_lineage(
+    report: dict[str, Any], out_dir: Path, fmt: tuple[str, ...], lang: Lang | None, quiet: bool
+) -> None:
     try:
-        written = write_reports(report, out_dir, formats)  # type: ignore[arg-type]
+        written = write_reports(report, out_dir, _formats(fmt), lang)
     except ReportInvalidError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -333,6 +363,64 @@ def validate_command(report_path: Path) -> None:
     if errors:
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{report_path}: valid")
+
+
+@cli.command("render")
+@click.argument("report_path", metavar="REPORT.json", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write, `-` for stdout. Default: beside REPORT.json with the view's suffix "
+    "(lineage.json → lineage.html, lineage.prov.json).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "prov-json"]),
+    default="html",
+    show_default=True,
+    help="html: the interactive page; prov-json: W3C PROV-JSON.",
+)
+@_lang_option
+def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lang | None) -> None:
+    """Render a lineage report again, without rescanning: the HTML page or W3C PROV.
+
+    The report is checked first, as `provenance validate` does; an unreadable or invalid
+    report exits 2 and writes nothing.
+    """
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"{report_path}: not a JSON file: {exc}")
+    errors = validate_report(report)
+    if errors:
+        for error in errors:
+            _err(f"{report_path}: {error}")
+        _fail(f"{report_path}: not a valid lineage report ({len(errors)} problems); nothing written")
+    content = render_view(report, fmt, lang)  # type: ignore[arg-type]
+    assert isinstance(content, str)
+    if out_file is not None and str(out_file) == "-":
+        click.echo(content, nl=False)
+        return
+    target = out_file or report_path.with_name(_rendered_name(report_path.name, fmt))
+    if target.resolve() == report_path.resolve():
+        _fail(f"{target}: would overwrite the report itself; choose another -o")
+    try:
+        write_atomic(target, content)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+    click.echo(str(target))
+
+
+def _rendered_name(name: str, fmt: str) -> str:
+    """lineage.json → lineage.html / lineage.prov.json."""
+    stem = name[: -len(".json")] if name.lower().endswith(".json") else name
+    return stem + (".html" if fmt == "html" else ".prov.json")
 
 
 def _open_index(config: Config, settings: DetectionSettings, *, create: bool = False) -> Index:
@@ -464,7 +552,8 @@ def index_stats_command(index_path: Path | None, as_json: bool) -> None:
 def index_report_command(
     index_path: Path | None,
     out_dir: Path,
-    fmt: str,
+    fmt: tuple[str, ...],
+    lang: Lang | None,
     min_words: int | None,
     registry_path: Path | None,
     jobs: int | None,
@@ -486,7 +575,7 @@ def index_report_command(
         progress=(lambda _: None) if quiet else _err,
         jobs=config["jobs"],
     )
-    _write_lineage(report, out_dir, fmt, quiet)
+    _write_lineage(report, out_dir, fmt, lang, quiet)
 
 
 class _Day(click.ParamType):

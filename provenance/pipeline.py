@@ -22,11 +22,19 @@ from provenance.lineage import Edge, Passage, build_lineage
 from provenance.parallel import default_jobs
 from provenance.report.build import build_report
 from provenance.report.html import render_html
+from provenance.report.messages import Lang
+from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
 
-Format = Literal["json", "html"]
+Format = Literal["json", "html", "prov-json"]
+# Each view of a lineage report and the file it is written to.
+REPORT_FILES: dict[str, str] = {
+    "json": "lineage.json",
+    "html": "lineage.html",
+    "prov-json": "lineage.prov.json",
+}
 Progress = Callable[[str], None]
 
 
@@ -147,18 +155,30 @@ def _indented(value: Any, newline: bytes) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", newline)
 
 
+def render_view(report: dict[str, Any], fmt: Format, lang: Lang | None = None) -> str | Iterable[bytes]:
+    """One view of a (valid) report: the JSON itself, the HTML page, or W3C PROV-JSON."""
+    if fmt == "json":
+        return json_chunks(report)
+    if fmt == "html":
+        return render_html(report, lang)
+    return render_prov(report)
+
+
 def write_reports(
-    report: dict[str, Any], out_dir: Path, formats: Iterable[Format] = ("json", "html")
+    report: dict[str, Any],
+    out_dir: Path,
+    formats: Iterable[Format] = ("json", "html"),
+    lang: Lang | None = None,
 ) -> list[Path]:
-    """Validate the report, then write `lineage.json` / `lineage.html` atomically.
+    """Validate the report, then write `lineage.json` / `lineage.html` / `lineage.prov.json`
+    atomically. `lang` is the HTML page's language (default: the documents').
 
     Raises ReportInvalidError (writing nothing) when the report does not validate.
     """
     errors = validate_report(report)
     if errors:
         raise ReportInvalidError(errors)
-    views = {"json": ("lineage.json", json_chunks), "html": ("lineage.html", render_html)}
-    rendered = [(out_dir / views[f][0], views[f][1](report)) for f in formats]
+    rendered = [(out_dir / REPORT_FILES[f], render_view(report, f, lang)) for f in formats]
     for target, content in rendered:
         write_atomic(target, content)
     return [target for target, _ in rendered]

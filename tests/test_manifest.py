@@ -122,7 +122,7 @@ def test_cli_manifest_in_the_report(corpus: Path, tmp_path: Path) -> None:
     b = next(d for d in report["documents"] if d["id"] == "sub/b")
     assert (b["outlet"], b["outlet_source"]) == ("nCa", "manifest")
     page = (tmp_path / "out" / "lineage.html").read_text(encoding="utf-8")
-    assert "metadata from the manifest <code>m.json</code>" in page and "(from manifest)" in page
+    assert "метаданные из манифеста <code>m.json</code>" in page and "(из: манифест)" in page
 
 
 def test_cli_bad_manifest_exits_2(corpus: Path, tmp_path: Path) -> None:

@@ -1,12 +1,18 @@
 """Render a lineage report as one self-contained, offline HTML page.
 
 Everything shown comes from the report dict. Offsets are Python code points, so all slicing
-happens here and the template only prints (autoescaped) strings.
+happens here and the template only prints (autoescaped) strings. The page is complete without
+its script (every view printed one after another); the script, pinned by its hash in the
+Content-Security-Policy, adds the views, sorting, filters and the side-by-side comparison,
+reading the report embedded in the page as JSON.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -14,14 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from provenance.report.coverage import covered_chars
+from provenance.report.messages import CATALOGUES, LANGUAGES, Lang, plural, plural_forms
 
 TEMPLATE = "lineage.html.j2"
+SCRIPT = "lineage.js"
 PALETTE_SIZE = 8  # colour classes c0..c7 in the template; sources beyond that reuse colours
 _WITH_YEAR = ("datetime", "day")
 _KIND_ORDER = {"verbatim": 0, "near-verbatim": 1, "partial": 2}
+_CLASS_KEY = {"copied-text": "copied_text", "mixed": "mixed", "shared-quotation": "shared_quotation"}
 # Browsers break lines at none of NEL, U+2028 and U+2029 (they draw a box, or nothing); the
 # HTML parser already reads CR and CRLF as LF. One character for one: nothing else moves.
 _AS_LF = str.maketrans(dict.fromkeys("\x85\u2028\u2029", "\n"))
+# Inside <script>, "</script" or "<!--" would end or confuse the element: JSON may say them
+# as escapes instead, and JSON.parse reads them back unchanged.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"} | {c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+)
 
 
 @cache
@@ -37,14 +54,51 @@ def template_environment() -> Environment:
     )
 
 
+@cache
+def _script() -> tuple[str, str]:
+    """The page's script and its CSP hash source."""
+    code = (Path(__file__).resolve().parent / "templates" / SCRIPT).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
+    return code, f"'sha256-{digest}'"
+
+
+@cache
+def _python_spaces() -> str:
+    """Every character `str.isspace()` accepts: the script counts shares exactly as Python."""
+    return "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
+
+
+def content_security_policy() -> str:
+    """No network at all: only the page's own script (by hash) and inline styles run."""
+    _, script_hash = _script()
+    return (
+        f"default-src 'none'; script-src {script_hash}; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
 def shown(text: str) -> str:
     """Text of a document as the page prints it: every line break one the browser keeps."""
     return text.translate(_AS_LF)
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """The report as one HTML page: no scripts, no network requests, same input → same bytes."""
-    return template_environment().get_template(TEMPLATE).render(**_context(report))
+def report_language(report: dict[str, Any]) -> Lang:
+    """The interface language that suits the documents: Russian when they are mostly Cyrillic."""
+    return _language(report["documents"])
+
+
+def render_html(report: dict[str, Any], lang: Lang | None = None) -> str:
+    """The report as one HTML page: no network requests, same input → same bytes.
+
+    `lang` is the interface language (`en` or `ru`); by default the documents' language.
+    """
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    return (
+        template_environment()
+        .get_template(TEMPLATE)
+        .render(**_context(report, lang or report_language(report)))
+    )
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -73,19 +127,19 @@ def _date_key(date: str | None, precision: str) -> tuple[int, str, str]:
     return (2, "", "")
 
 
-def _date_label(date: str | None, precision: str, *, badge: bool = False) -> str:
+def _date_label(date: str | None, precision: str, t: dict[str, str], *, badge: bool = False) -> str:
     """A readable date; where a badge already says "no year" the label does not repeat it."""
     if not date or precision == "none":
-        return "" if badge else "undated"
+        return "" if badge else t["undated"]
     if precision == "month-day":
-        return date[2:] if badge else f"{date[2:]} (no year)"
+        return date[2:] if badge else f"{date[2:]} ({t['no_year']})"
     return date.replace("T", " ")
 
 
 # --- language --------------------------------------------------------------------------------
 
 
-def _language(documents: list[dict[str, Any]]) -> str:
+def _language(documents: list[dict[str, Any]]) -> Lang:
     """`ru` when most letters in the bodies are Cyrillic, else `en`."""
     letters = cyrillic = 0
     for doc in documents:
@@ -109,7 +163,7 @@ class _Side:
     start: int
     end: int
     other: dict[str, Any]  # the document on the other side
-    relation: str
+    relation: str  # a message key: earlier_source, later_copy, same_day, order_unknown
     source_no: int = 0
 
     @property
@@ -119,6 +173,17 @@ class _Side:
     @property
     def twin(self) -> str:
         return f"{self.link['id']}-{'t' if self.letter == 's' else 's'}"
+
+    @property
+    def uncredited(self) -> bool:
+        """This side copied prose from an earlier article and does not credit it."""
+        link = self.link
+        return (
+            self.letter == "t"
+            and link["direction"] == "earlier-to-later"
+            and link["class"] != "shared-quotation"
+            and not link["credited"]
+        )
 
 
 @dataclass
@@ -133,8 +198,8 @@ class _Segment:
 def _relation(direction: str, letter: str) -> str:
     """How the other side relates in time, from this side's point of view."""
     if direction == "earlier-to-later":
-        return "earlier source" if letter == "t" else "later copy"
-    return "same day" if direction == "same-day" else "order unknown"
+        return "earlier_source" if letter == "t" else "later_copy"
+    return "same_day" if direction == "same-day" else "order_unknown"
 
 
 def _sides(doc_id: str, links: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> list[_Side]:
@@ -156,22 +221,22 @@ def _sides(doc_id: str, links: list[dict[str, Any]], docs: dict[str, dict[str, A
     return sides
 
 
-def _source_line(side: _Side) -> str:
-    other = side.other
+def _source_line(side: _Side, t: dict[str, str]) -> str:
+    other, link = side.other, side.link
     return " · ".join(
         (
-            other.get("outlet") or "unknown outlet",
-            _date_label(other.get("date"), other.get("date_precision", "none")),
+            other.get("outlet") or t["unknown_outlet"],
+            _date_label(other.get("date"), other.get("date_precision", "none"), t),
             other["id"],
-            side.link["kind"],
-            side.link["class"],
-            "credited" if side.link["credited"] else "not credited",
-            side.relation,
+            t[link["kind"]],
+            t[_CLASS_KEY[link["class"]]],
+            t["credited"] if link["credited"] else t["not_credited"],
+            t[side.relation],
         )
     )
 
 
-def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str) -> list[_Segment]:
+def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str, str]) -> list[_Segment]:
     """Split the body at every span boundary; each piece knows every link side covering it.
 
     Spans may overlap, so a piece can be covered by several links; cutting at all boundaries
@@ -211,14 +276,25 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str) -> list[_Seg
         if covering:
             numbers = sorted({s.source_no for s in covering})
             ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
+            first = covering[0].link
+            classes = [f"c{(numbers[0] - 1) % PALETTE_SIZE}", f"k-{first['kind']}"]
+            if len(numbers) > 1:
+                classes.append("multi")
+            if first["class"] == "shared-quotation":
+                classes.append("sq")
+            if any(s.uncredited for s in covering):
+                classes.append("uc")
+            if segment.quoted:
+                classes.append("q")
             marks += 1
             segment.mark = {
                 "id": f"{anchor}-m{marks}",
-                "colour": (numbers[0] - 1) % PALETTE_SIZE,
-                "multi": len(numbers) > 1,
+                "class": " ".join(classes),
                 "href": covering[0].twin,
                 "links": " ".join(s.link["id"] for s in covering),
-                "title": "\n".join(f"[{s.source_no}] {_source_line(s)}" for s in covering),
+                "sides": " ".join(s.anchor for s in covering),
+                "ending": " ".join(s.anchor for s in covering if clip(s.end) == nxt),
+                "title": "\n".join(f"[{s.source_no}] {_source_line(s, t)}" for s in covering),
                 "markers": ",".join(map(str, ending)),
             }
         out.append(segment)
@@ -228,41 +304,76 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str) -> list[_Seg
 # --- page context ----------------------------------------------------------------------------
 
 
-def _context(report: dict[str, Any]) -> dict[str, Any]:
+def _context(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    t = CATALOGUES[lang]
     documents = report["documents"]
-    links = report["links"]
+    links = sorted(report["links"], key=lambda lk: lk["id"])
     docs = {d["id"]: d for d in documents}
     ordered = sorted(documents, key=lambda d: (*_date_key(d["date"], d["date_precision"]), d["id"]))
     anchors = {d["id"]: f"doc-{n}" for n, d in enumerate(ordered, 1)}
     rank = {d["id"]: n for n, d in enumerate(ordered)}
 
-    doc_views = [_document_view(d, links, docs, anchors, rank) for d in ordered]
-    cluster_views = [_cluster_view(c, report, docs, anchors, rank) for c in report["clusters"]]
+    doc_views = [_document_view(d, links, docs, anchors, rank, t) for d in ordered]
+    for i, view in enumerate(doc_views):
+        view["previous"] = doc_views[i - 1]["anchor"] if i else None
+        view["next"] = doc_views[i + 1]["anchor"] if i + 1 < len(doc_views) else None
+    cluster_views = [_cluster_view(c, links, anchors, rank, t) for c in report["clusters"]]
+    code, _ = _script()
+    # What the script needs beyond the report: the page's own numbering and words.
+    view = {
+        "lang": lang,
+        "order": [d["id"] for d in ordered],
+        "anchors": anchors,
+        "sources": {v["id"]: [s["document"] for s in v["sources"]] for v in doc_views},
+        "palette": PALETTE_SIZE,
+        "spaces": _python_spaces(),
+        "t": t,
+        "plural": plural_forms(lang),
+    }
+    # Lists in id order, so that the page does not depend on how the report ordered them.
+    embedded = {
+        **report,
+        **{
+            key: sorted(report[key], key=lambda item: item["id"])
+            for key in ("documents", "links", "clusters")
+        },
+    }
+    data = json.dumps(
+        {"report": embedded, "view": view}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    summary = report["summary"]
     return {
-        "lang": _language(documents),
+        "lang": lang,
+        "t": t,
+        "n_": lambda n, word: plural(lang, n, word),
+        "csp": content_security_policy(),
+        "script": Markup(code),
+        "data": Markup(data.translate(_SCRIPT_SAFE)),
         "report_version": report["schema_version"],
         "tool": report["tool"],
         "input": report["input"],
-        "summary": report["summary"],
+        "summary": summary,
         "parameters": [(k, _param(v)) for k, v in sorted(report["parameters"].items())],
         "warnings": report["warnings"],
         "skipped": report["skipped"],
         "documents": doc_views,
         "clusters": cluster_views,
         "boilerplate": report["boilerplate"],
-        "matrix": [
-            {
-                **cell,
-                "credited_pct": f"{cell['credited_share'] * 100:.0f}%",
-                "quoted_pct": f"{cell['quotation_share'] * 100:.0f}%",
-            }
-            for cell in report["summary"]["outlets"]
-        ],
+        "outlets": _heat_map(summary["outlets"], documents, t),
+        "footer": t["footer"].format(
+            tool=f"{report['tool']['name']} {report['tool']['version']}", version=report["schema_version"]
+        ),
     }
 
 
 def _param(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _pct(part: int, whole: int) -> str:
+    """A share as the report rounds it (4 places), shown to one decimal of a percent."""
+    share = round(min(part / whole, 1.0), 4) if whole else 0.0
+    return f"{share * 100:.1f}%"
 
 
 def _document_view(
@@ -271,6 +382,7 @@ def _document_view(
     docs: dict[str, dict[str, Any]],
     anchors: dict[str, str],
     rank: dict[str, int],
+    t: dict[str, str],
 ) -> dict[str, Any]:
     anchor = anchors[doc["id"]]
     sides = _sides(doc["id"], links, docs)
@@ -279,30 +391,36 @@ def _document_view(
     numbers = {other: n for n, other in enumerate(others, 1)}
     for s in sides:
         s.source_no = numbers[s.other["id"]]
+    holes = [(e["start"], e["end"]) for e in doc["excluded"]]
+    counted = doc["counted_chars"]
     sources = []
     for other_id in others:
         mine = [s for s in sides if s.other["id"] == other_id]
         other = mine[0].other
+        chars = covered_chars(doc["text"], [(s.start, s.end) for s in mine], holes)
         sources.append(
             {
                 "number": numbers[other_id],
                 "colour": (numbers[other_id] - 1) % PALETTE_SIZE,
-                "outlet": other.get("outlet") or "unknown outlet",
-                "date": _date_label(other.get("date"), other.get("date_precision", "none")),
+                "outlet": other.get("outlet") or t["unknown_outlet"],
+                "date": _date_label(other.get("date"), other.get("date_precision", "none"), t),
                 "document": other_id,
                 "href": anchors.get(other_id, ""),
-                "kinds": ", ".join(sorted({s.link["kind"] for s in mine}, key=_KIND_ORDER.get)),
-                "classes": sorted({s.link["class"] for s in mine}),
+                "share": _pct(chars, counted),
+                "chars": chars,
+                "kinds": ", ".join(t[k] for k in sorted({s.link["kind"] for s in mine}, key=_KIND_ORDER.get)),
+                "classes": [
+                    (c, t[_CLASS_KEY[c]]) for c in sorted({s.link["class"] for s in mine}, key=_CLASS_KEY.get)
+                ],
                 # Copied prose the later side does not credit is what an editor must look at.
-                "uncredited": any(
-                    s.link["class"] != "shared-quotation" and not s.link["credited"] for s in mine
-                ),
+                "uncredited": any(s.uncredited for s in mine),
                 "credited": any(s.link["credited"] for s in mine),
-                "relations": ", ".join(sorted({s.relation for s in mine})),
+                "relations": ", ".join(t[r] for r in sorted({s.relation for s in mine})),
                 "first_passage": min(mine, key=lambda s: (s.start, s.link["id"])).anchor,
             }
         )
     body = doc["body"]
+    precision = doc["date_precision"]
     return {
         "anchor": anchor,
         "id": doc["id"],
@@ -313,39 +431,52 @@ def _document_view(
         "url": doc["url"],
         "outlet": doc["outlet"],
         "outlet_source": doc["outlet_source"],
-        "date": _date_label(doc["date"], doc["date_precision"], badge=True),
-        "precision": doc["date_precision"],
+        "date": _date_label(doc["date"], precision, t, badge=True),
+        "date_sort": "|".join(map(str, _date_key(doc["date"], precision))),
+        "precision": precision,
         "date_source": doc["date_source"],
-        "reused_pct": f"{doc['reused_share'] * 100:.1f}%",
+        "reused_pct": _pct(doc["reused_chars"], counted),
         "reused_chars": doc["reused_chars"],
+        "counted_chars": counted,
         "links": doc["links"],
+        "earliest": _earliest(sides, rank, t),
         "header": shown(doc["text"][: body["start"]]),
         "trailer": shown(doc["text"][body["end"] :]),
-        "segments": _segments(doc, sides, anchor),
+        "segments": _segments(doc, sides, anchor, t),
         "sources": sources,
         "cites": doc["cites"],
-        "excluded": [
-            {"reason": e["reason"], "text": shown(doc["text"][e["start"] : e["end"]]), "rule": e.get("rule")}
-            for e in doc["excluded"]
-        ],
     }
+
+
+def _earliest(sides: list[_Side], rank: dict[str, int], t: dict[str, str]) -> str:
+    """Who had this article's reused text first, as far as the corpus can tell."""
+    earlier = [s for s in sides if s.relation == "earlier_source"]
+    if earlier:
+        first = min(earlier, key=lambda s: (rank.get(s.other["id"], len(rank)), s.other["id"])).other
+        date = _date_label(first.get("date"), first.get("date_precision", "none"), t)
+        return f"{first.get('outlet') or t['unknown_outlet']} · {date}"
+    relations = {s.relation for s in sides}
+    if "same_day" in relations:
+        return t["earliest_tie"]
+    if "order_unknown" in relations:
+        return t["earliest_unknown"]
+    return t["earliest_self"] if relations else t["none"]
 
 
 def _cluster_view(
     cluster: dict[str, Any],
-    report: dict[str, Any],
-    docs: dict[str, dict[str, Any]],
+    links: list[dict[str, Any]],
     anchors: dict[str, str],
     rank: dict[str, int],
+    t: dict[str, str],
 ) -> dict[str, Any]:
     in_cluster = set(cluster["links"])
-    # By id, not report order, so that the page does not depend on how the lists were ordered.
-    links = sorted((lk for lk in report["links"] if lk["id"] in in_cluster), key=lambda lk: lk["id"])
+    mine = [lk for lk in links if lk["id"] in in_cluster]
 
     def member(p: dict[str, Any]) -> dict[str, Any]:
         # Jump to the highlighted passage when a link of this cluster covers it, else to the document.
         target = anchors.get(p["document"], "")
-        for lk in links:
+        for lk in mine:
             for letter, side in (("s", lk["source"]), ("t", lk["target"])):
                 overlaps = side["start"] < p["end"] and p["start"] < side["end"]
                 if side["document"] == p["document"] and overlaps:
@@ -357,8 +488,8 @@ def _cluster_view(
         return {
             "document": p["document"],
             "href": target,
-            "outlet": p["outlet"] or "unknown outlet",
-            "date": _date_label(p["date"], p["date_precision"], badge=True),
+            "outlet": p["outlet"] or t["unknown_outlet"],
+            "date": _date_label(p["date"], p["date_precision"], t, badge=True),
             "precision": p["date_precision"],
             "snippet": shown(p["snippet"]),
         }
@@ -367,13 +498,64 @@ def _cluster_view(
         return (rank.get(p["document"], len(rank)), p["document"], p["start"], p["end"])
 
     passages = sorted(cluster["passages"], key=order)
+    # Later members grouped by calendar day: members of one day are a tie among themselves.
+    later: list[dict[str, Any]] = []
+    for p in (p for p in passages if p["role"] == "later"):
+        day = (p["date"] or "")[:10]
+        if later and later[-1]["day"] == day:
+            later[-1]["members"].append(member(p))
+        else:
+            later.append({"day": day, "members": [member(p)]})
+    apart = [p for p in passages if p["role"] == "yearless"]
     status = cluster["origin"]["status"]
     return {
         "id": cluster["id"],
         "status": status,
-        "origin_date": _date_label(cluster["origin"]["date"], "datetime"),
+        "origin_date": _date_label(cluster["origin"]["date"], "datetime", t),
         "origin": [member(p) for p in passages if p["role"] == "origin"],
-        "later": [member(p) for p in passages if p["role"] == "later"],
-        "yearless": [member(p) for p in passages if p["role"] == "yearless"],
+        "later": later,
+        "yearless": [member(p) for p in apart if p["date_precision"] != "none"],
+        "undated": [member(p) for p in apart if p["date_precision"] == "none"],
+        "passages": len(passages),
         "links": sorted(in_cluster),
+    }
+
+
+def _heat_map(
+    cells: list[dict[str, Any]], documents: list[dict[str, Any]], t: dict[str, str]
+) -> dict[str, Any]:
+    """The who-copies-whom matrix as two grids: ordered links, and links of unknown order."""
+    names = sorted({d["outlet"] for d in documents}, key=lambda o: (o is None, o or ""))
+    top = max((c["reused_chars"] for c in cells), default=0)
+
+    def grid(directed: bool) -> list[dict[str, Any]]:
+        found = {(c["source"], c["target"]): c for c in cells if c["directed"] == directed}
+        rows = []
+        for i, a in enumerate(names):
+            row = []
+            for j, b in enumerate(names):
+                # Unordered pairs live once, above the diagonal (names in sorted order).
+                present = directed or i <= j
+                c = found.get((a, b))
+                row.append(
+                    {
+                        "present": present,
+                        "source": a or "",
+                        "target": b or "",
+                        "links": c["links"] if c else 0,
+                        "chars": c["reused_chars"] if c else 0,
+                        "credited": f"{c['credited_share'] * 100:.0f}%" if c else "",
+                        "quoted": f"{c['quotation_share'] * 100:.0f}%" if c else "",
+                        "heat": f"{c['reused_chars'] / top:.3f}" if c and top else "0",
+                    }
+                )
+            rows.append({"name": a or t["unknown_outlet"], "cells": row})
+        return rows
+
+    return {
+        "names": [n or t["unknown_outlet"] for n in names],
+        "keys": [n or "" for n in names],
+        "directed": grid(True),
+        "unordered": grid(False),
+        "any_unordered": any(not c["directed"] for c in cells),
     }
