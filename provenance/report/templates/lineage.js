@@ -255,7 +255,7 @@
   form.addEventListener("input", readForm);
   form.addEventListener("change", readForm);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  form.elements.reset.addEventListener("click", function () {
+  form.elements["reset-filters"].addEventListener("click", function () {
     form.reset();
     readForm();
   });
@@ -432,6 +432,11 @@
     theirs.querySelector("a.open").setAttribute("href", "#" + l.id + "-" + (s.letter === "s" ? "t" : "s"));
     panel.hidden = false;
     root.classList.add("twin-open");
+    // Keep the passage above the panel, which covers the lower half of the window.
+    var box = mark.getBoundingClientRect();
+    if (box.top < 60 || box.bottom > window.innerHeight - panel.offsetHeight) {
+      window.scrollBy(0, box.top - window.innerHeight * 0.2);
+    }
   }
   function close() {
     if (current && current.mark) current.mark.classList.remove("active");
@@ -445,7 +450,6 @@
     var next = all[at + delta];
     if (!next) return;
     open(next, 0);
-    next.scrollIntoView({ block: "center" });
   }
   panel.querySelector('button[name="previous"]').addEventListener("click", function () { step(-1); });
   panel.querySelector('button[name="next"]').addEventListener("click", function () { step(1); });
