@@ -357,6 +357,8 @@ def validate_command(report_path: Path) -> None:
         _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         _fail(f"{report_path}: not a JSON file: {exc}")
+    except RecursionError:
+        _fail(f"{report_path}: JSON nested too deeply to read")
     errors = validate_report(report)
     for error in errors:
         click.echo(f"{report_path}: {error}")
@@ -397,11 +399,14 @@ def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lan
         _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         _fail(f"{report_path}: not a JSON file: {exc}")
+    except RecursionError:
+        _fail(f"{report_path}: JSON nested too deeply to read")
     errors = validate_report(report)
     if errors:
         for error in errors:
             _err(f"{report_path}: {error}")
-        _fail(f"{report_path}: not a valid lineage report ({len(errors)} problems); nothing written")
+        count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+        _fail(f"{report_path}: not a valid lineage report ({count}); nothing written")
     content = render_view(report, fmt, lang)  # type: ignore[arg-type]
     assert isinstance(content, str)
     if out_file is not None and str(out_file) == "-":
