@@ -112,14 +112,15 @@
     if (link.matched_words < state.minWords) return false;
     return !excludedDoc(link.source.document) && !excludedDoc(link.target.document);
   }
-  function visibleSides(docId) {
-    var out = [];
-    report.links.forEach(function (l) {
-      if (!shows(l)) return;
-      if (l.source.document === docId) out.push(sideOf(l.id + "-s"));
-      if (l.target.document === docId) out.push(sideOf(l.id + "-t"));
+  // Each document's link sides, found once: filtering then touches only its own links.
+  var sidesByDoc = {};
+  report.links.forEach(function (l) {
+    [["s", l.source.document], ["t", l.target.document]].forEach(function (pair) {
+      (sidesByDoc[pair[1]] = sidesByDoc[pair[1]] || []).push(sideOf(l.id + "-" + pair[0]));
     });
-    return out;
+  });
+  function visibleSides(docId) {
+    return (sidesByDoc[docId] || []).filter(function (s) { return shows(s.link); });
   }
   function holes(d) { return d.excluded.map(function (e) { return [e.start, e.end]; }); }
   function earliest(sides) {
