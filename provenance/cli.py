@@ -343,6 +343,18 @@ def _write_lineage(
         click.echo(str(target))
 
 
+def _read_report(report_path: Path) -> Any:
+    """The JSON of a report file, or exit 2 with one line saying why it cannot be read."""
+    try:
+        return json.loads(report_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"{report_path}: not a JSON file: {exc}")
+    except RecursionError:
+        _fail(f"{report_path}: JSON nested too deeply to read")
+
+
 @cli.command("validate")
 @click.argument("report_path", metavar="REPORT.json", type=click.Path(path_type=Path))
 def validate_command(report_path: Path) -> None:
@@ -351,14 +363,7 @@ def validate_command(report_path: Path) -> None:
     Exit 0 when valid, 1 when invalid (each problem printed on its own line), 2 when the
     file cannot be read or is not JSON.
     """
-    try:
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"{report_path}: not a JSON file: {exc}")
-    except RecursionError:
-        _fail(f"{report_path}: JSON nested too deeply to read")
+    report = _read_report(report_path)
     errors = validate_report(report)
     for error in errors:
         click.echo(f"{report_path}: {error}")
@@ -393,14 +398,7 @@ def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lan
     The report is checked first, as `provenance validate` does; an unreadable or invalid
     report exits 2 and writes nothing.
     """
-    try:
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"{report_path}: not a JSON file: {exc}")
-    except RecursionError:
-        _fail(f"{report_path}: JSON nested too deeply to read")
+    report = _read_report(report_path)
     errors = validate_report(report)
     if errors:
         for error in errors:
