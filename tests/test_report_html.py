@@ -6,6 +6,7 @@ import base64
 import copy
 import hashlib
 import html
+import json
 import random
 import re
 from html.parser import HTMLParser
@@ -543,3 +544,15 @@ def test_random_overlapping_spans_render_faithfully(report: dict[str, Any]) -> N
     page = Page(render(report))
     # Every side keeps an anchor, even one that lies outside the body and is clipped away.
     assert sum(1 for i in page.ids if i.startswith("L-")) == 2 * len(report["links"])
+
+
+def test_the_script_knows_every_white_space_python_knows() -> None:
+    """Shares count non-space code points; the page's script must skip exactly the same ones."""
+    import sys
+
+    from provenance.report.html import _python_spaces
+
+    everywhere = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
+    assert _python_spaces() == everywhere
+    data = re.search(r'id="report-data">(.*?)</script>', render(sample_report()), re.S)
+    assert data and json.loads(data.group(1))["view"]["spaces"] == everywhere

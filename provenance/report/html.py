@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -64,8 +63,12 @@ def _script() -> tuple[str, str]:
 
 @cache
 def _python_spaces() -> str:
-    """Every character `str.isspace()` accepts: the script counts shares exactly as Python."""
-    return "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
+    """Every character `str.isspace()` accepts: the script counts shares exactly as Python.
+
+    All of Unicode's white space is in the Basic Multilingual Plane; looking only there
+    takes a twentieth of the time.
+    """
+    return "".join(chr(i) for i in range(0x10000) if chr(i).isspace())
 
 
 def content_security_policy() -> str:
