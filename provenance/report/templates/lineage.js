@@ -227,7 +227,6 @@
       c.quoted += chars * l.quotation.target;
       top = Math.max(top, c.chars);
     });
-    Object.keys(cells).forEach(function (k) { top = Math.max(top, cells[k].chars); });
     document.querySelectorAll("table.heat").forEach(function (table) {
       var prefixKey = table.dataset.kind === "directed" ? "d" : "u";
       table.querySelectorAll("td.cell").forEach(function (td) {
@@ -350,18 +349,18 @@
     var inA = new Array(a.length).fill(false), inB = new Array(b.length).fill(false);
     var n = a.length, m = b.length;
     if (n * m > 4000000) return [inA.fill(true), inB.fill(true)];
-    var table = new Uint16Array((n + 1) * (m + 1));
+    var lcs = new Uint16Array((n + 1) * (m + 1));
     for (var i = n - 1; i >= 0; i--) {
       for (var j = m - 1; j >= 0; j--) {
-        table[i * (m + 1) + j] = ka[i] === kb[j]
-          ? table[(i + 1) * (m + 1) + j + 1] + 1
-          : Math.max(table[(i + 1) * (m + 1) + j], table[i * (m + 1) + j + 1]);
+        lcs[i * (m + 1) + j] = ka[i] === kb[j]
+          ? lcs[(i + 1) * (m + 1) + j + 1] + 1
+          : Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
       }
     }
     i = 0; j = 0;
     while (i < n && j < m) {
       if (ka[i] === kb[j]) { inA[i] = inB[j] = true; i++; j++; }
-      else if (table[(i + 1) * (m + 1) + j] >= table[i * (m + 1) + j + 1]) i++;
+      else if (lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) i++;
       else j++;
     }
     return [inA, inB];
