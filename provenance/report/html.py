@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -32,11 +33,13 @@ _KIND_ORDER = {"verbatim": 0, "near-verbatim": 1, "partial": 2}
 _CLASS_KEY = {"copied-text": "copied_text", "mixed": "mixed", "shared-quotation": "shared_quotation"}
 # Browsers break lines at none of NEL, U+2028 and U+2029 (they draw a box, or nothing); the
 # HTML parser already reads CR and CRLF as LF. One character for one: nothing else moves.
-_AS_LF = str.maketrans(dict.fromkeys("\x85\u2028\u2029", "\n"))
+_BREAKS_BROWSERS_MISS = re.compile("[\x85\u2028\u2029]")
 # Inside <script>, "</script" or "<!--" would end or confuse the element: JSON may say them
 # as escapes instead, and JSON.parse reads them back unchanged.
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"} | {c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+_SCRIPT_UNSAFE = re.compile("[<>&\x85\u2028\u2029]")
+# The Cyrillic letters (U+0400-U+052F, letters only), for telling the documents' language.
+_CYRILLIC_LETTERS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x400, 0x530) if chr(c).isalpha()) + "]"
 )
 
 
@@ -82,7 +85,8 @@ def content_security_policy() -> str:
 
 def shown(text: str) -> str:
     """Text of a document as the page prints it: every line break one the browser keeps."""
-    return text.translate(_AS_LF)
+    # A regular expression, not str.translate: translate looks up every character in Python.
+    return _BREAKS_BROWSERS_MISS.sub("\n", text)
 
 
 def report_language(report: dict[str, Any]) -> Lang:
@@ -146,11 +150,9 @@ def _language(documents: list[dict[str, Any]]) -> Lang:
     """`ru` when most letters in the bodies are Cyrillic, else `en`."""
     letters = cyrillic = 0
     for doc in documents:
-        for ch in doc["text"][doc["body"]["start"] : doc["body"]["end"]]:
-            if ch.isalpha():
-                letters += 1
-                if "\u0400" <= ch <= "\u052f":
-                    cyrillic += 1
+        body = doc["text"][doc["body"]["start"] : doc["body"]["end"]]
+        letters += sum(map(str.isalpha, body))
+        cyrillic += len(_CYRILLIC_LETTERS.findall(body))
     return "ru" if letters and cyrillic * 2 > letters else "en"
 
 
@@ -316,11 +318,17 @@ def _context(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
     anchors = {d["id"]: f"doc-{n}" for n, d in enumerate(ordered, 1)}
     rank = {d["id"]: n for n, d in enumerate(ordered)}
 
-    doc_views = [_document_view(d, links, docs, anchors, rank, t) for d in ordered]
+    # Each document's links, found once rather than by a pass over all links per document.
+    links_of: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        for doc_id in dict.fromkeys((link["source"]["document"], link["target"]["document"])):
+            links_of.setdefault(doc_id, []).append(link)
+    doc_views = [_document_view(d, links_of.get(d["id"], []), docs, anchors, rank, t) for d in ordered]
     for i, view in enumerate(doc_views):
         view["previous"] = doc_views[i - 1]["anchor"] if i else None
         view["next"] = doc_views[i + 1]["anchor"] if i + 1 < len(doc_views) else None
-    cluster_views = [_cluster_view(c, links, anchors, rank, t) for c in report["clusters"]]
+    by_id = {lk["id"]: lk for lk in links}
+    cluster_views = [_cluster_view(c, by_id, anchors, rank, t) for c in report["clusters"]]
     code, _ = _script()
     # What the script needs beyond the report: the page's own numbering and words.
     view = {
@@ -351,7 +359,7 @@ def _context(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "n_": lambda n, word: plural(lang, n, word),
         "csp": content_security_policy(),
         "script": Markup(code),
-        "data": Markup(data.translate(_SCRIPT_SAFE)),
+        "data": Markup(_SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", data)),
         "report_version": report["schema_version"],
         "tool": report["tool"],
         "input": report["input"],
@@ -468,13 +476,13 @@ def _earliest(sides: list[_Side], rank: dict[str, int], t: dict[str, str]) -> st
 
 def _cluster_view(
     cluster: dict[str, Any],
-    links: list[dict[str, Any]],
+    links: dict[str, dict[str, Any]],
     anchors: dict[str, str],
     rank: dict[str, int],
     t: dict[str, str],
 ) -> dict[str, Any]:
     in_cluster = set(cluster["links"])
-    mine = [lk for lk in links if lk["id"] in in_cluster]
+    mine = [links[i] for i in sorted(in_cluster) if i in links]
 
     def member(p: dict[str, Any]) -> dict[str, Any]:
         # Jump to the highlighted passage when a link of this cluster covers it, else to the document.
