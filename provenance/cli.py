@@ -34,6 +34,7 @@ from provenance.ingest.files import human_size
 from provenance.parallel import default_jobs
 from provenance.pipeline import (
     REPORT_FILES,
+    VIEW_SUFFIXES,
     Format,
     ReportInvalidError,
     render_view,
@@ -423,7 +424,7 @@ def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lan
 def _rendered_name(name: str, fmt: str) -> str:
     """lineage.json → lineage.html / lineage.prov.json."""
     stem = name[: -len(".json")] if name.lower().endswith(".json") else name
-    return stem + (".html" if fmt == "html" else ".prov.json")
+    return stem + VIEW_SUFFIXES[fmt]
 
 
 def _open_index(config: Config, settings: DetectionSettings, *, create: bool = False) -> Index:

@@ -29,12 +29,9 @@ from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
 
 Format = Literal["json", "html", "prov-json"]
-# Each view of a lineage report and the file it is written to.
-REPORT_FILES: dict[str, str] = {
-    "json": "lineage.json",
-    "html": "lineage.html",
-    "prov-json": "lineage.prov.json",
-}
+# Each view of a lineage report, the suffix of its file, and the file `scan` writes it to.
+VIEW_SUFFIXES: dict[str, str] = {"json": ".json", "html": ".html", "prov-json": ".prov.json"}
+REPORT_FILES: dict[str, str] = {view: f"lineage{suffix}" for view, suffix in VIEW_SUFFIXES.items()}
 Progress = Callable[[str], None]
 
 
