@@ -10,7 +10,9 @@ a message, unless `PROVENANCE_REQUIRE_BROWSER=1` (set by CI) makes that a failur
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -225,6 +227,30 @@ def test_script_agrees_with_the_report_before_any_filter(
         assert shown[d["id"]]["reused"] == d["reused_chars"]
         assert shown[d["id"]]["share"] == f"{d['reused_share'] * 100:.1f}%"
     assert _heat_cells(seeds_page) == _expected_heat(report, lambda lk: True)
+    _assert_table_as_rendered(seeds_page, seeds_report[1], len(report["documents"]))
+
+
+def test_script_agrees_with_the_page_on_ties_and_year_less_articles(browser: Any, tmp_path: Path) -> None:
+    report = sample_report()  # a same-day tie, a later copy, a year-less copy
+    write_reports(report, tmp_path, ("html",))
+    visit = Visit(browser, tmp_path / "lineage.html")
+    try:
+        _assert_table_as_rendered(visit, tmp_path / "lineage.html", len(report["documents"]))
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def _assert_table_as_rendered(visit: Visit, path: Path, rows: int) -> None:
+    """What the script recomputes on load is what the page was rendered with, cell for cell."""
+    static = path.read_text(encoding="utf-8")
+    for column in ("earliest", "num sources", "num share"):
+        rendered = [html.unescape(c) for c in re.findall(f'<td class="{column}"[^>]*>(.*?)</td>', static)]
+        live = visit.page.evaluate(
+            "c => Array.from(document.querySelectorAll('#corpus-table tbody td.' + c)).map(td => td.textContent)",
+            column.split()[-1],
+        )
+        assert live == rendered and len(live) == rows, column
 
 
 # --- the twin ---------------------------------------------------------------------------------

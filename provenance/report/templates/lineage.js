@@ -143,6 +143,10 @@
     el.textContent = pct(part, whole);
   }
 
+  // The table's row of each document, found once (an attribute query per document is a scan).
+  var rowOf = {};
+  document.querySelectorAll("#corpus-table tbody tr").forEach(function (r) { rowOf[r.dataset.doc] = r; });
+
   function recompute() {
     report.documents.forEach(function (d) {
       var sides = visibleSides(d.id);
@@ -150,7 +154,7 @@
       var spans = sides.map(function (s) { return [s.mine.start, s.mine.end]; });
       var reused = covered(d.id, spans, minus);
       var others = new Set(sides.map(function (s) { return s.theirs.document; }));
-      var row = document.querySelector('#corpus-table tr[data-anchor="' + view.anchors[d.id] + '"]');
+      var row = rowOf[d.id];
       row.classList.toggle("excluded", excludedDoc(d.id));
       setShare(row.querySelector("td.share"), reused, d.counted_chars);
       row.querySelector("td.share").dataset.sort = String(reused);
