@@ -137,6 +137,12 @@ def _side(link: dict[str, Any], key: str) -> _Span:
     return side["document"], side["start"], side["end"]
 
 
+def _unordered_pair(link: dict[str, Any]) -> list[QualifiedName]:
+    """The passages of a link without a known order, in span order: the report puts its sides
+    in document-id order, and the record must not depend on that."""
+    return [passage_name(*span) for span in sorted(_side(link, key) for key in ("source", "target"))]
+
+
 def build_prov(report: dict[str, Any]) -> ProvDocument:
     """The PROV document of a (valid) lineage report; see the module docstring for the mapping.
 
@@ -188,14 +194,13 @@ def build_prov(report: dict[str, Any]) -> ProvDocument:
     for link in links:
         if link["direction"] == _DIRECTED:
             continue
-        pair = [passage_name(*span) for span in sorted(_side(link, key) for key in ("source", "target"))]
         prov_doc.entity(
             link_name(link["id"]),
             [
                 (PROV_TYPE, TERMS["Link"]),
                 (TERMS["direction"], link["direction"]),
                 *_link_attributes(link),
-                *((TERMS["passage"], name) for name in pair),
+                *((TERMS["passage"], name) for name in _unordered_pair(link)),
             ],
         )
 
@@ -210,14 +215,12 @@ def build_prov(report: dict[str, Any]) -> ProvDocument:
         prov_doc.hadMember(document_name(doc_id), passage_name(doc_id, start, end))
 
     for link in links:
+        if link["direction"] != _DIRECTED:
+            prov_doc.alternateOf(*_unordered_pair(link))
+            continue
         source = passage_name(*_side(link, "source"))
         target = passage_name(*_side(link, "target"))
-        if link["direction"] != _DIRECTED:
-            # The report puts the sides in document-id order; sort the spans so the record
-            # does not depend on it.
-            first, second = sorted((_side(link, "source"), _side(link, "target")))
-            prov_doc.alternateOf(passage_name(*first), passage_name(*second))
-        elif link["kind"] in _QUOTED_KINDS:
+        if link["kind"] in _QUOTED_KINDS:
             prov_doc.wasQuotedFrom(
                 target, source, identifier=link_name(link["id"]), other_attributes=_link_attributes(link)
             )
