@@ -304,8 +304,10 @@ def test_clicking_a_span_opens_its_twin_side_by_side(
     # "Open in its article" goes to the twin's own article, where the twin is highlighted.
     page.click("#twin a.open")
     target = page.evaluate("() => location.hash.slice(1)")
-    assert page.evaluate(
-        f"() => document.getElementById('{target}').closest('article').classList.contains('current')"
+    # The page routes on `hashchange`, which fires after the click returns: wait for it.
+    page.wait_for_function(
+        f"() => document.getElementById('{target}').closest('article').classList.contains('current')",
+        timeout=5000,
     )
     page.keyboard.press("Escape")
     assert page.is_hidden("#twin")
