@@ -1,13 +1,17 @@
 """Command line: a thin layer over `provenance.pipeline`.
 
 Exit codes follow linters: 0 clean, 1 findings (an invalid report for `validate`),
-2 usage or input error. Reports and file lists go to stdout; progress and warnings to stderr.
+2 usage or input error, and also an internal error (a bug, a worker process killed): never 1,
+which a pipeline reads as "findings". Ctrl-C exits 130. Reports and file lists go to stdout;
+progress and warnings to stderr, each message one line with control characters escaped.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -47,12 +51,16 @@ from provenance.report.messages import LANGUAGES, Lang
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
+from provenance.text.display import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+# Set (to anything but "" or "0") to see the traceback of an internal error.
+DEBUG_ENV = "PROVENANCE_DEBUG"
 
 
 def _err(message: str) -> None:
-    click.echo(f"provenance: {message}", err=True)
+    click.echo(f"provenance: {one_line(message)}", err=True)
 
 
 def _fail(message: str) -> NoReturn:
@@ -242,8 +250,25 @@ def _formats(fmt: tuple[str, ...]) -> list[Format]:
     return [f for f in REPORT_FILES if f in chosen]  # type: ignore[misc]
 
 
+def _debugging() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        os.environ[DEBUG_ENV] = "1"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="provenance")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help=f"On an internal error, print the traceback (also: {DEBUG_ENV}=1).",
+)
 def cli() -> None:
     """Find reused text across news outlets and who published it first.
 
@@ -735,7 +760,12 @@ def config_command() -> None:
 
 
 def main() -> None:
-    """Entry point: usage errors become one line on stderr and exit code 2."""
+    """Entry point: usage and input errors become one line on stderr and exit code 2.
+
+    So does anything unexpected: one line naming it and how to see the traceback, exit 2,
+    never 1 (findings). Ctrl-C prints one line and exits 130; a closed stdout (`| head`)
+    ends the run quietly.
+    """
     try:
         code = cli.main(prog_name="provenance", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -745,7 +775,28 @@ def main() -> None:
         _fail(exc.format_message())
     except click.ClickException as exc:
         _fail(exc.format_message())
-    except click.Abort:
-        _err("aborted")
-        sys.exit(130)
+    except (click.Abort, KeyboardInterrupt):
+        _err("interrupted; nothing written")
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of stdout has gone (`provenance check … | head`): nothing more to say.
+        _quiet_stdout()
+        sys.exit(EXIT_ERROR)
+    except MemoryError:
+        _fail("out of memory; nothing written (try fewer jobs, -j 1, or a smaller input)")
+    except Exception as exc:
+        if _debugging():
+            traceback.print_exc()
+        where = "" if _debugging() else f"; run with --debug or {DEBUG_ENV}=1 to see the traceback"
+        _err(f"internal error: {type(exc).__name__}: {exc}{where}")
+        sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
