@@ -286,7 +286,7 @@ def cli() -> None:
 
 
 @cli.command("scan")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_report_options
 @_min_words_option
 @_registry_option
@@ -294,7 +294,7 @@ def cli() -> None:
 @_jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def scan_command(
-    path: Path,
+    paths: tuple[Path, ...],
     out_dir: Path,
     fmt: tuple[str, ...],
     lang: Lang | None,
@@ -307,7 +307,12 @@ def scan_command(
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """Scan PATH (a folder, read recursively, or one file) and write the lineage report.
+    """Scan PATH (a folder, read recursively, or a file; or several) and write the lineage report.
+
+    Document ids and paths are relative to the folder given (for several, to the deepest
+    folder holding them all: `scan tengri orda` names tengri/2025-10-10 and
+    orda/2025-10-10). A file reached twice (a symbolic or hard link, a folder inside another
+    one given) is read once.
 
     Each .txt file is one article (an inline ` date YYYY-MM-DD ` header is read as
     metadata); each line of a .jsonl file, or item of a .json array, is one article with
@@ -321,8 +326,7 @@ def scan_command(
     whether the later article credits the earlier outlet; page furniture and passages an
     article repeats inside itself are left out of matching and of the reused shares.
     """
-    if not path.exists():
-        _fail(f"{path}: no such file or folder")
+    _must_exist(paths)
     config = _config(
         min_words=min_words,
         registry=registry_path,
@@ -335,13 +339,23 @@ def scan_command(
     settings, registry = _settings(config), _registry(config)
     options = _read_options(config)
     progress = (lambda _: None) if quiet else _err
-    report = scan(path, settings, registry, progress=progress, jobs=config["jobs"], options=options)
+    report = scan(paths, settings, registry, progress=progress, jobs=config["jobs"], options=options)
     if not quiet:
         _warn_all(report["warnings"])
     if not report["documents"]:
-        _fail(f"{path}: no readable documents ({', '.join(SUFFIXES)}) found")
+        _fail(f"{_named(paths)}: no readable documents ({', '.join(SUFFIXES)}) found")
     _write_lineage(report, out_dir, fmt, lang, quiet)
     _strict_exit(config, len(report["warnings"]))
+
+
+def _must_exist(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            _fail(f"{path}: no such file or folder")
+
+
+def _named(paths: tuple[Path, ...]) -> str:
+    return ", ".join(map(str, paths))
 
 
 def _write_lineage(
@@ -489,15 +503,16 @@ def index_add_command(
 ) -> None:
     """Add the articles under PATHS (folders or files, as `scan` reads them) to the index.
 
-    A document whose id is indexed with the same text and metadata is left alone; otherwise
-    it replaces the old version (a manifest correcting a date is a change). The whole add is
-    one transaction: interrupted, it leaves the index as it was. Several processes may add
-    at once; they take turns. With --strict, any input warning exits 2 before anything is
-    written.
+    A document is its file (the file's resolved path, and a record's id within it), never
+    its name: the same file added again, through any folder, is the same document, left
+    alone when its text and metadata are unchanged and replaced when they changed (a
+    manifest correcting a date is a change); every replacement is listed. A file of the same
+    name from another place is another document: if its id is taken it is named with its
+    folder (orda/2025-10-10). The whole add is one transaction: interrupted, it leaves the
+    index as it was. Several processes may add at once; they take turns. With --strict, any
+    input warning exits 2 before anything is written.
     """
-    for path in paths:
-        if not path.exists():
-            _fail(f"{path}: no such file or folder")
+    _must_exist(paths)
     config = _config(
         index=index_path,
         registry=registry_path,
@@ -514,7 +529,7 @@ def index_add_command(
         for w in ingested.warnings:
             _err(f"warning: {w}")
     if not ingested.documents:
-        _fail(f"{', '.join(map(str, paths))}: no readable documents ({', '.join(SUFFIXES)}) found")
+        _fail(f"{_named(paths)}: no readable documents ({', '.join(SUFFIXES)}) found")
     _strict_exit(config, len(ingested.warnings))
     with _open_index(config, settings, create=True) as index:
 
@@ -525,9 +540,18 @@ def index_add_command(
         result = index.add(ingested, registry, jobs, progress)
         total = len(index)
     if not quiet:
+        for natural, name in result.renamed.items():
+            _err(f"added {name}: the id {natural} is another document's")
+        for change in result.changes:
+            _err(f"replaced {change.id}: {', '.join(change.changed)} changed")
+        for name in result.moved:
+            _err(f"moved {name}: its file is now found here")
         _err(
-            f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
-            f"{len(ingested.skipped)} skipped; {total} documents in {config['index']}"
+            f"{len(result.added)} added, {len(result.replaced)} replaced"
+            + (f" ({', '.join(result.replaced)})" if 0 < len(result.replaced) <= 10 else "")
+            + f", {len(result.unchanged)} unchanged"
+            + (f" ({len(result.moved)} moved)" if result.moved else "")
+            + f", {len(ingested.skipped)} skipped; {total} documents in {config['index']}"
         )
 
 

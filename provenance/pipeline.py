@@ -7,7 +7,7 @@ this module only passes it along.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +18,7 @@ from provenance.detect import find_reuse
 from provenance.editorial.boilerplate import find_boilerplate
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
 from provenance.ingest import IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
+from provenance.ingest.files import input_name
 from provenance.lineage import Edge, Passage, build_lineage
 from provenance.parallel import default_jobs
 from provenance.report.build import build_report
@@ -51,25 +52,27 @@ def _quiet(_: str) -> None:
 
 
 def scan(
-    path: Path,
+    paths: Path | Sequence[Path],
     settings: DetectionSettings | None = None,
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
     jobs: int | None = None,
     options: ReadOptions | None = None,
 ) -> dict[str, Any]:
-    """Scan a folder (or one file) and return the lineage report as a dict.
+    """Scan a folder (or one file, or several of either) and return the lineage report as a dict.
 
-    `jobs` processes read the files, analyse the documents and align candidate pairs
-    (default: every core this process may use); the report is the same whatever the number.
-    `options` say how files are read: encoding, size limit, the day of the scan, a manifest.
+    Document paths are relative to the folder scanned (for several, to the deepest folder
+    holding them all); a file reached twice is read once. `jobs` processes read the files,
+    analyse the documents and align candidate pairs (default: every core this process may
+    use); the report is the same whatever the number. `options` say how files are read:
+    encoding, size limit, the day of the scan, a manifest.
     """
+    roots = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
     registry = registry or load_registry()
     jobs = jobs or default_jobs()
-    ingested = ingest_paths([path], registry, jobs, options)
+    ingested = ingest_paths(roots, registry, jobs, options)
     progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
-    root = path.resolve().name if path.is_dir() else path.name
-    return scan_documents(ingested, root, settings, registry, progress, jobs)
+    return scan_documents(ingested, input_name(roots), settings, registry, progress, jobs)
 
 
 def scan_documents(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -52,6 +53,17 @@ def seeded(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def copied(tmp_path: Path) -> tuple[Path, Path]:
+    """An index of a copy of the seeds (which a test may change), and that copy."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    path = tmp_path / "copied.sqlite"
+    with Index(path, create=True) as index:
+        assert len(index.add(ingest_folder(folder)).added) == 5
+    return path, folder
+
+
 def test_seeds_added_one_by_one(seeded: Path) -> None:
     with Index(seeded) as index:
         stats = index.stats()
@@ -83,23 +95,38 @@ def test_corrected_metadata_replaces_the_old_version(seeded: Path, tmp_path: Pat
     assert (doc.date.value, doc.date.source) == ("2025-11-16", "manifest")
 
 
-def test_changed_document_replaces_its_old_version(seeded: Path, tmp_path: Path) -> None:
-    changed = tmp_path / "changed"
-    changed.mkdir()
+def test_changed_document_replaces_its_old_version(copied: tuple[Path, Path]) -> None:
+    path, folder = copied
     original = seed_file("002")
-    (changed / original.name).write_text(
+    (folder / original.name).write_text(
         original.read_text(encoding="utf-8") + "\nДобавлено позже: новый абзац.\n", encoding="utf-8"
     )
-    with Index(seeded) as index:
-        result = index.add(ingest_folder(changed))
-        assert result.replaced == [original.stem] and not result.added
+    with Index(path) as index:
+        result = index.add(ingest_folder(folder))
+        assert result.replaced == [original.stem] and not result.added and len(result.unchanged) == 4
+        assert [(c.id, c.changed) for c in result.changes] == [(original.stem, ("text",))]
         assert len(index) == 5
         doc = next(d for d in index.documents() if d.id == original.stem)
         assert doc.text.endswith("новый абзац.\n")
-    with sqlite3.connect(seeded) as db:
+    with sqlite3.connect(path) as db:
         numbers = {n for (n,) in db.execute("SELECT number FROM documents")}
         posted = {n for (n,) in db.execute("SELECT DISTINCT document FROM postings")}
     assert posted <= numbers  # no postings left of the old version
+
+
+def test_a_same_named_file_elsewhere_is_another_document(copied: tuple[Path, Path], tmp_path: Path) -> None:
+    path, _ = copied
+    elsewhere = tmp_path / "orda"
+    elsewhere.mkdir()
+    original = seed_file("002")
+    (elsewhere / original.name).write_text("Совсем другая статья Орды о другом событии.\n", encoding="utf-8")
+    with Index(path) as index:
+        result = index.add(ingest_folder(elsewhere))
+        assert result.added == [f"orda/{original.stem}"] and not result.replaced
+        assert result.renamed == {original.stem: f"orda/{original.stem}"}
+        assert len(index) == 6
+        texts = {d.id: d.text for d in index.documents()}
+    assert texts[original.stem] == original.read_text(encoding="utf-8")  # the first one is kept as it was
 
 
 def test_remove(seeded: Path) -> None:

@@ -208,19 +208,35 @@ def test_header_without_text_is_empty(tmp_path: Path) -> None:
     assert [(s.path, s.line) for s in result.skipped] == [("a.txt", None), ("b.jsonl", 1)]
 
 
-def test_duplicate_ids_first_in_sorted_order_wins(tmp_path: Path) -> None:
+def test_an_id_taken_by_a_document_elsewhere_is_qualified_not_lost(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     write_jsonl(tmp_path / "b.jsonl", {"id": "a", "text": "другой текст"}, {"id": "b1", "text": ARTICLE})
     write_jsonl(tmp_path / "c.jsonl", {"id": "b1", "text": "ещё текст"})
     result = ingest(tmp_path)
-    assert [(d.id, d.path) for d in result.documents] == [("a", "a.txt"), ("b1", "b.jsonl")]
-    assert [(w.path, w.line, w.code) for w in result.warnings] == [
-        ("b.jsonl", 1, "duplicate-id"),
-        ("c.jsonl", 1, "duplicate-id"),
+    # Three files, four documents: each is kept, and the first to be read keeps its name.
+    assert [(d.id, d.path, d.record) for d in result.documents] == [
+        ("a", "a.txt", None),
+        ("b.jsonl#a", "b.jsonl", "a"),
+        ("b1", "b.jsonl", "b1"),
+        ("c.jsonl#b1", "c.jsonl", "b1"),
     ]
-    assert "first seen in a.txt" in result.warnings[0].message
-    assert "first seen in b.jsonl:2" in result.warnings[1].message
-    assert [(s.path, s.line) for s in result.skipped] == [("b.jsonl", 1), ("c.jsonl", 1)]
+    assert [(w.path, w.line, w.code) for w in result.warnings] == [
+        ("b.jsonl", 1, "renamed-id"),
+        ("c.jsonl", 1, "renamed-id"),
+    ]
+    assert "already that of a.txt" in result.warnings[0].message
+    assert "already that of b.jsonl:2" in result.warnings[1].message
+    assert result.skipped == []
+    assert len({d.identity for d in result.documents}) == 4
+
+
+def test_a_record_id_repeated_in_one_file_is_a_duplicate(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "b.jsonl", {"id": "x", "text": ARTICLE}, {"id": "x", "text": "другой текст"})
+    result = ingest(tmp_path)
+    assert [(d.id, d.line) for d in result.documents] == [("x", 1)]
+    assert [(w.path, w.line, w.code) for w in result.warnings] == [("b.jsonl", 2, "duplicate-id")]
+    assert "first at line 1" in result.warnings[0].message
+    assert [(s.path, s.line) for s in result.skipped] == [("b.jsonl", 2)]
 
 
 # --- .jsonl files ----------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def build(root: Path) -> dict[str, str]:
         + "\n{not json}\n"
         + json.dumps({"id": "cms-1", "text": EN})
         + "\n",
-        "JSON lines: a bad line, a duplicate id",
+        "JSON lines: a bad line, an id another file's record has",
     )
     put("bad/cut.txt", RU.rstrip(".\n").encode()[:-1], "last character cut in two")
     put("bad/empty.txt", b"", "empty")
@@ -265,11 +265,12 @@ def test_malformed_json_keeps_the_records_before_the_error(result: IngestResult)
     assert _skips(result, "exports/broken.json") == [message]
 
 
-def test_jsonl_bad_line_and_duplicate_id(result: IngestResult) -> None:
+def test_jsonl_bad_line_and_an_id_taken_elsewhere(result: IngestResult) -> None:
     assert _docs(result)["feed-1"].text == RU
     codes = [(w.code, w.line) for w in result.warnings if w.path == "exports/feed.jsonl"]
-    assert codes == [("bad-json", 2), ("duplicate-id", 3)]
-    assert _docs(result)["cms-1"].path == "exports/cms.json"  # the first one stays
+    assert codes == [("bad-json", 2), ("renamed-id", 3)]
+    assert _docs(result)["cms-1"].path == "exports/cms.json"  # the first one keeps its name
+    assert _docs(result)["exports/feed.jsonl#cms-1"].text == EN  # the other is kept, qualified
 
 
 @pytest.mark.parametrize(

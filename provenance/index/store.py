@@ -24,11 +24,14 @@ import numpy as np
 from provenance.detect.fingerprint import in_sorted
 from provenance.index.entries import POSTINGS_WINDOW, index_entries
 from provenance.ingest import Document, DocumentDate, IngestResult, InputWarning, OutletRegistry, Skipped
+from provenance.ingest.naming import unique_id
 from provenance.ingest.outlets import load_registry
 from provenance.settings import MINHASH_SCHEME, SHINGLE_HASH, DetectionSettings
 from provenance.text import NORMALIZATION_VERSION
 
-FORMAT_VERSION = 2  # 2: title and URL sources; HTML and JSON documents
+# 2: title and URL sources; HTML and JSON documents. 3: documents known by their file's
+# resolved path (`location`), not by their id.
+FORMAT_VERSION = 3
 APPLICATION = "provenance-index"
 # SQLite's header field for the program that owns the file: "PRVN".
 _APPLICATION_ID = 0x5052564E
@@ -41,6 +44,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     number INTEGER PRIMARY KEY,
+    location BLOB NOT NULL UNIQUE,
     id TEXT NOT NULL UNIQUE,
     sha256 TEXT NOT NULL,
     path TEXT NOT NULL,
@@ -76,11 +80,28 @@ _COLUMNS = (
 )
 
 
-_KEY_COLUMNS = _COLUMNS.removesuffix(", text")
+# What a document says besides its name: its text (by digest) and every metadata value. The
+# same document (identity) with the same content is unchanged, whatever it is called now.
+# A record's line is where it stands, not what it says: a record that moved down its file is
+# unchanged (its line is brought up to date).
+_CONTENT_COLUMNS = (
+    _COLUMNS.removeprefix("id, ").replace("path, ", "").replace("line, ", "").removesuffix(", text")
+)
+_CONTENT_NAMES = tuple(c.strip() for c in _CONTENT_COLUMNS.split(","))
 
 
-def _key(d: Document) -> tuple[Any, ...]:
-    return _document_row(d)[:-1]
+def _content(d: Document) -> tuple[Any, ...]:
+    row = _document_row(d)
+    return (row[1], *row[4:-1])
+
+
+def _changes(old: Sequence[Any], new: Sequence[Any]) -> list[str]:
+    """What differs between two contents, as words: `text`, `date`, `outlet`, …"""
+    named = {"sha256": "text", "date_precision": "date", "date_source": "date", "body_start": "body"}
+    named |= {"body_end": "body", "outlet_source": "outlet", "title_source": "title", "url_source": "url"}
+    return list(
+        dict.fromkeys(named.get(n, n) for n, a, b in zip(_CONTENT_NAMES, old, new, strict=True) if a != b)
+    )
 
 
 class IndexProblem(Exception):
@@ -116,12 +137,28 @@ def index_parameters(settings: DetectionSettings) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """An indexed document given a new version: its id and what changed (`text`, `date`, …)."""
+
+    id: str
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AddResult:
+    """What an `add` did, by document id. `renamed` maps the id a new document would have had
+    to the one it got, because another document already had it. `moved` documents are
+    unchanged ones whose file is gone from where it was indexed and was found, with the same
+    name, text and metadata, in the place now added."""
+
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    changes: list[Replacement] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    moved: list[str] = field(default_factory=list)  # unchanged documents found in a new place
 
 
 @dataclass(frozen=True)
@@ -262,49 +299,118 @@ class Index:
         jobs: int = 1,
         progress: Progress | None = None,
     ) -> AddResult:
-        """Add the documents in one transaction: new ids are added, changed ones (another
-        sha256) replace their old version, unchanged ones are left alone.
+        """Add the documents in one transaction.
+
+        A document is known by its identity (`Document.identity`: its file's resolved path,
+        and a record's id), never by its name: the same file reached again is the same
+        document, left alone when its text and metadata are unchanged and replaced (keeping
+        its id) when they changed; a file of the same name elsewhere is a new document, which
+        gets another id if its own is taken (`provenance.ingest.naming`). Every replacement
+        is in `changes`, every new name in `renamed`.
 
         The documents are analysed before the write lock is taken; `progress(done, total)` is
         called inside the transaction after each batch written.
         """
         registry = registry or load_registry()
         result = AddResult(warnings=list(ingested.warnings), skipped=list(ingested.skipped))
-        # A document is unchanged when its text and every metadata value are: a manifest may
-        # correct a date without touching the text.
-        known = {r[0]: tuple(r) for r in self._db.execute(f"SELECT {_KEY_COLUMNS} FROM documents")}
-        todo = [d for d in ingested.documents if known.get(d.id) != _key(d)]
-        result.unchanged.extend(d.id for d in ingested.documents if known.get(d.id) == _key(d))
-        entries = index_entries(todo, registry, self.settings, jobs)
         db = self._db
+        stored = {
+            bytes(r[0]): tuple(r[1:])
+            for r in self._rows_in(
+                f"SELECT location, {_CONTENT_COLUMNS} FROM documents",
+                "location",
+                [d.identity for d in ingested.documents],
+            )
+        }
+        todo = [d for d in ingested.documents if stored.get(d.identity) != _content(d)]
+        entries = index_entries(todo, registry, self.settings, jobs)
         with self._transaction():
             for first in range(0, len(todo), _BATCH):
                 rows: list[tuple[int, int]] = []
                 for doc, entry in zip(
                     todo[first : first + _BATCH], entries[first : first + _BATCH], strict=True
                 ):
-                    # Another process may have written the same id since it was read above.
+                    # Another process may have written the same document since it was read above.
                     current = db.execute(
-                        f"SELECT number, shingles, {_KEY_COLUMNS} FROM documents WHERE id = ?", (doc.id,)
+                        f"SELECT number, shingles, id, path, {_CONTENT_COLUMNS} FROM documents "
+                        "WHERE location = ?",
+                        (doc.identity,),
                     ).fetchone()
-                    if current is not None and tuple(current[2:]) == _key(doc):
-                        result.unchanged.append(doc.id)
+                    if current is not None and tuple(current[4:]) == _content(doc):
+                        continue
+                    if current is None and self._moved(doc):
+                        result.moved.append(doc.id)
                         continue
                     if current is not None:
+                        # The same document in a new version keeps its name and place.
                         self._delete(current[0], current[1])
+                        name, path = current[2], current[3]
+                        result.changes.append(Replacement(name, tuple(_changes(current[4:], _content(doc)))))
+                        result.replaced.append(name)
+                    else:
+                        name = unique_id(doc, self._id_taken, ingested.folder)
+                        path = doc.path
+                        if name != doc.id:
+                            result.renamed[doc.id] = name
+                        result.added.append(name)
                     number = db.execute(
-                        f"INSERT INTO documents ({_COLUMNS}, units, signature, shingles) "
-                        f"VALUES ({', '.join('?' * 21)})",
-                        (*_document_row(doc), entry.units, entry.signature, _blob(entry.shingles)),
+                        f"INSERT INTO documents (location, {_COLUMNS}, units, signature, shingles) "
+                        f"VALUES ({', '.join('?' * 22)})",
+                        (
+                            doc.identity,
+                            name,
+                            doc.sha256,
+                            path,
+                            *_document_row(doc)[3:],
+                            entry.units,
+                            entry.signature,
+                            _blob(entry.shingles),
+                        ),
                     ).lastrowid
                     rows.extend((h, number) for h in _posting_keys(entry.postings))
-                    (result.replaced if current is not None else result.added).append(doc.id)
                 # Sorted keys fill B-tree pages in order: far fewer pages touched per batch.
                 rows.sort()
                 db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", rows)
                 if progress:
                     progress(min(first + _BATCH, len(todo)), len(todo))
+            done = set(result.added) | set(result.replaced)
+            db.executemany(
+                "UPDATE documents SET line = ? WHERE location = ? AND line IS NOT ?",
+                ((d.line, d.identity, d.line) for d in ingested.documents if d.line is not None),
+            )
+            names = self._names([d.identity for d in ingested.documents])
+            result.unchanged.extend(
+                names[d.identity] for d in ingested.documents if names.get(d.identity) not in done
+            )
         return result
+
+    def _moved(self, doc: Document) -> bool:
+        """Whether `doc`, not indexed under its identity, is an indexed document whose file has
+        moved: the same id, text and metadata, and nothing left where it was. Then the index
+        is told its new place, and nothing else changes."""
+        row = self._db.execute(
+            f"SELECT number, location, {_CONTENT_COLUMNS} FROM documents WHERE id = ?", (doc.id,)
+        ).fetchone()
+        if row is None or tuple(row[2:]) != _content(doc):
+            return False
+        old_file = bytes(row[1]).split(b"\0", 1)[0]
+        if not old_file or os.path.lexists(old_file):
+            return False  # still there (a copy, syndication), or not a file at all
+        self._db.execute(
+            "UPDATE documents SET location = ?, path = ?, line = ? WHERE number = ?",
+            (doc.identity, doc.path, doc.line, row[0]),
+        )
+        return True
+
+    def _id_taken(self, name: str) -> bool:
+        return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (name,)).fetchone() is not None
+
+    def _names(self, identities: Sequence[bytes]) -> dict[bytes, str]:
+        """The ids of the documents with these identities, where indexed."""
+        return {
+            bytes(k): v
+            for k, v in self._rows_in("SELECT location, id FROM documents", "location", identities)
+        }
 
     def _delete(self, number: int, shingles: bytes) -> None:
         # The postings are the winnowed part of the document's shingles.

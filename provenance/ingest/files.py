@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
@@ -17,11 +17,13 @@ from pathlib import Path
 from provenance.ingest.encoding import BinaryData, DecodeProblem, declared_html_charset, decode
 from provenance.ingest.manifest import Manifest, apply_manifest
 from provenance.ingest.model import Document, DocumentDate, IngestResult, InputWarning, Skipped
+from provenance.ingest.naming import unique_id
 from provenance.ingest.outlets import OutletRegistry, load_registry
 from provenance.ingest.pages import read_html
 from provenance.ingest.records import read_records
 from provenance.ingest.txt import read_txt
 from provenance.parallel import run_parallel
+from provenance.text.display import file_name
 
 MiB = 1024 * 1024
 # Generous: a whole newsroom export in one JSON file still fits; a stray disk image does not.
@@ -55,68 +57,157 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to read: where it is, its path relative to the input, and its resolved path."""
+
+    path: Path
+    rel: str  # relative to the input's base folder, "/" separators, valid Unicode
+    location: str  # resolved path: the document's identity (see Document.identity)
+
+
 @dataclass
 class _Walk:
-    files: list[tuple[Path, str]] = field(default_factory=list)
+    """The files under one or more roots, each once, in sorted path order.
+
+    A file or folder met again (through a symbolic link, a hard link, or as part of another
+    root given too) is read once; a symbolic link back to a folder already read is a loop.
+    The walk keeps its own stack, so folders nested thousands deep cannot exhaust Python's.
+    """
+
+    files: list[FoundFile] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     folders: dict[tuple[int, int], str] = field(default_factory=dict)  # (device, inode) → where read
+    seen_files: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def problem(self, rel: str, code: str, message: str) -> None:
         self.warnings.append(InputWarning(rel, code, message))
         self.skipped.append(Skipped(rel, message))
 
-    def folder(self, path: Path, rel: str) -> None:
+    def root(self, root: Path, rel: str) -> None:
+        """Walk `root` (a folder, or one file), its paths starting with `rel`."""
         try:
-            info = path.stat()
+            info = root.stat()
         except OSError as exc:
-            self.problem(rel or ".", "unreadable", f"cannot read folder: {exc.strerror or exc}")
+            if not root.exists() and not root.is_symlink():
+                raise FileNotFoundError(f"no such file or folder: {root}") from exc
+            self.problem(rel or file_name(root.name), "unreadable", f"cannot read: {exc.strerror or exc}")
             return
+        if stat.S_ISDIR(info.st_mode):
+            self.folder(root, rel, info, os.path.realpath(root), symlink=False)
+        elif stat.S_ISREG(info.st_mode):
+            self.file(root, rel, info, os.path.realpath(root))
+        else:
+            self.problem(rel, "not-a-file", "not a regular file (a device, pipe or socket); not read")
+
+    def file(self, path: Path, rel: str, info: os.stat_result, location: str) -> None:
+        key = (info.st_dev, info.st_ino)
+        if key in self.seen_files:
+            first = self.seen_files[key]
+            what = "given again" if first == rel else f"the same file as {first}"
+            self.skipped.append(Skipped(rel, f"{what}, read once"))
+            return
+        self.seen_files[key] = rel
+        self.files.append(FoundFile(path, rel, location))
+
+    def _listing(
+        self, path: Path, rel: str, info: os.stat_result, symlink: bool
+    ) -> list[os.DirEntry[str]] | None:
         key = (info.st_dev, info.st_ino)
         if key in self.folders:
-            # Reached again through a symbolic link: a loop, or the same files twice.
             first = self.folders[key] or "."
-            message = f"symbolic link to a folder already read ({first}); not followed"
-            self.problem(rel, "symlink-loop", message)
-            return
+            if symlink:
+                # Reached again through a symbolic link: a loop, or the same files twice.
+                message = f"symbolic link to a folder already read ({first}); not followed"
+                self.problem(rel, "symlink-loop", message)
+            else:  # a root given twice, or inside another root given too
+                self.skipped.append(Skipped(rel or ".", f"the same folder as {first}, read once"))
+            return None
         self.folders[key] = rel
         try:
             with os.scandir(path) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                return sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             self.problem(rel or ".", "unreadable", f"cannot read folder: {exc.strerror or exc}")
+            return None
+
+    def folder(self, path: Path, rel: str, info: os.stat_result, real: str, symlink: bool) -> None:
+        entries = self._listing(path, rel, info, symlink)
+        if entries is None:
             return
-        # One sorted pass over files and folders together: the order is that of sorting the
-        # relative paths component by component, on every platform.
-        for entry in entries:
-            sub = f"{rel}/{entry.name}" if rel else entry.name
+        # Depth first over files and folders together, each folder's entries sorted by name:
+        # the order of sorting the relative paths component by component, on every platform.
+        stack: list[tuple[Iterator[os.DirEntry[str]], str, str]] = [(iter(entries), rel, real)]
+        while stack:
+            listing, here, here_real = stack[-1]
+            entry = next(listing, None)
+            if entry is None:
+                stack.pop()
+                continue
+            name = file_name(entry.name)
+            sub = f"{here}/{name}" if here else name
             if entry.name.startswith("."):  # e.g. .git, .DS_Store: not articles
                 what = "folder" if entry.is_dir() else "file"
                 self.skipped.append(Skipped(sub, f"hidden {what}, not read"))
                 continue
             try:
-                mode = os.stat(entry.path).st_mode  # follows a symbolic link
+                found = os.stat(entry.path)  # follows a symbolic link
+                linked = entry.is_symlink()
             except OSError as exc:
                 # A dangling link, a link to itself, a file gone since the listing.
                 self.problem(sub, "unreadable", f"cannot read: {exc.strerror or exc}")
                 continue
-            if stat.S_ISDIR(mode):
-                self.folder(Path(entry.path), sub)
-            elif stat.S_ISREG(mode):
-                self.files.append((Path(entry.path), sub))
+            # The resolved path, without a system call per file unless it is a link.
+            location = os.path.realpath(entry.path) if linked else os.path.join(here_real, entry.name)
+            if stat.S_ISDIR(found.st_mode):
+                inner = self._listing(Path(entry.path), sub, found, linked)
+                if inner is not None:
+                    stack.append((iter(inner), sub, location))
+            elif stat.S_ISREG(found.st_mode):
+                self.file(Path(entry.path), sub, found, location)
             else:
                 self.problem(sub, "not-a-file", "not a regular file (a device, pipe or socket); not read")
 
 
-def list_files(root: Path, warnings: list[InputWarning], skipped: list[Skipped]) -> list[tuple[Path, str]]:
-    """(path, path relative to root with "/") of every readable file under `root`, in sorted
-    path order, following symbolic links to folders once; what is not read goes to `skipped`."""
-    if root.is_file():
-        return [(root, root.name)]
-    if not root.is_dir():
-        raise FileNotFoundError(f"no such file or folder: {root}")
+def input_base(roots: Sequence[Path]) -> Path:
+    """The folder every document path is relative to: the root itself for one folder, a
+    file's own folder for one file, and the deepest folder holding them all for several."""
+    folders = [os.path.abspath(r) if r.is_dir() else os.path.dirname(os.path.abspath(r)) for r in roots]
+    return Path(os.path.commonpath(folders))
+
+
+def input_name(roots: Sequence[Path]) -> str:
+    """What the report calls its input: the folder's (or the file's) name for one root, the
+    name of the folder holding them all for several."""
+    if len(roots) == 1:
+        root = roots[0]
+        name = root.resolve().name if root.is_dir() else root.name
+    else:
+        resolved = input_base(roots).resolve()
+        name = resolved.name or str(resolved)
+    return file_name(name)
+
+
+def _relative(root: Path, base: Path) -> str:
+    rel = os.path.relpath(os.path.abspath(root), base)
+    return "" if rel == "." else file_name(rel.replace(os.sep, "/"))
+
+
+def list_files(
+    roots: Path | Sequence[Path], warnings: list[InputWarning], skipped: list[Skipped]
+) -> list[FoundFile]:
+    """Every readable file under the roots (folders, read recursively, or files), each once,
+    in sorted path order, following symbolic links to folders once; paths are relative to
+    `input_base(roots)`. What is not read goes to `skipped` (and, if a problem, `warnings`).
+    Raises FileNotFoundError for a root that does not exist."""
+    roots = [roots] if isinstance(roots, Path) else list(roots)
+    base = input_base(roots)
     walk = _Walk()
-    walk.folder(root, "")
+    # In path order, whatever the order given: the same roots give the same documents, and a
+    # root inside another is found already read.
+    for rel, root in sorted(((_relative(r, base), r) for r in roots), key=lambda x: x[0].split("/")):
+        walk.root(root, rel)
     warnings += walk.warnings
     skipped += walk.skipped
     return walk.files
@@ -133,68 +224,60 @@ def ingest_folder(
     return ingest_paths([root], registry, jobs, options)
 
 
-def _read_folder(
-    root: Path, registry: OutletRegistry | None, jobs: int, options: ReadOptions | None
-) -> IngestResult:
-    root = Path(root)
-    registry = _default_registry() if registry is None else registry
-    options = options or ReadOptions()
-    result = IngestResult(documents=[], warnings=[], skipped=[], files_seen=0)
-    files = list_files(root, result.warnings, result.skipped)
-    # What the walk left unread (a hidden file, a folder not entered) counts as one entry found.
-    result.files_seen = len(result.skipped)
-    reader = _Reader(registry, options)
-    first_seen: dict[str, Document] = {}
-    for (_, rel), read in zip(
-        files, (r for chunk in run_parallel(reader.read, files, jobs) for r in chunk), strict=True
-    ):
-        result.files_seen += 1
-        result.warnings.extend(read.warnings)
-        result.skipped.extend(read.skipped)
-        for doc in read.documents:
-            first = first_seen.setdefault(doc.id, doc)
-            if first is doc:
-                result.documents.append(doc)
-                continue
-            where = first.path if first.line is None else f"{first.path}:{first.line}"
-            message = f"duplicate document id {doc.id!r} (first seen in {where}); skipped"
-            result.warnings.append(InputWarning(rel, "duplicate-id", message, doc.line))
-            result.skipped.append(Skipped(rel, f"duplicate document id {doc.id!r}", doc.line))
-    return result
-
-
 def ingest_paths(
     roots: Sequence[Path],
     registry: OutletRegistry | None = None,
     jobs: int = 1,
     options: ReadOptions | None = None,
 ) -> IngestResult:
-    """The documents under each root in turn, as one result: a document id met again under a
-    later root is a duplicate, warned about and skipped, as within one folder. The manifest
-    of `options`, if any, applies to them all."""
+    """The documents under the roots (folders or files), as one result.
+
+    Paths are relative to `input_base(roots)`. Each file is read once, however often it is
+    reached; each document gets an id no other has (see `provenance.ingest.naming`). A
+    record whose id repeats an earlier record of the same file is a duplicate, warned about
+    and skipped. The manifest of `options`, if any, applies to them all.
+    """
+    roots = [Path(r) for r in roots]
+    registry = _default_registry() if registry is None else registry
     options = options or ReadOptions()
     # One day of the scan for every file, even when the run crosses midnight.
     options = replace(options, today=options.today or date.today())
     result = IngestResult(documents=[], warnings=[], skipped=[], files_seen=0)
-    first_root: dict[str, Path] = {}
-    for root in roots:
-        read = _read_folder(root, registry, jobs, options)
-        result.files_seen += read.files_seen
-        result.warnings += read.warnings
-        result.skipped += read.skipped
+    files = list_files(roots, result.warnings, result.skipped)
+    # What the walk left unread (a hidden file, a folder not entered) counts as one entry found.
+    result.files_seen = len(result.skipped) + len(files)
+    reader = _Reader(registry, options)
+    result.folder = file_name(input_base(roots).resolve().name) or None
+    names: dict[str, Document] = {}
+    for found, read in zip(
+        files, (r for chunk in run_parallel(reader.read, files, jobs) for r in chunk), strict=True
+    ):
+        result.warnings.extend(read.warnings)
+        result.skipped.extend(read.skipped)
+        records: dict[str, Document] = {}
         for doc in read.documents:
-            if first_root.setdefault(doc.id, root) is not root:
-                message = f"duplicate document id {doc.id!r} (first seen under {first_root[doc.id]})"
-                result.warnings.append(
-                    InputWarning(doc.path, "duplicate-id", f"{message}; skipped", doc.line)
-                )
-                result.skipped.append(Skipped(doc.path, message, doc.line))
-                continue
+            record = doc.id if doc.line is not None else None
+            if record is not None:
+                first = records.setdefault(record, doc)
+                if first is not doc:
+                    message = f"duplicate record id {record!r} (first at line {first.line}); skipped"
+                    result.warnings.append(InputWarning(found.rel, "duplicate-id", message, doc.line))
+                    result.skipped.append(Skipped(found.rel, f"duplicate record id {record!r}", doc.line))
+                    continue
+            doc = replace(doc, source_file=found.location, record=record)
+            name = unique_id(doc, names.__contains__, result.folder)
+            if name != doc.id:
+                other = names[doc.id]
+                where = other.path if other.line is None else f"{other.path}:{other.line}"
+                message = f"id {doc.id!r} is already that of {where}; this document is named {name!r}"
+                result.warnings.append(InputWarning(found.rel, "renamed-id", message, doc.line))
+                doc = replace(doc, id=name)
+            names[name] = doc
             result.documents.append(doc)
     result.encoding = options.encoding
     if options.manifest is not None:
         result.manifest = options.manifest.name
-        result = apply_manifest(result, options.manifest, registry or _default_registry())
+        result = apply_manifest(result, options.manifest, registry)
         today = options.today
         assert today is not None
         result.documents = [
@@ -217,11 +300,11 @@ class _Reader:
         self.registry = registry
         self.options = options
 
-    def read(self, files: list[tuple[Path, str]]) -> list[_Read]:
+    def read(self, files: list[FoundFile]) -> list[_Read]:
         out = []
-        for path, rel in files:
+        for found in files:
             read = _Read()
-            read.documents = _read_file(path, rel, self.registry, self.options, read)
+            read.documents = _read_file(found.path, found.rel, self.registry, self.options, read)
             out.append(read)
         return out
 

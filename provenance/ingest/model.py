@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -64,6 +65,22 @@ class Document:
     url: str | None = None
     url_source: UrlSource | None = None
     line: int | None = None  # line a record starts on, in a .jsonl or .json file
+    # What makes the document itself, whatever it is called: the resolved path of the file it
+    # was read from (None when it came from no file, e.g. standard input), and for a record
+    # of a .jsonl or .json file the record's own `id`. See `identity`.
+    source_file: str | None = field(default=None, compare=False, repr=False)
+    record: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def identity(self) -> bytes:
+        """The key that names this document across runs and index adds: a file's resolved
+        path (its bytes, exactly as the file system has them), with the record's id for a
+        record. The same file reached again has the same identity; a file of the same name
+        elsewhere has another. A document read from no file is known by its id."""
+        if self.source_file is None:
+            return b"\0id\0" + self.id.encode("utf-8", "surrogateescape")
+        path = os.fsencode(self.source_file)
+        return path if self.record is None else path + b"\0" + self.record.encode("utf-8")
 
     @cached_property
     def sha256(self) -> str:
@@ -106,3 +123,4 @@ class IngestResult:
     files_seen: int
     manifest: str | None = None  # the manifest applied, as the user named it
     encoding: str | None = None  # the encoding every file was decoded with, when overridden
+    folder: str | None = None  # name of the folder document paths are relative to
