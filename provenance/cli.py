@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import traceback
 from collections.abc import Callable
@@ -348,10 +349,35 @@ def scan_command(
     _strict_exit(config, len(report["warnings"]))
 
 
+def _not_an_input(output: Path, inputs: list[Path], what: str = "the input {given}") -> None:
+    """Exit 2 when writing `output` would overwrite an input: the same file by any path (a
+    link, `./draft.txt`), or a file inside an input folder."""
+    # `x/../draft.txt` with no folder x yet: writing creates x, and then names the draft.
+    for target in dict.fromkeys((output, Path(os.path.abspath(output)))):
+        if not target.exists():
+            continue
+        for given in inputs:
+            try:
+                same = os.path.samefile(target, given)
+                inside = given.is_dir() and target.resolve().is_relative_to(given.resolve())
+            except OSError:
+                continue
+            if same or inside:
+                _fail(f"{output}: would overwrite {what.format(given=given)}; choose another -o")
+
+
 def _must_exist(paths: tuple[Path, ...]) -> None:
+    """Each path named is a file or folder; else one line naming it, exit 2. A pipe or a
+    device is never opened: reading /dev/zero or a pipe nobody writes to would never end."""
     for path in paths:
-        if not path.exists() and not path.is_symlink():
-            _fail(f"{path}: no such file or folder")
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            if not path.exists() and not path.is_symlink():
+                _fail(f"{path}: no such file or folder")
+            _fail(f"{path}: cannot read: {exc.strerror or exc}")
+        if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+            _fail(f"{path}: not a file or folder (a device, pipe or socket); not read")
 
 
 def _named(paths: tuple[Path, ...]) -> str:
@@ -393,6 +419,8 @@ def _read_report(report_path: Path) -> Any:
         _fail(f"{report_path}: not a JSON file: {exc}")
     except RecursionError:
         _fail(f"{report_path}: JSON nested too deeply to read")
+    except ValueError as exc:  # a number Python will not convert, e.g. of 5,000 digits
+        _fail(f"{report_path}: cannot read the JSON: {exc}")
 
 
 @cli.command("validate")
@@ -451,8 +479,7 @@ def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lan
         click.echo(content, nl=False)
         return
     target = out_file or report_path.with_name(_rendered_name(report_path.name, fmt))
-    if target.resolve() == report_path.resolve():
-        _fail(f"{target}: would overwrite the report itself; choose another -o")
+    _not_an_input(target, [report_path], "the report itself")
     try:
         write_atomic(target, content)
     except OSError as exc:
@@ -727,6 +754,9 @@ def check_command(
         max_file_size=max_file_size,
         strict=strict,
     )
+    if output is not None:
+        inputs = [Path(n) for n in drafts if n != "-"]
+        _not_an_input(output, [*inputs, corpus] if corpus is not None else [*inputs, Path(config["index"])])
     settings, registry = _settings(config), _registry(config)
     options = _read_options(config)
     stdin = click.get_binary_stream("stdin").read() if "-" in drafts else None

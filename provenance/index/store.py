@@ -211,7 +211,15 @@ class Index:
         if not create and not self.path.is_file():
             raise IndexProblem(f"{self.path}: no index here; create one with `provenance index add`")
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:
+                blocker = next(p for p in self.path.parents if p.exists())
+                raise IndexProblem(
+                    f"{self.path}: cannot create the index: {blocker} is a file, not a folder"
+                ) from exc
+            except OSError as exc:
+                raise IndexProblem(f"{self.path}: cannot create the index: {exc.strerror or exc}") from exc
         try:
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._open_waiting(create)
