@@ -6,18 +6,26 @@ shingle hashes are little-endian uint32 arrays, postings are integers. The file 
 its format version and every parameter its contents depend on; opening it with other
 settings is an error. Each `add` and `remove` is one transaction, so a killed process
 leaves the index as it was, and SQLite's locks let several processes add at once.
+
+SQLite checks its pages' structure (`PRAGMA quick_check`), not what they hold: each document
+row is sealed with a SHA-256 digest of every column (the text through its own digest), and
+every row read is checked against its seal, so a damaged index is refused, never read into
+findings. Postings are not sealed: a damaged posting can hide a source from `check`, never
+invent one, since every document a posting finds is compared by its own sealed shingles.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -30,8 +38,8 @@ from provenance.settings import MINHASH_SCHEME, SHINGLE_HASH, DetectionSettings
 from provenance.text import NORMALIZATION_VERSION
 
 # 2: title and URL sources; HTML and JSON documents. 3: documents known by their file's
-# resolved path (`location`), not by their id.
-FORMAT_VERSION = 3
+# resolved path (`location`), not by their id. 4: each document row sealed (`seal`).
+FORMAT_VERSION = 4
 APPLICATION = "provenance-index"
 # SQLite's header field for the program that owns the file: "PRVN".
 _APPLICATION_ID = 0x5052564E
@@ -65,7 +73,8 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     units INTEGER NOT NULL,
     signature BLOB NOT NULL,
-    shingles BLOB NOT NULL
+    shingles BLOB NOT NULL,
+    seal BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS postings (
     hash INTEGER NOT NULL,
@@ -88,6 +97,15 @@ _CONTENT_COLUMNS = (
     _COLUMNS.removeprefix("id, ").replace("path, ", "").replace("line, ", "").removesuffix(", text")
 )
 _CONTENT_NAMES = tuple(c.strip() for c in _CONTENT_COLUMNS.split(","))
+# Every column but the text (which its sha256 column stands for) and the seal itself.
+_SEALED_COLUMNS = f"number, location, {_COLUMNS.removesuffix(', text')}, units, signature, shingles"
+_SEALED_NAMES = tuple(c.strip() for c in _SEALED_COLUMNS.split(","))
+# The tables and columns this version reads: anything else is a damaged or foreign file.
+_TABLES = {
+    "meta": ("key", "value"),
+    "documents": (*_SEALED_NAMES[:-3], "text", *_SEALED_NAMES[-3:], "seal"),
+    "postings": ("hash", "document"),
+}
 
 
 def _content(d: Document) -> tuple[Any, ...]:
@@ -105,7 +123,8 @@ def _changes(old: Sequence[Any], new: Sequence[Any]) -> list[str]:
 
 
 class IndexProblem(Exception):
-    """The index cannot be used: missing, not an index, another version, other settings."""
+    """The index cannot be used: missing, not an index, another version, other settings,
+    damaged."""
 
 
 class SettingsMismatch(IndexProblem):
@@ -171,6 +190,7 @@ class IndexStats:
     last_date: str | None
     without_year: int  # documents dated without a year, or not at all
     size_bytes: int  # the database with its write-ahead log
+    verified: int  # document rows found intact: every one, or the stats are refused
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -200,12 +220,40 @@ def _posting_keys(hashes: np.ndarray) -> list[int]:
     return np.asarray(hashes, dtype=np.uint32).view(np.int32).tolist()
 
 
+M = TypeVar("M", bound=Callable[..., Any])
+
+
+def _guarded(method: M) -> M:
+    """SQLite's errors met while using the index become an `IndexProblem` naming the file."""
+
+    @functools.wraps(method)
+    def run(self: Index, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise self._problem(exc) from exc
+
+    return cast(M, run)
+
+
 class Index:
     """An index file opened for reading and writing. Use as a context manager."""
 
     def __init__(
-        self, path: Path, settings: DetectionSettings | None = None, *, create: bool = False
+        self,
+        path: Path,
+        settings: DetectionSettings | None = None,
+        *,
+        create: bool = False,
+        check_pages: bool = True,
     ) -> None:
+        """Open (or with `create`, create) the index at `path`.
+
+        With `check_pages` SQLite checks every page's structure first (`PRAGMA quick_check`,
+        a read of the whole file): worth it before a write or a whole-index read. A query
+        that reads a few documents (`check`) can skip it: every row it reads is checked
+        against its seal, and a damaged page it meets is refused when met.
+        """
         self.path = Path(path)
         self.settings = settings or DetectionSettings()
         if not create and not self.path.is_file():
@@ -223,9 +271,36 @@ class Index:
         try:
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._open_waiting(create)
-        except sqlite3.DatabaseError as exc:
+            if check_pages and not create:
+                self._check_pages()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             self.close()
-            raise IndexProblem(f"{self.path}: cannot open the index: {exc}") from exc
+            raise self._problem(exc) from exc
+        except IndexProblem:
+            self.close()
+            raise
+
+    def _problem(self, exc: sqlite3.DatabaseError | UnicodeDecodeError) -> IndexProblem:
+        """What SQLite's error means for the user: a damaged file, or one it cannot use now."""
+        if isinstance(exc, UnicodeDecodeError) or "decode" in str(exc):
+            # A damaged name in its schema, or a text column that is not UTF-8 any more.
+            return self._damaged("text that is not UTF-8 where SQLite keeps text")
+        message = str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in message:
+            return IndexProblem(f"{self.path}: cannot use the index: {message}")
+        return self._damaged(f"SQLite: {message[:200]}")
+
+    def _damaged(self, detail: str) -> IndexProblem:
+        return IndexProblem(
+            f"{self.path}: the index is damaged ({detail}); build it again from its sources "
+            "with `provenance index add` into a new file"
+        )
+
+    def _check_pages(self) -> None:
+        found = [r[0] for r in self._db.execute("PRAGMA quick_check(3)")]
+        if found != ["ok"]:
+            lines = [line for r in found for line in r.splitlines() if not line.startswith("***")]
+            raise self._damaged("SQLite: " + "; ".join(lines))
 
     def _open_waiting(self, create: bool) -> None:
         # Two processes creating the same file at once can meet in the switch to WAL, where
@@ -245,6 +320,8 @@ class Index:
         if app_id not in (0, _APPLICATION_ID):
             raise IndexProblem(f"{self.path}: an SQLite file of another program, not a provenance index")
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables and app_id == _APPLICATION_ID:
+            raise self._damaged("no meta table")
         if tables and "meta" not in tables:
             raise IndexProblem(f"{self.path}: an SQLite file of another program, not a provenance index")
         if not tables and not create:
@@ -261,15 +338,24 @@ class Index:
                 params = json.dumps(index_parameters(self.settings), sort_keys=True)
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('application', ?)", (APPLICATION,))
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('parameters', ?)", (params,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('seal', ?)", (_text_digest(params),))
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if meta.get("application") != APPLICATION:
+            if app_id == _APPLICATION_ID:
+                raise self._damaged("its application name is missing or altered")
             raise IndexProblem(f"{self.path}: not a provenance index")
-        stored = json.loads(meta["parameters"])
+        stored = self._stored_parameters(meta)
         if stored.get("format") != FORMAT_VERSION:
             raise IndexProblem(
                 f"{self.path}: index format {stored.get('format')}, this version reads format "
                 f"{FORMAT_VERSION}; rebuild it with `provenance index add`"
             )
+        for table, wanted_columns in _TABLES.items():
+            columns = tuple(r[1] for r in db.execute(f"PRAGMA table_info({table})"))
+            if columns != wanted_columns:
+                raise self._damaged(
+                    f"table {table} " + ("is missing" if not columns else "has other columns")
+                )
         wanted = index_parameters(self.settings)
         differ = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
         if differ:
@@ -294,12 +380,59 @@ class Index:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def _stored_parameters(self, meta: dict[str, Any]) -> dict[str, Any]:
+        try:
+            stored = json.loads(meta["parameters"])
+        except (KeyError, TypeError, ValueError):
+            stored = None
+        if not isinstance(stored, dict):
+            raise self._damaged("its parameters are missing or unreadable")
+        # An index of another format is told as such (older ones had no seal).
+        if stored.get("format") == FORMAT_VERSION and _text_digest(meta["parameters"]) != meta.get("seal"):
+            raise self._damaged("its parameters do not match their seal")
+        return stored
+
     @property
+    @_guarded
     def parameters(self) -> dict[str, Any]:
-        return json.loads(self._db.execute("SELECT value FROM meta WHERE key = 'parameters'").fetchone()[0])
+        return self._stored_parameters(dict(self._db.execute("SELECT key, value FROM meta")))
+
+    # --- seals ---------------------------------------------------------------------------
+
+    def _verified(self, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        """Rows of `_SEALED_COLUMNS, seal[, text]`, each checked against its seal (and its text
+        against its digest) before it is used."""
+        for row in rows:
+            if _seal(row[: len(_SEALED_NAMES)]) != row[len(_SEALED_NAMES)]:
+                raise self._damaged(f"document row {row[0]} does not match its seal")
+            if len(row) > len(_SEALED_NAMES) + 1:
+                text = row[-1]
+                if not isinstance(text, str) or _text_digest(text) != row[_AT["sha256"]]:
+                    raise self._damaged(f"the text of document row {row[0]} does not match its digest")
+            yield row
+
+    def _sealed(self, where: str, values: Sequence[Any], *, text: bool = False) -> list[Sequence[Any]]:
+        """The verified rows whose `where` column is among `values`."""
+        query = f"SELECT {_SEALED_COLUMNS}, seal{', text' if text else ''} FROM documents"
+        return list(self._verified(self._rows_in(query, where, values)))
+
+    def _update(self, at: bytes, **changes: Any) -> None:
+        """Set columns of the document at location `at` (if it is there) and seal it again."""
+        for row in self._sealed("location", [at]):
+            new = list(row[: len(_SEALED_NAMES)])
+            for name, value in changes.items():
+                new[_AT[name]] = value
+            if new == list(row[: len(_SEALED_NAMES)]):
+                return
+            names = ", ".join(f"{n} = ?" for n in changes)
+            self._db.execute(
+                f"UPDATE documents SET {names}, seal = ? WHERE number = ?",
+                (*changes.values(), _seal(new), row[0]),
+            )
 
     # --- writing -------------------------------------------------------------------------
 
+    @_guarded
     def add(
         self,
         ingested: IngestResult,
@@ -323,12 +456,8 @@ class Index:
         result = AddResult(warnings=list(ingested.warnings), skipped=list(ingested.skipped))
         db = self._db
         stored = {
-            bytes(r[0]): tuple(r[1:])
-            for r in self._rows_in(
-                f"SELECT location, {_CONTENT_COLUMNS} FROM documents",
-                "location",
-                [d.identity for d in ingested.documents],
-            )
+            bytes(r[_AT["location"]]): _stored_content(r)
+            for r in self._sealed("location", [d.identity for d in ingested.documents])
         }
         todo = [d for d in ingested.documents if stored.get(d.identity) != _content(d)]
         entries = index_entries(todo, registry, self.settings, jobs)
@@ -339,21 +468,18 @@ class Index:
                     todo[first : first + _BATCH], entries[first : first + _BATCH], strict=True
                 ):
                     # Another process may have written the same document since it was read above.
-                    current = db.execute(
-                        f"SELECT number, shingles, id, path, {_CONTENT_COLUMNS} FROM documents "
-                        "WHERE location = ?",
-                        (doc.identity,),
-                    ).fetchone()
-                    if current is not None and tuple(current[4:]) == _content(doc):
+                    current = next(iter(self._sealed("location", [doc.identity])), None)
+                    if current is not None and _stored_content(current) == _content(doc):
                         continue
                     if current is None and self._moved(doc):
                         result.moved.append(doc.id)
                         continue
                     if current is not None:
                         # The same document in a new version keeps its name and place.
-                        self._delete(current[0], current[1])
-                        name, path = current[2], current[3]
-                        result.changes.append(Replacement(name, tuple(_changes(current[4:], _content(doc)))))
+                        self._delete(current[0], current[_AT["shingles"]])
+                        name, path = current[_AT["id"]], current[_AT["path"]]
+                        changed = _changes(_stored_content(current), _content(doc))
+                        result.changes.append(Replacement(name, tuple(changed)))
                         result.replaced.append(name)
                     else:
                         name = unique_id(doc, self._id_taken, ingested.folder)
@@ -361,20 +487,23 @@ class Index:
                         if name != doc.id:
                             result.renamed[doc.id] = name
                         result.added.append(name)
-                    number = db.execute(
-                        f"INSERT INTO documents (location, {_COLUMNS}, units, signature, shingles) "
-                        f"VALUES ({', '.join('?' * 22)})",
-                        (
-                            doc.identity,
-                            name,
-                            doc.sha256,
-                            path,
-                            *_document_row(doc)[3:],
-                            entry.units,
-                            entry.signature,
-                            _blob(entry.shingles),
-                        ),
-                    ).lastrowid
+                    number = db.execute("SELECT coalesce(max(number), 0) + 1 FROM documents").fetchone()[0]
+                    sealed = (
+                        number,
+                        doc.identity,
+                        name,
+                        doc.sha256,
+                        path,
+                        *_document_row(doc)[3:-1],
+                        entry.units,
+                        entry.signature,
+                        _blob(entry.shingles),
+                    )
+                    db.execute(
+                        f"INSERT INTO documents ({_SEALED_COLUMNS}, seal, text) "
+                        f"VALUES ({', '.join('?' * (len(sealed) + 2))})",
+                        (*sealed, _seal(sealed), doc.text),
+                    )
                     rows.extend((h, number) for h in _posting_keys(entry.postings))
                 # Sorted keys fill B-tree pages in order: far fewer pages touched per batch.
                 rows.sort()
@@ -382,10 +511,9 @@ class Index:
                 if progress:
                     progress(min(first + _BATCH, len(todo)), len(todo))
             done = set(result.added) | set(result.replaced)
-            db.executemany(
-                "UPDATE documents SET line = ? WHERE location = ? AND line IS NOT ?",
-                ((d.line, d.identity, d.line) for d in ingested.documents if d.line is not None),
-            )
+            for d in ingested.documents:
+                if d.line is not None and d.identity in stored:
+                    self._update(d.identity, line=d.line)
             names = self._names([d.identity for d in ingested.documents])
             result.unchanged.extend(
                 names[d.identity] for d in ingested.documents if names.get(d.identity) not in done
@@ -396,18 +524,13 @@ class Index:
         """Whether `doc`, not indexed under its identity, is an indexed document whose file has
         moved: the same id, text and metadata, and nothing left where it was. Then the index
         is told its new place, and nothing else changes."""
-        row = self._db.execute(
-            f"SELECT number, location, {_CONTENT_COLUMNS} FROM documents WHERE id = ?", (doc.id,)
-        ).fetchone()
-        if row is None or tuple(row[2:]) != _content(doc):
+        row = next(iter(self._sealed("id", [doc.id])), None)
+        if row is None or _stored_content(row) != _content(doc):
             return False
-        old_file = bytes(row[1]).split(b"\0", 1)[0]
+        old_file = bytes(row[_AT["location"]]).split(b"\0", 1)[0]
         if not old_file or os.path.lexists(old_file):
             return False  # still there (a copy, syndication), or not a file at all
-        self._db.execute(
-            "UPDATE documents SET location = ?, path = ?, line = ? WHERE number = ?",
-            (doc.identity, doc.path, doc.line, row[0]),
-        )
+        self._update(bytes(row[_AT["location"]]), location=doc.identity, path=doc.path, line=doc.line)
         return True
 
     def _id_taken(self, name: str) -> bool:
@@ -429,31 +552,36 @@ class Index:
         )
         self._db.execute("DELETE FROM documents WHERE number = ?", (number,))
 
+    @_guarded
     def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
         """Remove documents by id in one transaction: (removed, not in the index)."""
         removed, missing = [], []
         with self._transaction():
             for doc_id in ids:
-                row = self._db.execute(
-                    "SELECT number, shingles FROM documents WHERE id = ?", (doc_id,)
-                ).fetchone()
+                row = next(iter(self._sealed("id", [doc_id])), None)
                 if row is None:
                     missing.append(doc_id)
                     continue
-                self._delete(*row)
+                self._delete(row[0], row[_AT["shingles"]])
                 removed.append(doc_id)
         return removed, missing
 
     # --- reading -------------------------------------------------------------------------
 
+    @_guarded
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
+    @_guarded
     def ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM documents ORDER BY id")]
 
+    @_guarded
     def stats(self) -> IndexStats:
+        """The index in figures, once every document row has been checked against its seal."""
         db = self._db
+        rows = db.execute(f"SELECT {_SEALED_COLUMNS}, seal, text FROM documents")
+        verified = sum(1 for _ in self._verified(rows))
         count, units = db.execute("SELECT count(*), coalesce(sum(units), 0) FROM documents").fetchone()
         outlets = db.execute("SELECT count(DISTINCT outlet) FROM documents").fetchone()[0]
         first, last, dated = db.execute(
@@ -465,7 +593,7 @@ class Index:
             for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
             if p.exists()
         )
-        return IndexStats(str(self.path), count, units, outlets, first, last, count - dated, size)
+        return IndexStats(str(self.path), count, units, outlets, first, last, count - dated, size, verified)
 
     def _rows_in(self, query: str, column: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         """`query WHERE column IN values`, a few hundred values a statement."""
@@ -475,23 +603,25 @@ class Index:
             rows += self._db.execute(f"{query} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
         return rows
 
+    @_guarded
     def documents(self, numbers: Sequence[int] | None = None) -> list[Document]:
         """The documents (all, or those numbered), in the order `scan` reads files in."""
-        query = f"SELECT {_COLUMNS} FROM documents"
-        rows = (
-            self._db.execute(query).fetchall() if numbers is None else self._rows_in(query, "number", numbers)
-        )
-        docs = [_document(r) for r in rows]
+        query = f"SELECT {_SEALED_COLUMNS}, seal, text FROM documents"
+        rows = self._db.execute(query) if numbers is None else self._rows_in(query, "number", numbers)
+        docs = [_document((*r[2 : _AT["units"]], r[-1])) for r in self._verified(rows)]
         return sorted(docs, key=lambda d: (d.path.split("/"), d.line or 0, d.id))
 
+    @_guarded
     def signatures(self, numbers: Sequence[int]) -> dict[int, bytes]:
         """Whole-document signatures (datasketch LeanMinHash bytes) by document number."""
-        return dict(self._rows_in("SELECT number, signature FROM documents", "number", numbers))
+        return {r[0]: r[_AT["signature"]] for r in self._sealed("number", numbers)}
 
+    @_guarded
     def numbers(self, ids: Sequence[str]) -> dict[str, int]:
         """Document numbers (as postings name them) by id."""
         return dict(self._rows_in("SELECT id, number FROM documents", "id", ids))
 
+    @_guarded
     def hits(self, hashes: np.ndarray, max_documents: int, min_shared: int = 1) -> list[Hit]:
         """Indexed documents sharing postings with `hashes`, most shared shingles first.
 
@@ -508,14 +638,13 @@ class Index:
             if len(found) <= max_documents:
                 found_by.update(n for (n,) in found)
         shared = {
-            number: int(in_sorted(query_hashes, _hashes(blob)).sum())
-            for number, blob in self._rows_in(
-                "SELECT number, shingles FROM documents", "number", sorted(found_by)
-            )
+            r[0]: int(in_sorted(query_hashes, _hashes(r[_AT["shingles"]])).sum())
+            for r in self._sealed("number", sorted(found_by))
         }
         kept = [Hit(n, c) for n, c in shared.items() if c >= min_shared]
         return sorted(kept, key=lambda h: (-h.shingles, h.number))
 
+    @_guarded
     def integrity(self) -> str:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0]
 
@@ -535,6 +664,36 @@ class _Transaction:
             self.db.execute("COMMIT")
         elif self.db.in_transaction:  # not when BEGIN itself failed
             self.db.execute("ROLLBACK")
+
+
+_AT = {name: i for i, name in enumerate(_SEALED_NAMES)}
+
+
+def _seal(values: Sequence[Any]) -> bytes:
+    """SHA-256 of the values, each tagged with its type and length, so no two rows share one."""
+    digest = hashlib.sha256()
+    for v in values:
+        if v is None:
+            b = b"N"
+        elif isinstance(v, int):
+            b = b"I%d" % v
+        elif isinstance(v, str):
+            b = b"S" + v.encode("utf-8", "surrogatepass")
+        elif isinstance(v, bytes | bytearray | memoryview):
+            b = b"B" + bytes(v)
+        else:
+            b = b"?" + repr(v).encode()  # a type no column holds: never the seal of a real row
+        digest.update(len(b).to_bytes(8, "little") + b)
+    return digest.digest()
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _stored_content(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A sealed row's content, as `_content` gives a document's."""
+    return tuple(row[_AT[n]] for n in _CONTENT_NAMES)
 
 
 def _document_row(d: Document) -> tuple[Any, ...]:
