@@ -95,7 +95,8 @@ def run_parallel(
             try:
                 futures: list[Future[R]] = [executor.submit(_run, chunk) for chunk in chunks]
             finally:
-                # The first submit forked the workers (all of them, with fork).
+                # The first submit forked the workers (all of them, with fork); kept to stop
+                # them and read how they ended (Python 3.14's terminate_workers does the first).
                 workers = list((executor._processes or {}).values())
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             results = [f.result() for f in futures]
