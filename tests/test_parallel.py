@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from seed_ids import SEEDS
 
 from bench import lineage_corpus
@@ -31,6 +33,18 @@ def test_chunks_come_back_in_order() -> None:
     assert len(serial) == 1 and len(parallel) > 1
     assert [n for chunk in parallel for n in chunk] == serial[0] == [len(x) for x in items]
     assert run_parallel(_sizes, [], jobs=4) == []
+
+
+def _doubled(chunk: list[int]) -> list[int]:
+    return [n * 2 for n in chunk]
+
+
+@settings(max_examples=15, deadline=None)  # each example forks a pool
+@given(st.lists(st.integers(), max_size=400), st.integers(1, 4))
+def test_any_work_comes_back_in_order(items: list[int], jobs: int) -> None:
+    chunks = run_parallel(_doubled, items, jobs=jobs, min_items=1)
+    assert [n for chunk in chunks for n in chunk] == [n * 2 for n in items]
+    assert multiprocessing.active_children() == []
 
 
 def test_scan_report_does_not_depend_on_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
