@@ -36,7 +36,7 @@ from provenance.ingest import (
     load_registry,
 )
 from provenance.ingest.files import human_size
-from provenance.parallel import default_jobs
+from provenance.parallel import WorkerDied, default_jobs
 from provenance.pipeline import (
     REPORT_FILES,
     VIEW_SUFFIXES,
@@ -826,8 +826,9 @@ def main() -> None:
     """Entry point: usage and input errors become one line on stderr and exit code 2.
 
     So does anything unexpected: one line naming it and how to see the traceback, exit 2,
-    never 1 (findings). Ctrl-C prints one line and exits 130; a closed stdout (`| head`)
-    ends the run quietly.
+    never 1 (findings); and a worker process's death (killed, out of memory): one line
+    saying how it died, exit 2. Ctrl-C prints one line and exits 130; a closed stdout
+    (`| head`) ends the run quietly.
     """
     try:
         code = cli.main(prog_name="provenance", standalone_mode=False)
@@ -847,6 +848,10 @@ def main() -> None:
         # The reader of stdout has gone (`provenance check … | head`): nothing more to say.
         _quiet_stdout()
         sys.exit(EXIT_ERROR)
+    except WorkerDied as exc:
+        # Killed from outside (the out-of-memory killer, kill -9): every write waits for the
+        # parallel stages, so nothing has been written.
+        _fail(f"{exc}; nothing written")
     except MemoryError:
         _fail("out of memory; nothing written (try fewer jobs, -j 1, or a smaller input)")
     except Exception as exc:

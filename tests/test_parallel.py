@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from seed_ids import SEEDS
 
 from bench import lineage_corpus
 from bench.scan_runner import write_jsonl
 from provenance import parallel
-from provenance.parallel import run_parallel
+from provenance.parallel import WorkerDied, run_parallel
 from provenance.pipeline import dumps, scan
 
 
@@ -27,6 +35,18 @@ def test_chunks_come_back_in_order() -> None:
     assert run_parallel(_sizes, [], jobs=4) == []
 
 
+def _doubled(chunk: list[int]) -> list[int]:
+    return [n * 2 for n in chunk]
+
+
+@settings(max_examples=15, deadline=None)  # each example forks a pool
+@given(st.lists(st.integers(), max_size=400), st.integers(1, 4))
+def test_any_work_comes_back_in_order(items: list[int], jobs: int) -> None:
+    chunks = run_parallel(_doubled, items, jobs=jobs, min_items=1)
+    assert [n for chunk in chunks for n in chunk] == [n * 2 for n in items]
+    assert multiprocessing.active_children() == []
+
+
 def test_scan_report_does_not_depend_on_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = lineage_corpus.generate(SEEDS, 120, seed=5)
     write_jsonl(tmp_path / "corpus" / "articles.jsonl", lineage_corpus.records(corpus))
@@ -36,3 +56,111 @@ def test_scan_report_does_not_depend_on_jobs(tmp_path: Path, monkeypatch: pytest
     two = scan(tmp_path / "corpus", jobs=2)
     assert one["summary"]["links"] > 100
     assert dumps(one) == dumps(two)
+
+
+# --- a worker that dies, a task that fails, Ctrl-C ----------------------------------------
+
+_MAIN = os.getpid()  # forked workers see another pid
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging: a pool that never notices a dead worker waits forever."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _Chunks:
+    """A task that marks each chunk it starts in `folder` and does `fault` in a worker on the
+    chunk holding item 0; the other chunks take a while."""
+
+    def __init__(self, folder: Path, fault: Callable[[], None]) -> None:
+        self.folder, self.fault = folder, fault
+
+    def __call__(self, chunk: list[int]) -> list[int]:
+        (self.folder / str(chunk[0])).touch()
+        if os.getpid() != _MAIN and 0 in chunk:
+            self.fault()
+        time.sleep(0.2)
+        return [n * 2 for n in chunk]
+
+
+def _kill_self() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _run_stopped(tmp_path: Path, fault: Callable[[], None], error: type[BaseException]) -> str:
+    """Run a 16-chunk pool whose first chunk does `fault`; the error's message. Checks that
+    the other chunks were not waited for and that no worker is left running."""
+    items = list(range(160))
+    with _deadline(60), pytest.raises(error) as caught:
+        run_parallel(_Chunks(tmp_path, fault), items, jobs=2, min_items=1)
+    assert multiprocessing.active_children() == []
+    started = len(list(tmp_path.iterdir()))
+    assert 1 <= started < len(items) // 10  # queued chunks were dropped
+    return str(caught.value)
+
+
+def test_a_killed_worker_ends_the_pool_with_worker_died(tmp_path: Path) -> None:
+    message = _run_stopped(tmp_path, _kill_self, WorkerDied)
+    assert message == "a worker process died (killed by SIGKILL, perhaps out of memory)"
+
+
+def test_a_worker_that_exits_ends_the_pool_with_worker_died(tmp_path: Path) -> None:
+    message = _run_stopped(tmp_path, lambda: os._exit(3), WorkerDied)
+    assert message == "a worker process exited unexpectedly (exit code 3)"
+
+
+def _fail() -> None:
+    raise ValueError("chunk 0 is bad")
+
+
+def test_an_exception_in_a_task_is_raised_as_it_is(tmp_path: Path) -> None:
+    assert _run_stopped(tmp_path, _fail, ValueError) == "chunk 0 is bad"
+    # And in this process, as before.
+    with pytest.raises(ValueError, match="chunk 0 is bad"):
+        run_parallel(lambda chunk: _fail(), [0], jobs=1)
+
+
+def _interrupt_self(chunk: list[int]) -> list[int]:
+    os.kill(os.getpid(), signal.SIGINT)
+    return chunk
+
+
+def test_workers_ignore_sigint() -> None:
+    # Ctrl-C in a terminal reaches every process of the group; only the main one answers it.
+    items = list(range(100))
+    with _deadline(60):
+        chunks = run_parallel(_interrupt_self, items, jobs=2, min_items=1)
+    assert [n for chunk in chunks for n in chunk] == items
+
+
+def test_the_pool_is_usable_after_a_death(tmp_path: Path) -> None:
+    with _deadline(60), pytest.raises(WorkerDied):
+        run_parallel(_Chunks(tmp_path, _kill_self), list(range(40)), jobs=2, min_items=1)
+    assert parallel._task is None
+    assert run_parallel(_sizes, ["ab", "c"] * 10, jobs=2, min_items=1)
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        ([-9, -15], "a worker process died (killed by SIGKILL, perhaps out of memory)"),
+        ([-15, -9], "a worker process died (killed by SIGKILL, perhaps out of memory)"),
+        ([-15, -15], "a worker process died (killed by SIGTERM)"),
+        ([None, -11], "a worker process died (killed by SIGSEGV)"),
+        ([0, 1], "a worker process exited unexpectedly (exit code 1)"),
+        ([0, None], "a worker process died"),
+    ],
+)
+def test_how_a_worker_died_is_one_line(codes: list[int | None], message: str) -> None:
+    assert parallel._death(codes) == message

@@ -1,0 +1,176 @@
+"""Faults from outside during a parallel run, as users meet them: a worker process killed
+(`kill -9`, the out-of-memory killer) or Ctrl-C in the terminal, which signals every process
+of the group. The run ends within seconds with one line on stderr, and nothing is written:
+no report, no change to the index."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+from cli_process import REPO
+
+from bench import scale_corpus
+
+# Enough articles for every parallel stage to use its pool for a few seconds.
+ARTICLES = 400
+# However the run ends, it ends within this.
+EXIT_WITHIN_S = 30
+KILLED = (
+    "provenance: error: a worker process died (killed by SIGKILL, perhaps out of memory); nothing written"
+)
+INTERRUPTED = "provenance: interrupted; nothing written"
+
+# Workers are found through /proc.
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+
+Signal = Callable[[list[int]], object]  # sends a signal, given the running workers
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small folder to create an index with, and a large one to scan or add."""
+    root = tmp_path_factory.mktemp("faults")
+    scale_corpus.generate(40, root / "small", seed=3)
+    scale_corpus.generate(ARTICLES, root / "large", seed=4)
+    return root / "small", root / "large"
+
+
+@contextmanager
+def _cli(*args: str, cwd: Path) -> Iterator[subprocess.Popen[str]]:
+    """`provenance ARGS` in a session of its own (a terminal's process group, for Ctrl-C),
+    killed with its workers whatever happens."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "provenance", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        start_new_session=True,
+    )
+    try:
+        yield child
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.communicate(timeout=EXIT_WITHIN_S)
+
+
+def _workers(pid: int) -> list[int]:
+    """The child processes of `pid` that are running: not exiting, not yet reaped."""
+    found = []
+    for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in tasks.read_text().split()]
+        except OSError:
+            continue
+    running = []
+    for child in found:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()[0]
+            # An exiting process has let its memory go: no command line any more.
+            if state not in "ZXx" and Path(f"/proc/{child}/cmdline").read_bytes():
+                running.append(child)
+        except (OSError, IndexError):
+            continue
+    return running
+
+
+def _signal_a_worker(child: subprocess.Popen[str], delay: float, send: Signal) -> bool:
+    """Once `delay` seconds have passed and a worker is running, call `send(worker)`; False
+    if the run ended before."""
+    start = time.monotonic()
+    while child.poll() is None and time.monotonic() - start < EXIT_WITHIN_S:
+        workers = _workers(child.pid) if time.monotonic() - start >= delay else []
+        if workers:
+            try:
+                send(workers)
+            except ProcessLookupError:
+                continue
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def _outcome(child: subprocess.Popen[str]) -> tuple[int, list[str]]:
+    """The exit code and the stderr lines, once the run has ended (at most EXIT_WITHIN_S)."""
+    try:
+        _, err = child.communicate(timeout=EXIT_WITHIN_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running {EXIT_WITHIN_S} s after the fault")
+    return child.returncode, err.splitlines()
+
+
+def _kill_one(rng: random.Random) -> Signal:
+    return lambda workers: os.kill(rng.choice(workers), signal.SIGKILL)
+
+
+def _dump(index: Path) -> list[str]:
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return list(db.iterdump())
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_a_killed_worker_ends_a_scan_with_one_line(
+    corpora: tuple[Path, Path], tmp_path: Path, trial: int
+) -> None:
+    rng = random.Random(trial)
+    delay = rng.uniform(0, 2.5)  # from the start: reading, analysis, candidates or alignment
+    with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
+        assert _signal_a_worker(child, delay, _kill_one(rng)), "the scan ended before a worker was killed"
+        code, lines = _outcome(child)
+    assert (code, lines) == (2, [KILLED]), f"killed after {delay:.2f} s"
+    out = tmp_path / "out"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_killed_worker_leaves_the_index_as_it_was(corpora: tuple[Path, Path], tmp_path: Path) -> None:
+    small, large = corpora
+    first = subprocess.run(
+        [sys.executable, "-m", "provenance", "index", "add", str(small), "--index", "idx.sqlite", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    before = _dump(tmp_path / "idx.sqlite")
+    for trial in range(2):
+        rng = random.Random(10 + trial)
+        delay = rng.uniform(0, 2.5)  # reading, or fingerprinting for the index
+        args = ("index", "add", str(large), "--index", "idx.sqlite", "-j", "2", "-q")
+        with _cli(*args, cwd=tmp_path) as child:
+            assert _signal_a_worker(child, delay, _kill_one(rng)), "the add ended before a worker was killed"
+            code, lines = _outcome(child)
+        assert (code, lines) == (2, [KILLED]), f"killed after {delay:.2f} s"
+        assert _dump(tmp_path / "idx.sqlite") == before
+
+
+@pytest.mark.parametrize("trial", range(2))
+def test_ctrl_c_ends_a_scan_with_one_line(corpora: tuple[Path, Path], tmp_path: Path, trial: int) -> None:
+    rng = random.Random(20 + trial)
+    delay = rng.uniform(0, 2.5)
+    with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
+        # As a terminal does: SIGINT to the whole group, workers included.
+        interrupt = lambda workers: os.killpg(child.pid, signal.SIGINT)  # noqa: E731
+        assert _signal_a_worker(child, delay, interrupt), "the scan ended before Ctrl-C"
+        code, lines = _outcome(child)
+    # Click's empty line ends the terminal's `^C` echo, so the message starts a line.
+    assert (code, [line for line in lines if line]) == (130, [INTERRUPTED]), (
+        f"interrupted after {delay:.2f} s"
+    )
+    out = tmp_path / "out"
+    assert not out.exists() or list(out.iterdir()) == []
