@@ -569,3 +569,32 @@ def test_screenshots_of_each_view(seeds_page: Visit, tmp_path: Path) -> None:
         assert png.startswith(b"\x89PNG"), name
     assert len(set(shots.values())) == len(shots)
     assert seeds_page.problems == []
+
+
+# --- the check page ---------------------------------------------------------------------------
+
+
+def test_check_page_opens_without_console_errors(browser: Any, tmp_path: Path) -> None:
+    """The draft-check page: its own policy refuses nothing it asks for (not even its icon)."""
+    from provenance.check import check, read_drafts
+    from provenance.index import Index
+    from provenance.ingest import ingest_folder
+    from provenance.report.check_views import render_check_html
+
+    seed = next(SEEDS.glob("001_*.txt"))
+    copied = next(line for line in seed.read_text(encoding="utf-8").splitlines() if "первый саммит" in line)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(f"Черновик.\n\n{copied}\n\nСобственный текст редакции.\n", encoding="utf-8")
+    with Index(tmp_path / "index.sqlite", create=True) as index:
+        index.add(ingest_folder(SEEDS))
+        result = check(read_drafts([str(draft)]), index)
+    assert result["summary"]["findings"]
+    page = tmp_path / "check.html"
+    page.write_text(render_check_html(result), encoding="utf-8")
+    visit = Visit(browser, page)
+    try:
+        assert visit.page.locator("mark").count() == result["summary"]["findings"]
+        assert visit.requests == [visit.url]
+        assert visit.problems == []
+    finally:
+        visit.close()
