@@ -27,12 +27,18 @@ def covered_chars(text: str, spans: Sequence[Span], minus: Sequence[Span] = ()) 
     Whitespace is left out so that line breaks and padding do not inflate the reuse;
     `minus` takes out text that must not count (page furniture, a scraper's repeat).
     """
-    total = sum(visible_length(text, a, b) for a, b in _union(spans))
-    if minus:
-        holes = _union(minus)
-        for a, b in _union(spans):
-            for c, d in holes:
-                lo, hi = max(a, c), min(b, d)
-                if lo < hi:
-                    total -= visible_length(text, lo, hi)
+    covered = _union(spans)
+    total = sum(visible_length(text, a, b) for a, b in covered)
+    # Both lists are sorted and disjoint: one pass over the two finds every overlap.
+    holes = _union(minus)
+    i = j = 0
+    while i < len(covered) and j < len(holes):
+        (a, b), (c, d) = covered[i], holes[j]
+        lo, hi = max(a, c), min(b, d)
+        if lo < hi:
+            total -= visible_length(text, lo, hi)
+        if b <= d:
+            i += 1
+        else:
+            j += 1
     return total

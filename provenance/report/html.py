@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -245,7 +247,9 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
     """Split the body at every span boundary; each piece knows every link side covering it.
 
     Spans may overlap, so a piece can be covered by several links; cutting at all boundaries
-    keeps each code point in exactly one piece (nothing lost, nothing repeated).
+    keeps each code point in exactly one piece (nothing lost, nothing repeated). One sweep over
+    the sorted boundaries opens and closes spans as it passes them, so the work grows with the
+    spans and the pieces, not with their product.
     """
     text = doc["text"]
     b0, b1 = doc["body"]["start"], doc["body"]["end"]
@@ -262,22 +266,59 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
         | {p for a, b in quoted for p in (a, b)}
         | {p for a, b, _ in excluded for p in (a, b)}
     )
+    # What each boundary starts, opens and closes. A span of no length opens nothing: it covers
+    # no piece, though its anchor still marks where it starts.
+    starting: dict[int, list[str]] = defaultdict(list)
+    opens: dict[int, list[int]] = defaultdict(list)
+    closes: dict[int, list[int]] = defaultdict(list)
+    for n, (a, b, s) in enumerate(spans):
+        starting[a].append(s.anchor)
+        if a < b:
+            opens[a].append(n)
+            closes[b].append(n)
+    quote_depth: Counter[int] = Counter()
+    for a, b in quoted:
+        if a < b:
+            quote_depth[a] += 1
+            quote_depth[b] -= 1
+    excluded_opens: dict[int, list[int]] = defaultdict(list)
+    excluded_closes: dict[int, list[int]] = defaultdict(list)
+    for n, (a, b, _) in enumerate(excluded):
+        if a < b:
+            excluded_opens[a].append(n)
+            excluded_closes[b].append(n)
+
+    def order(n: int) -> tuple[int, str, str, int]:
+        s = spans[n][2]
+        return (s.source_no, s.link["id"], s.letter, n)
+
+    active: set[int] = set()
+    depth = 0
+    # The first excluded span (in the document's order) covering the piece gives the reason:
+    # a heap of the open ones, whose closed entries are dropped when they reach the top.
+    open_excluded: list[int] = []
+    closed_excluded: set[int] = set()
     out: list[_Segment] = []
     marks = 0
     for i, here in enumerate(points):
-        starting = sorted(s.anchor for a, _, s in spans if a == here)
+        active.difference_update(closes.get(here, ()))
+        active.update(opens.get(here, ()))
+        depth += quote_depth.get(here, 0)
+        closed_excluded.update(excluded_closes.get(here, ()))
+        for n in excluded_opens.get(here, ()):
+            heapq.heappush(open_excluded, n)
+        while open_excluded and open_excluded[0] in closed_excluded:
+            heapq.heappop(open_excluded)
+        anchors = sorted(starting.get(here, ()))
         nxt = points[i + 1] if i + 1 < len(points) else None
         if nxt is None:
-            if starting:  # a span clipped to nothing at the very end still needs its anchor
-                out.append(_Segment("", starting))
+            if anchors:  # a span clipped to nothing at the very end still needs its anchor
+                out.append(_Segment("", anchors))
             break
-        covering = sorted(
-            (s for a, b, s in spans if a <= here and nxt <= b),
-            key=lambda s: (s.source_no, s.link["id"], s.letter),
-        )
-        segment = _Segment(shown(text[here:nxt]), starting)
-        segment.quoted = any(a <= here and nxt <= b for a, b in quoted)
-        segment.excluded = next((r for a, b, r in excluded if a <= here and nxt <= b), None)
+        covering = [spans[n][2] for n in sorted(active, key=order)]
+        segment = _Segment(shown(text[here:nxt]), anchors)
+        segment.quoted = depth > 0
+        segment.excluded = excluded[open_excluded[0]][2] if open_excluded else None
         if covering:
             numbers = sorted({s.source_no for s in covering})
             ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
@@ -404,9 +445,13 @@ def _document_view(
         s.source_no = numbers[s.other["id"]]
     holes = [(e["start"], e["end"]) for e in doc["excluded"]]
     counted = doc["counted_chars"]
+    # Each source's sides, gathered once rather than by a pass over all sides per source.
+    sides_of: dict[str, list[_Side]] = defaultdict(list)
+    for s in sides:
+        sides_of[s.other["id"]].append(s)
     sources = []
     for other_id in others:
-        mine = [s for s in sides if s.other["id"] == other_id]
+        mine = sides_of[other_id]
         other = mine[0].other
         chars = covered_chars(doc["text"], [(s.start, s.end) for s in mine], holes)
         sources.append(

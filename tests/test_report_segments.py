@@ -1,0 +1,206 @@
+"""The HTML's cutting of a document into pieces: a linear sweep, equal to the plain definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.report.coverage import covered_chars
+from provenance.report.html import PALETTE_SIZE, _Segment, _segments, _Side, _source_line, shown
+from provenance.report.messages import CATALOGUES
+
+T = CATALOGUES["en"]
+
+
+def reference_segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str, str]) -> list[_Segment]:
+    """The definition, as the renderer once computed it: every span asked about at every piece."""
+    text = doc["text"]
+    b0, b1 = doc["body"]["start"], doc["body"]["end"]
+
+    def clip(i: int) -> int:
+        return min(max(i, b0), b1)
+
+    spans = [(clip(s.start), clip(s.end), s) for s in sides]
+    quoted = [(clip(q["start"]), clip(q["end"])) for q in doc["quotations"]]
+    excluded = [(clip(e["start"]), clip(e["end"]), e["reason"]) for e in doc["excluded"]]
+    points = sorted(
+        {b0, b1}
+        | {p for a, b, _ in spans for p in (a, b)}
+        | {p for a, b in quoted for p in (a, b)}
+        | {p for a, b, _ in excluded for p in (a, b)}
+    )
+    out: list[_Segment] = []
+    marks = 0
+    for i, here in enumerate(points):
+        starting = sorted(s.anchor for a, _, s in spans if a == here)
+        nxt = points[i + 1] if i + 1 < len(points) else None
+        if nxt is None:
+            if starting:
+                out.append(_Segment("", starting))
+            break
+        covering = sorted(
+            (s for a, b, s in spans if a <= here and nxt <= b),
+            key=lambda s: (s.source_no, s.link["id"], s.letter),
+        )
+        segment = _Segment(shown(text[here:nxt]), starting)
+        segment.quoted = any(a <= here and nxt <= b for a, b in quoted)
+        segment.excluded = next((r for a, b, r in excluded if a <= here and nxt <= b), None)
+        if covering:
+            numbers = sorted({s.source_no for s in covering})
+            ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
+            first = covering[0].link
+            classes = [f"c{(numbers[0] - 1) % PALETTE_SIZE}", f"k-{first['kind']}"]
+            if len(numbers) > 1:
+                classes.append("multi")
+            if first["class"] == "shared-quotation":
+                classes.append("sq")
+            if any(s.uncredited for s in covering):
+                classes.append("uc")
+            if segment.quoted:
+                classes.append("q")
+            marks += 1
+            segment.mark = {
+                "id": f"{anchor}-m{marks}",
+                "class": " ".join(classes),
+                "href": covering[0].twin,
+                "links": " ".join(s.link["id"] for s in covering),
+                "sides": " ".join(s.anchor for s in covering),
+                "ending": " ".join(s.anchor for s in covering if clip(s.end) == nxt),
+                "title": "\n".join(f"[{s.source_no}] {_source_line(s, t)}" for s in covering),
+                "markers": ",".join(map(str, ending)),
+            }
+        out.append(segment)
+    return out
+
+
+@st.composite
+def documents_with_sides(draw: st.DrawFn) -> tuple[dict[str, Any], list[_Side]]:
+    """A document with spans of every shape: overlapping, nested, equal, empty, reversed, and
+    reaching past the body; links of which both sides may lie in this one document."""
+    text = draw(st.text(alphabet="ab «»\n\x85\u2028", max_size=30))
+    n = len(text)
+    b0 = draw(st.integers(0, n))
+    b1 = draw(st.integers(b0, n))
+    offset = st.integers(-2, n + 2)
+    span = st.tuples(offset, offset)
+    others = [{"id": "x", "outlet": "X", "date": "2025-01-02", "date_precision": "day"}, {"id": "y"}]
+    sides = []
+    for number, (start, end) in enumerate(draw(st.lists(span, max_size=8))):
+        link = {
+            "id": f"L{draw(st.integers(0, 3))}",
+            "kind": draw(st.sampled_from(["verbatim", "near-verbatim", "partial"])),
+            "class": draw(st.sampled_from(["copied-text", "mixed", "shared-quotation"])),
+            "credited": draw(st.booleans()),
+            "direction": draw(st.sampled_from(["earlier-to-later", "same-day", "unknown"])),
+        }
+        letter = draw(st.sampled_from("st"))
+        side = _Side(link, letter, start, end, others[number % 2], "earlier_source")
+        side.source_no = draw(st.integers(1, 10))
+        sides.append(side)
+    doc = {
+        "text": text,
+        "body": {"start": b0, "end": b1},
+        "quotations": [{"start": a, "end": b} for a, b in draw(st.lists(span, max_size=5))],
+        "excluded": [
+            {"start": a, "end": b, "reason": draw(st.sampled_from(["boilerplate", "repeat"]))}
+            for a, b in draw(st.lists(span, max_size=5))
+        ],
+    }
+    return doc, sides
+
+
+@settings(max_examples=500, deadline=None)
+@given(documents_with_sides())
+def test_sweep_equals_the_definition(case: tuple[dict[str, Any], list[_Side]]) -> None:
+    doc, sides = case
+    assert _segments(doc, sides, "doc-1", T) == reference_segments(doc, sides, "doc-1", T)
+
+
+class Offset(int):
+    """An offset that counts how often it is compared: the work of cutting, without a clock."""
+
+    comparisons = 0
+
+    def _count(self, other: object, op: str) -> bool:
+        Offset.comparisons += 1
+        return getattr(int(self), op)(other)
+
+    def __lt__(self, other: object) -> bool:
+        return self._count(other, "__lt__")
+
+    def __le__(self, other: object) -> bool:
+        return self._count(other, "__le__")
+
+    def __gt__(self, other: object) -> bool:
+        return self._count(other, "__gt__")
+
+    def __ge__(self, other: object) -> bool:
+        return self._count(other, "__ge__")
+
+
+def _quoted_and_excluded(n: int) -> tuple[str, dict[str, Any]]:
+    text = "«ab» cd " * n
+    doc = {
+        "text": text,
+        "body": {"start": 0, "end": len(text)},
+        "quotations": [{"start": Offset(8 * i), "end": Offset(8 * i + 4)} for i in range(n)],
+        "excluded": [{"start": Offset(8 * i + 5), "end": Offset(8 * i + 7), "reason": "repeat"} for i in range(n)],
+    }
+    return text, doc
+
+
+def test_many_spans_are_cut_in_one_sweep() -> None:
+    """Thousands of quotations and excluded passages in one body (a 50 MB article has hundreds of
+    thousands): every piece is where it belongs, and the comparisons made grow as n log n, not
+    as n squared (each piece asking every span)."""
+    work = {}
+    for n in (100, 400):
+        text, doc = _quoted_and_excluded(n)
+        Offset.comparisons = 0
+        pieces = _segments(doc, [], "doc-1", T)
+        work[n] = Offset.comparisons
+        assert "".join(p.text for p in pieces) == text
+        assert [p.text for p in pieces if p.quoted] == ["«ab»"] * n
+        assert [p.text for p in pieces if p.excluded] == ["cd"] * n
+    # Four times the spans: about four times the work (and a little), not sixteen.
+    assert work[400] < 8 * work[100], work
+
+
+def reference_covered_chars(text: str, spans: list[tuple[int, int]], minus: list[tuple[int, int]]) -> int:
+    """The measure as once computed: every span against every hole."""
+    from provenance.report.coverage import _union
+    from provenance.text import visible_length
+
+    total = sum(visible_length(text, a, b) for a, b in _union(spans))
+    for a, b in _union(spans):
+        for c, d in _union(minus):
+            lo, hi = max(a, c), min(b, d)
+            if lo < hi:
+                total -= visible_length(text, lo, hi)
+    return total
+
+
+_SPANS = st.lists(st.tuples(st.integers(-2, 32), st.integers(-2, 32)), max_size=10)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\u2028", max_size=30), _SPANS, _SPANS)
+def test_covered_chars_equals_the_definition(
+    text: str, spans: list[tuple[int, int]], minus: list[tuple[int, int]]
+) -> None:
+    assert covered_chars(text, spans, minus) == reference_covered_chars(text, spans, minus)
+
+
+def test_covered_chars_pairs_spans_and_holes_in_one_pass() -> None:
+    """A body full of reused passages and excluded repeats: work n log n, not n squared."""
+    work = {}
+    for n in (100, 400):
+        text = "ab cd ef " * n
+        spans = [(Offset(9 * i), Offset(9 * i + 5)) for i in range(n)]
+        holes = [(Offset(9 * i + 3), Offset(9 * i + 8)) for i in range(n)]
+        Offset.comparisons = 0
+        assert covered_chars(text, spans, holes) == 2 * n
+        work[n] = Offset.comparisons
+    assert work[400] < 8 * work[100], work
