@@ -11,6 +11,7 @@ a message, unless `PROVENANCE_REQUIRE_BROWSER=1` (set by CI) makes that a failur
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -595,6 +596,38 @@ def test_check_page_opens_without_console_errors(browser: Any, tmp_path: Path) -
     try:
         assert visit.page.locator("mark").count() == result["summary"]["findings"]
         assert visit.requests == [visit.url]
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_date_column_sorts_by_the_moment_at_the_ends_of_datetime(browser: Any, tmp_path: Path) -> None:
+    """Same day, different offsets, in years 1 and 9999: the table's sort agrees with the moments."""
+    from datetime import date
+
+    from test_extreme_dates import RECORDS
+
+    from provenance.ingest.files import ReadOptions
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "records.json").write_text(json.dumps(RECORDS, ensure_ascii=False), encoding="utf-8")
+    report = scan(corpus, jobs=1, options=ReadOptions(today=date.max))
+    write_reports(report, tmp_path, ("html",))
+    visit = Visit(browser, tmp_path / "lineage.html")
+    try:
+        page = visit.page
+
+        def rows() -> list[str]:
+            return page.evaluate(
+                "() => Array.from(document.querySelectorAll('#corpus-table tbody tr')).map(r => r.dataset.doc)"
+            )
+
+        assert rows() == ["b", "a", "c", "d"]
+        page.click('#corpus-table th[data-key="date"] button')
+        assert rows() == ["d", "c", "a", "b"]
+        page.click('#corpus-table th[data-key="date"] button')
+        assert rows() == ["b", "a", "c", "d"]
         assert visit.problems == []
     finally:
         visit.close()

@@ -16,7 +16,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,9 @@ TEMPLATE = "lineage.html.j2"
 SCRIPT = "lineage.js"
 PALETTE_SIZE = 8  # colour classes c0..c7 in the template; sources beyond that reuse colours
 _WITH_YEAR = ("datetime", "day")
+# A date-time at a leap second (23:59:60), which datetime cannot hold: date and time before the
+# seconds, and what follows them.
+_LEAP_SECOND = re.compile(r"(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:)60(?:\.\d+)?(.*)", re.ASCII)
 _KIND_ORDER = {"verbatim": 0, "near-verbatim": 1, "partial": 2}
 _CLASS_KEY = {"copied-text": "copied_text", "mixed": "mixed", "shared-quotation": "shared_quotation"}
 # Browsers break lines at none of NEL, U+2028 and U+2029 (they draw a box, or nothing); the
@@ -118,13 +121,25 @@ def _has_year(precision: str) -> bool:
 
 
 def _instant(value: str) -> str:
-    """A date-time as a sortable UTC string, so offsets do not disturb the order."""
+    """A date-time as a sortable key of the moment it names, so offsets do not disturb the order.
+
+    The key is the count of microseconds from 0001-01-01T00:00 local time, less the offset, in
+    fixed width: digits sort the same as strings (Python) and as numbers (the page's collator).
+    Counted in integers, not by converting to UTC, which leaves datetime's years 1 to 9999 at
+    their ends (0001-01-01T00:00+00:01 is still in year 0 in UTC). A leap second (23:59:60),
+    which datetime cannot hold, counts as the last microsecond before the next minute.
+    """
+    leap = _LEAP_SECOND.fullmatch(value)
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(f"{leap[1]}59.999999{leap[2]}" if leap else value)
     except ValueError:
         return value
-    # A naive time would be read in the machine's zone: keep it as written instead.
-    return moment.astimezone(UTC).isoformat() if moment.tzinfo else value
+    offset = moment.utcoffset()
+    if offset is None:  # a naive time would be read in the machine's zone: keep it as written
+        return value
+    seconds = moment.toordinal() * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
+    micro = seconds * 1_000_000 + moment.microsecond - offset // timedelta(microseconds=1)
+    return f"{micro:019d}"
 
 
 def _date_key(date: str | None, precision: str) -> tuple[int, str, str]:
