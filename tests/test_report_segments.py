@@ -14,7 +14,9 @@ from provenance.report.messages import CATALOGUES
 T = CATALOGUES["en"]
 
 
-def reference_segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str, str]) -> list[_Segment]:
+def reference_segments(
+    doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str, str]
+) -> list[_Segment]:
     """The definition, as the renderer once computed it: every span asked about at every piece."""
     text = doc["text"]
     b0, b1 = doc["body"]["start"], doc["body"]["end"]
@@ -146,7 +148,9 @@ def _quoted_and_excluded(n: int) -> tuple[str, dict[str, Any]]:
         "text": text,
         "body": {"start": 0, "end": len(text)},
         "quotations": [{"start": Offset(8 * i), "end": Offset(8 * i + 4)} for i in range(n)],
-        "excluded": [{"start": Offset(8 * i + 5), "end": Offset(8 * i + 7), "reason": "repeat"} for i in range(n)],
+        "excluded": [
+            {"start": Offset(8 * i + 5), "end": Offset(8 * i + 7), "reason": "repeat"} for i in range(n)
+        ],
     }
     return text, doc
 
@@ -204,3 +208,20 @@ def test_covered_chars_pairs_spans_and_holes_in_one_pass() -> None:
         assert covered_chars(text, spans, holes) == 2 * n
         work[n] = Offset.comparisons
     assert work[400] < 8 * work[100], work
+
+
+def test_telling_the_language_makes_no_object_per_letter() -> None:
+    """A long Cyrillic body is counted in place: memory grows with the text, a few bytes a letter."""
+    import tracemalloc
+
+    from provenance.report.html import _language
+
+    text = "Правительство утвердило программу. " * 20_000
+    doc = {"text": text, "body": {"start": 0, "end": len(text)}}
+    tracemalloc.start()
+    try:
+        assert _language([doc]) == "ru"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * len(text), peak

@@ -42,7 +42,9 @@ _BREAKS_BROWSERS_MISS = re.compile("[\x85\u2028\u2029]")
 # Inside <script>, "</script" or "<!--" would end or confuse the element: JSON may say them
 # as escapes instead, and JSON.parse reads them back unchanged.
 _SCRIPT_UNSAFE = re.compile("[<>&\x85\u2028\u2029]")
-# The Cyrillic letters (U+0400-U+052F, letters only), for telling the documents' language.
+# The Cyrillic letters (U+0400-U+052F, letters only), for telling the documents' language,
+# counted in pieces of this many characters.
+_LANGUAGE_PIECE = 1 << 16
 _CYRILLIC_LETTERS = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in range(0x400, 0x530) if chr(c).isalpha()) + "]"
 )
@@ -167,9 +169,12 @@ def _language(documents: list[dict[str, Any]]) -> Lang:
     """`ru` when most letters in the bodies are Cyrillic, else `en`."""
     letters = cyrillic = 0
     for doc in documents:
-        body = doc["text"][doc["body"]["start"] : doc["body"]["end"]]
-        letters += sum(map(str.isalpha, body))
-        cyrillic += len(_CYRILLIC_LETTERS.findall(body))
+        text, start, end = doc["text"], doc["body"]["start"], doc["body"]["end"]
+        # In pieces: findall makes an object of every letter it finds, too many for a whole body.
+        for at in range(start, end, _LANGUAGE_PIECE):
+            piece = text[at : min(at + _LANGUAGE_PIECE, end)]
+            letters += sum(map(str.isalpha, piece))
+            cyrillic += len(_CYRILLIC_LETTERS.findall(piece))
     return "ru" if letters and cyrillic * 2 > letters else "en"
 
 
