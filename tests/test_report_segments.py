@@ -225,3 +225,17 @@ def test_telling_the_language_makes_no_object_per_letter() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 8 * len(text), peak
+
+
+def test_coverage_of_one_source_looks_only_at_the_holes_it_meets() -> None:
+    """Per source of a document, the work does not grow with the document's excluded passages."""
+    from provenance.report.coverage import Coverage
+
+    work = {}
+    for n in (100, 1000):
+        text = "ab cd ef " * n
+        coverage = Coverage(text, [(Offset(9 * i + 3), Offset(9 * i + 8)) for i in range(n)])
+        Offset.comparisons = 0
+        assert coverage.chars([(Offset(9 * (n // 2)), Offset(9 * (n // 2) + 5))]) == 2
+        work[n] = Offset.comparisons
+    assert work[1000] <= work[100] + 10, work

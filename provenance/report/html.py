@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from provenance.report.coverage import covered_chars
+from provenance.report.coverage import Coverage
 from provenance.report.messages import CATALOGUES, LANGUAGES, Lang, plural, plural_forms
 
 TEMPLATE = "lineage.html.j2"
@@ -463,7 +463,7 @@ def _document_view(
     numbers = {other: n for n, other in enumerate(others, 1)}
     for s in sides:
         s.source_no = numbers[s.other["id"]]
-    holes = [(e["start"], e["end"]) for e in doc["excluded"]]
+    coverage = Coverage(doc["text"], [(e["start"], e["end"]) for e in doc["excluded"]])
     counted = doc["counted_chars"]
     # Each source's sides, gathered once rather than by a pass over all sides per source.
     sides_of: dict[str, list[_Side]] = defaultdict(list)
@@ -473,7 +473,7 @@ def _document_view(
     for other_id in others:
         mine = sides_of[other_id]
         other = mine[0].other
-        chars = covered_chars(doc["text"], [(s.start, s.end) for s in mine], holes)
+        chars = coverage.chars([(s.start, s.end) for s in mine])
         sources.append(
             {
                 "number": numbers[other_id],
