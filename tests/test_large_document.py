@@ -1,4 +1,5 @@
-"""The HTML's cutting of a document into pieces: a linear sweep, equal to the plain definition."""
+"""One huge document: the report's work grows with its spans, not with their product; each fast
+path equals the plain definition it replaced (kept here as the oracle)."""
 
 from __future__ import annotations
 
@@ -237,5 +238,58 @@ def test_coverage_of_one_source_looks_only_at_the_holes_it_meets() -> None:
         coverage = Coverage(text, [(Offset(9 * i + 3), Offset(9 * i + 8)) for i in range(n)])
         Offset.comparisons = 0
         assert coverage.chars([(Offset(9 * (n // 2)), Offset(9 * (n // 2) + 5))]) == 2
+        work[n] = Offset.comparisons
+    assert work[1000] <= work[100] + 10, work
+
+
+def reference_quoted_share(text: str, span: tuple[int, int], quotations: list[Any]) -> float:
+    """The share as once computed: every quotation of the document asked about every link."""
+    from provenance.text import visible_length
+
+    start, end = span
+    inside = sum(
+        visible_length(text, max(q.start, start), min(q.end, end))
+        for q in quotations
+        if q.start < end and start < q.end
+    )
+    if not inside:
+        return 0.0
+    total = visible_length(text, start, end)
+    return inside / total if total else 0.0
+
+
+@st.composite
+def _sorted_quotations(draw: st.DrawFn) -> list[Any]:
+    from provenance.editorial.quotations import Quotation
+
+    cuts = sorted(set(draw(st.lists(st.integers(0, 30), max_size=10))))
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=False))
+    return [Quotation(a, b, "marks") for a, b in pairs]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="ab \n", max_size=30),
+    st.tuples(st.integers(0, 32), st.integers(0, 32)),
+    _sorted_quotations(),
+)
+def test_quoted_share_equals_the_definition(text: str, span: tuple[int, int], quotations: list[Any]) -> None:
+    from provenance.editorial.meaning import quoted_share
+
+    assert quoted_share(text, span, quotations) == reference_quoted_share(text, span, quotations)
+
+
+def test_quoted_share_of_one_link_looks_only_at_the_quotations_it_meets() -> None:
+    """A link in a document with thousands of quotations: the work does not grow with them."""
+    from provenance.editorial.meaning import quoted_share
+    from provenance.editorial.quotations import Quotation
+
+    work = {}
+    for n in (100, 1000):
+        text = "«ab» cd " * n
+        quotations = [Quotation(Offset(8 * i), Offset(8 * i + 4), "marks") for i in range(n)]
+        Offset.comparisons = 0
+        middle = 8 * (n // 2)
+        assert quoted_share(text, (middle, middle + 8), quotations) == 4 / 6
         work[n] = Offset.comparisons
     assert work[1000] <= work[100] + 10, work
