@@ -293,3 +293,46 @@ def test_quoted_share_of_one_link_looks_only_at_the_quotations_it_meets() -> Non
         assert quoted_share(text, (middle, middle + 8), quotations) == 4 / 6
         work[n] = Offset.comparisons
     assert work[1000] <= work[100] + 10, work
+
+
+def test_cluster_members_ask_only_the_links_in_their_own_document() -> None:
+    """A cluster of many articles: finding each member's passage does not ask every link."""
+    from provenance.report.html import _cluster_view
+
+    work = {}
+    for n in (100, 400):
+        docs = [f"d{i:04d}" for i in range(n)]
+        links = {
+            f"L{i:04d}": {
+                "id": f"L{i:04d}",
+                "source": {"document": docs[i], "start": Offset(0), "end": Offset(10)},
+                "target": {"document": docs[i + 1], "start": Offset(0), "end": Offset(10)},
+            }
+            for i in range(n - 1)
+        }
+        passages = [
+            {
+                "document": d,
+                "start": Offset(2),
+                "end": Offset(8),
+                "outlet": None,
+                "date": "2025-11-14",
+                "date_precision": "day",
+                "role": "later",
+                "snippet": "",
+            }
+            for d in docs
+        ]
+        cluster = {
+            "id": "C",
+            "links": sorted(links),
+            "passages": passages,
+            "origin": {"status": "undated", "date": None},
+        }
+        anchors = {d: f"doc-{i}" for i, d in enumerate(docs, 1)}
+        Offset.comparisons = 0
+        view = _cluster_view(cluster, links, anchors, {d: i for i, d in enumerate(docs)}, T)
+        work[n] = Offset.comparisons
+        hrefs = [m["href"] for day in view["later"] for m in day["members"]]
+        assert hrefs == ["L0000-s"] + [f"L{i:04d}-t" for i in range(n - 1)]
+    assert work[400] < 8 * work[100], work

@@ -549,18 +549,22 @@ def _cluster_view(
     in_cluster = set(cluster["links"])
     mine = [links[i] for i in sorted(in_cluster) if i in links]
 
+    # The cluster's link sides in each document, in link order: a member asks only its own.
+    sides_in: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for lk in mine:
+        for letter, side in (("s", lk["source"]), ("t", lk["target"])):
+            sides_in[side["document"]].append((f"{lk['id']}-{letter}", side))
+
     def member(p: dict[str, Any]) -> dict[str, Any]:
         # Jump to the highlighted passage when a link of this cluster covers it, else to the document.
-        target = anchors.get(p["document"], "")
-        for lk in mine:
-            for letter, side in (("s", lk["source"]), ("t", lk["target"])):
-                overlaps = side["start"] < p["end"] and p["start"] < side["end"]
-                if side["document"] == p["document"] and overlaps:
-                    target = f"{lk['id']}-{letter}"
-                    break
-            else:
-                continue
-            break
+        target = next(
+            (
+                anchor
+                for anchor, side in sides_in.get(p["document"], ())
+                if side["start"] < p["end"] and p["start"] < side["end"]
+            ),
+            anchors.get(p["document"], ""),
+        )
         return {
             "document": p["document"],
             "href": target,
