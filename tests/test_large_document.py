@@ -336,3 +336,71 @@ def test_cluster_members_ask_only_the_links_in_their_own_document() -> None:
         hrefs = [m["href"] for day in view["later"] for m in day["members"]]
         assert hrefs == ["L0000-s"] + [f"L{i:04d}-t" for i in range(n - 1)]
     assert work[400] < 8 * work[100], work
+
+
+def reference_cuts(edges: list[Any], aligned: list[Any]) -> dict[int, list[int]]:
+    """Lineage's cuts as once computed: every side of a document asked at every cut."""
+    cuts: dict[int, set[int]] = {}
+    sides: dict[int, list[tuple[Any, Any]]] = {}
+    for e, al in zip(edges, aligned, strict=True):
+        for p in (e.a, e.b):
+            cuts.setdefault(p.document, set()).update((p.start, p.end))
+        sides.setdefault(e.a.document, []).append((al.a, al))
+        sides.setdefault(e.b.document, []).append((al.b, al))
+    pending = [(d, x) for d in sorted(cuts) for x in sorted(cuts[d])]
+    while pending:
+        d, x = pending.pop()
+        for side, al in sides[d]:
+            if side.start < x < side.end:
+                other = al.b if side is al.a else al.a
+                y = al.carry(side, x)
+                target = cuts[other.document]
+                if y not in target:
+                    target.add(y)
+                    pending.append((other.document, y))
+    return {d: sorted(c) for d, c in cuts.items()}
+
+
+def _passage(document: int) -> st.SearchStrategy[Any]:
+    from provenance.lineage import Passage
+
+    return st.tuples(st.integers(0, 40), st.integers(1, 20)).map(
+        lambda p: Passage(document, p[0], p[0] + p[1])
+    )
+
+
+@st.composite
+def _edges(draw: st.DrawFn) -> list[Any]:
+    from provenance.lineage import Edge
+
+    edges = []
+    for _ in range(draw(st.integers(1, 8))):
+        a_doc, b_doc = draw(st.lists(st.integers(0, 3), min_size=2, max_size=2, unique=True))
+        edges.append(Edge(draw(_passage(a_doc)), draw(_passage(b_doc)), 8, 1.0, "verbatim"))
+    return edges
+
+
+@settings(max_examples=300, deadline=None)
+@given(_edges())
+def test_lineage_cuts_equal_the_definition(edges: list[Any]) -> None:
+    from provenance.lineage import _Aligned, _cuts
+
+    assert _cuts(edges, [_Aligned(e) for e in edges]) == reference_cuts(edges, [_Aligned(e) for e in edges])
+
+
+def test_lineage_cuts_a_document_of_many_links_by_bisection() -> None:
+    """One long article sharing a passage with each of n others: work n log n, not n squared."""
+    from provenance.lineage import Edge, Passage, _Aligned, _cuts
+
+    work = {}
+    for n in (100, 400):
+        edges = [
+            Edge(Passage(0, Offset(20 * i), Offset(20 * i + 10)), Passage(i + 1, 0, 10), 8, 1.0, "verbatim")
+            for i in range(n)
+        ]
+        aligned = [_Aligned(e) for e in edges]
+        Offset.comparisons = 0
+        cuts = _cuts(edges, aligned)
+        work[n] = Offset.comparisons
+        assert cuts[0] == sorted(x for i in range(n) for x in (20 * i, 20 * i + 10))
+    assert work[400] < 8 * work[100], work
