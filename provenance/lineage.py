@@ -7,7 +7,7 @@ are a tie; a member without a year is never made the origin over a dated one.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -197,10 +197,20 @@ def _cuts(edges: list[Edge], aligned: list[_Aligned]) -> dict[int, list[int]]:
             cuts.setdefault(p.document, set()).update((p.start, p.end))
         sides.setdefault(e.a.document, []).append((al.a, al))
         sides.setdefault(e.b.document, []).append((al.b, al))
+    # Each document's sides by start, with the furthest end reached so far: the sides holding
+    # a cut are found by bisection, not by asking every side of the document at every cut.
+    starts: dict[int, list[int]] = {}
+    reach: dict[int, list[int]] = {}
+    for d, mine in sides.items():
+        mine.sort(key=lambda pair: (pair[0].start, pair[0].end))
+        starts[d] = [side.start for side, _ in mine]
+        reach[d] = list(itertools.accumulate((side.end for side, _ in mine), max))
     pending = [(d, x) for d in sorted(cuts) for x in sorted(cuts[d])]
     while pending:
         d, x = pending.pop()
-        for side, al in sides[d]:
+        mine = sides[d]
+        for k in range(bisect_right(reach[d], x), bisect_left(starts[d], x)):
+            side, al = mine[k]
             if side.start < x < side.end:
                 other = al.b if side is al.a else al.a
                 y = al.carry(side, x)

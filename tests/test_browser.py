@@ -11,6 +11,7 @@ a message, unless `PROVENANCE_REQUIRE_BROWSER=1` (set by CI) makes that a failur
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -569,3 +570,64 @@ def test_screenshots_of_each_view(seeds_page: Visit, tmp_path: Path) -> None:
         assert png.startswith(b"\x89PNG"), name
     assert len(set(shots.values())) == len(shots)
     assert seeds_page.problems == []
+
+
+# --- the check page ---------------------------------------------------------------------------
+
+
+def test_check_page_opens_without_console_errors(browser: Any, tmp_path: Path) -> None:
+    """The draft-check page: its own policy refuses nothing it asks for (not even its icon)."""
+    from provenance.check import check, read_drafts
+    from provenance.index import Index
+    from provenance.ingest import ingest_folder
+    from provenance.report.check_views import render_check_html
+
+    seed = next(SEEDS.glob("001_*.txt"))
+    copied = next(line for line in seed.read_text(encoding="utf-8").splitlines() if "первый саммит" in line)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(f"Черновик.\n\n{copied}\n\nСобственный текст редакции.\n", encoding="utf-8")
+    with Index(tmp_path / "index.sqlite", create=True) as index:
+        index.add(ingest_folder(SEEDS))
+        result = check(read_drafts([str(draft)]), index)
+    assert result["summary"]["findings"]
+    page = tmp_path / "check.html"
+    page.write_text(render_check_html(result), encoding="utf-8")
+    visit = Visit(browser, page)
+    try:
+        assert visit.page.locator("mark").count() == result["summary"]["findings"]
+        assert visit.requests == [visit.url]
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_date_column_sorts_by_the_moment_at_the_ends_of_datetime(browser: Any, tmp_path: Path) -> None:
+    """Same day, different offsets, in years 1 and 9999: the table's sort agrees with the moments."""
+    from datetime import date
+
+    from test_extreme_dates import RECORDS
+
+    from provenance.ingest.files import ReadOptions
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "records.json").write_text(json.dumps(RECORDS, ensure_ascii=False), encoding="utf-8")
+    report = scan(corpus, jobs=1, options=ReadOptions(today=date.max))
+    write_reports(report, tmp_path, ("html",))
+    visit = Visit(browser, tmp_path / "lineage.html")
+    try:
+        page = visit.page
+
+        def rows() -> list[str]:
+            return page.evaluate(
+                "() => Array.from(document.querySelectorAll('#corpus-table tbody tr')).map(r => r.dataset.doc)"
+            )
+
+        assert rows() == ["b", "a", "c", "d"]
+        page.click('#corpus-table th[data-key="date"] button')
+        assert rows() == ["d", "c", "a", "b"]
+        page.click('#corpus-table th[data-key="date"] button')
+        assert rows() == ["b", "a", "c", "d"]
+        assert visit.problems == []
+    finally:
+        visit.close()

@@ -6,6 +6,7 @@ direction), plain data out (one `LinkMeaning` per link); no matching happens her
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -60,17 +61,26 @@ class LinkMeaning:
 
 
 def quoted_share(text: str, span: Span, quotations: Sequence[Quotation]) -> float:
-    """Share of the non-space characters of `text[span]` that lie inside a quotation."""
+    """Share of the non-space characters of `text[span]` that lie inside a quotation.
+
+    `quotations` are sorted and do not overlap, as `find_quotations` gives them: the ones the
+    span meets are found by bisection, not by asking all of a document's quotations per link.
+    """
     start, end = span
-    inside = sum(
-        visible_length(text, max(q.start, start), min(q.end, end))
-        for q in quotations
-        if q.start < end and start < q.end
-    )
+    inside = 0
+    for k in range(bisect_right(quotations, start, key=_quotation_end), len(quotations)):
+        q = quotations[k]
+        if q.start >= end:
+            break
+        inside += visible_length(text, max(q.start, start), min(q.end, end))
     if not inside:
         return 0.0
     total = visible_length(text, start, end)
     return inside / total if total else 0.0
+
+
+def _quotation_end(q: Quotation) -> int:
+    return q.end
 
 
 def classify(source_quoted: float, target_quoted: float) -> LinkClass:

@@ -10,7 +10,7 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -380,7 +380,8 @@ def _dated(doc: Document, today: date, warnings: list[InputWarning]) -> Document
     A day of slack: a page stamped in a time zone ahead of ours may be dated tomorrow.
     """
     day = doc.date.day
-    if day is None or date.fromisoformat(day) <= today + timedelta(days=1):
+    # A difference, not today + 1 day: that overflows on the last day datetime can hold.
+    if day is None or (date.fromisoformat(day) - today).days <= 1:
         return doc
     message = f"date {doc.date.value} ({doc.date.source}) is in the future; ignored, the document is undated"
     warnings.append(InputWarning(doc.path, "future-date", message, doc.line))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from provenance.text import visible_length
@@ -27,12 +28,32 @@ def covered_chars(text: str, spans: Sequence[Span], minus: Sequence[Span] = ()) 
     Whitespace is left out so that line breaks and padding do not inflate the reuse;
     `minus` takes out text that must not count (page furniture, a scraper's repeat).
     """
-    total = sum(visible_length(text, a, b) for a, b in _union(spans))
-    if minus:
-        holes = _union(minus)
+    return Coverage(text, minus).chars(spans)
+
+
+class Coverage:
+    """`covered_chars` of one text for many sets of spans, its holes merged once.
+
+    A document with thousands of sources and thousands of excluded passages asks once per
+    source; each span looks up the holes it meets, so no call walks all of them.
+    """
+
+    def __init__(self, text: str, minus: Sequence[Span] = ()) -> None:
+        self.text = text
+        self.holes = _union(minus)
+        self._ends = [end for _, end in self.holes]
+
+    def chars(self, spans: Sequence[Span]) -> int:
+        """Non-whitespace code points covered by at least one of `spans` and by no hole."""
+        text, holes = self.text, self.holes
+        total = 0
         for a, b in _union(spans):
-            for c, d in holes:
-                lo, hi = max(a, c), min(b, d)
+            total += visible_length(text, a, b)
+            # Holes are sorted and disjoint: the first that ends after a, then on while they start before b.
+            j = bisect_right(self._ends, a)
+            while j < len(holes) and holes[j][0] < b:
+                lo, hi = max(a, holes[j][0]), min(b, holes[j][1])
                 if lo < hi:
                     total -= visible_length(text, lo, hi)
-    return total
+                j += 1
+        return total

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,16 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from provenance.report.coverage import covered_chars
+from provenance.report.coverage import Coverage
 from provenance.report.messages import CATALOGUES, LANGUAGES, Lang, plural, plural_forms
 
 TEMPLATE = "lineage.html.j2"
 SCRIPT = "lineage.js"
 PALETTE_SIZE = 8  # colour classes c0..c7 in the template; sources beyond that reuse colours
 _WITH_YEAR = ("datetime", "day")
+# A date-time at a leap second (23:59:60), which datetime cannot hold: date and time before the
+# seconds, and what follows them.
+_LEAP_SECOND = re.compile(r"(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:)60(?:\.\d+)?(.*)", re.ASCII)
 _KIND_ORDER = {"verbatim": 0, "near-verbatim": 1, "partial": 2}
 _CLASS_KEY = {"copied-text": "copied_text", "mixed": "mixed", "shared-quotation": "shared_quotation"}
 # Browsers break lines at none of NEL, U+2028 and U+2029 (they draw a box, or nothing); the
@@ -37,7 +42,9 @@ _BREAKS_BROWSERS_MISS = re.compile("[\x85\u2028\u2029]")
 # Inside <script>, "</script" or "<!--" would end or confuse the element: JSON may say them
 # as escapes instead, and JSON.parse reads them back unchanged.
 _SCRIPT_UNSAFE = re.compile("[<>&\x85\u2028\u2029]")
-# The Cyrillic letters (U+0400-U+052F, letters only), for telling the documents' language.
+# The Cyrillic letters (U+0400-U+052F, letters only), for telling the documents' language,
+# counted in pieces of this many characters.
+_LANGUAGE_PIECE = 1 << 16
 _CYRILLIC_LETTERS = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in range(0x400, 0x530) if chr(c).isalpha()) + "]"
 )
@@ -116,13 +123,25 @@ def _has_year(precision: str) -> bool:
 
 
 def _instant(value: str) -> str:
-    """A date-time as a sortable UTC string, so offsets do not disturb the order."""
+    """A date-time as a sortable key of the moment it names, so offsets do not disturb the order.
+
+    The key is the count of microseconds from 0001-01-01T00:00 local time, less the offset, in
+    fixed width: digits sort the same as strings (Python) and as numbers (the page's collator).
+    Counted in integers, not by converting to UTC, which leaves datetime's years 1 to 9999 at
+    their ends (0001-01-01T00:00+00:01 is still in year 0 in UTC). A leap second (23:59:60),
+    which datetime cannot hold, counts as the last microsecond before the next minute.
+    """
+    leap = _LEAP_SECOND.fullmatch(value)
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(f"{leap[1]}59.999999{leap[2]}" if leap else value)
     except ValueError:
         return value
-    # A naive time would be read in the machine's zone: keep it as written instead.
-    return moment.astimezone(UTC).isoformat() if moment.tzinfo else value
+    offset = moment.utcoffset()
+    if offset is None:  # a naive time would be read in the machine's zone: keep it as written
+        return value
+    seconds = moment.toordinal() * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
+    micro = seconds * 1_000_000 + moment.microsecond - offset // timedelta(microseconds=1)
+    return f"{micro:019d}"
 
 
 def _date_key(date: str | None, precision: str) -> tuple[int, str, str]:
@@ -150,9 +169,12 @@ def _language(documents: list[dict[str, Any]]) -> Lang:
     """`ru` when most letters in the bodies are Cyrillic, else `en`."""
     letters = cyrillic = 0
     for doc in documents:
-        body = doc["text"][doc["body"]["start"] : doc["body"]["end"]]
-        letters += sum(map(str.isalpha, body))
-        cyrillic += len(_CYRILLIC_LETTERS.findall(body))
+        text, start, end = doc["text"], doc["body"]["start"], doc["body"]["end"]
+        # In pieces: findall makes an object of every letter it finds, too many for a whole body.
+        for at in range(start, end, _LANGUAGE_PIECE):
+            piece = text[at : min(at + _LANGUAGE_PIECE, end)]
+            letters += sum(map(str.isalpha, piece))
+            cyrillic += len(_CYRILLIC_LETTERS.findall(piece))
     return "ru" if letters and cyrillic * 2 > letters else "en"
 
 
@@ -245,7 +267,9 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
     """Split the body at every span boundary; each piece knows every link side covering it.
 
     Spans may overlap, so a piece can be covered by several links; cutting at all boundaries
-    keeps each code point in exactly one piece (nothing lost, nothing repeated).
+    keeps each code point in exactly one piece (nothing lost, nothing repeated). One sweep over
+    the sorted boundaries opens and closes spans as it passes them, so the work grows with the
+    spans and the pieces, not with their product.
     """
     text = doc["text"]
     b0, b1 = doc["body"]["start"], doc["body"]["end"]
@@ -262,22 +286,59 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
         | {p for a, b in quoted for p in (a, b)}
         | {p for a, b, _ in excluded for p in (a, b)}
     )
+    # What each boundary starts, opens and closes. A span of no length opens nothing: it covers
+    # no piece, though its anchor still marks where it starts.
+    starting: dict[int, list[str]] = defaultdict(list)
+    opens: dict[int, list[int]] = defaultdict(list)
+    closes: dict[int, list[int]] = defaultdict(list)
+    for n, (a, b, s) in enumerate(spans):
+        starting[a].append(s.anchor)
+        if a < b:
+            opens[a].append(n)
+            closes[b].append(n)
+    quote_depth: Counter[int] = Counter()
+    for a, b in quoted:
+        if a < b:
+            quote_depth[a] += 1
+            quote_depth[b] -= 1
+    excluded_opens: dict[int, list[int]] = defaultdict(list)
+    excluded_closes: dict[int, list[int]] = defaultdict(list)
+    for n, (a, b, _) in enumerate(excluded):
+        if a < b:
+            excluded_opens[a].append(n)
+            excluded_closes[b].append(n)
+
+    def order(n: int) -> tuple[int, str, str, int]:
+        s = spans[n][2]
+        return (s.source_no, s.link["id"], s.letter, n)
+
+    active: set[int] = set()
+    depth = 0
+    # The first excluded span (in the document's order) covering the piece gives the reason:
+    # a heap of the open ones, whose closed entries are dropped when they reach the top.
+    open_excluded: list[int] = []
+    closed_excluded: set[int] = set()
     out: list[_Segment] = []
     marks = 0
     for i, here in enumerate(points):
-        starting = sorted(s.anchor for a, _, s in spans if a == here)
+        active.difference_update(closes.get(here, ()))
+        active.update(opens.get(here, ()))
+        depth += quote_depth.get(here, 0)
+        closed_excluded.update(excluded_closes.get(here, ()))
+        for n in excluded_opens.get(here, ()):
+            heapq.heappush(open_excluded, n)
+        while open_excluded and open_excluded[0] in closed_excluded:
+            heapq.heappop(open_excluded)
+        anchors = sorted(starting.get(here, ()))
         nxt = points[i + 1] if i + 1 < len(points) else None
         if nxt is None:
-            if starting:  # a span clipped to nothing at the very end still needs its anchor
-                out.append(_Segment("", starting))
+            if anchors:  # a span clipped to nothing at the very end still needs its anchor
+                out.append(_Segment("", anchors))
             break
-        covering = sorted(
-            (s for a, b, s in spans if a <= here and nxt <= b),
-            key=lambda s: (s.source_no, s.link["id"], s.letter),
-        )
-        segment = _Segment(shown(text[here:nxt]), starting)
-        segment.quoted = any(a <= here and nxt <= b for a, b in quoted)
-        segment.excluded = next((r for a, b, r in excluded if a <= here and nxt <= b), None)
+        covering = [spans[n][2] for n in sorted(active, key=order)]
+        segment = _Segment(shown(text[here:nxt]), anchors)
+        segment.quoted = depth > 0
+        segment.excluded = excluded[open_excluded[0]][2] if open_excluded else None
         if covering:
             numbers = sorted({s.source_no for s in covering})
             ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
@@ -402,13 +463,17 @@ def _document_view(
     numbers = {other: n for n, other in enumerate(others, 1)}
     for s in sides:
         s.source_no = numbers[s.other["id"]]
-    holes = [(e["start"], e["end"]) for e in doc["excluded"]]
+    coverage = Coverage(doc["text"], [(e["start"], e["end"]) for e in doc["excluded"]])
     counted = doc["counted_chars"]
+    # Each source's sides, gathered once rather than by a pass over all sides per source.
+    sides_of: dict[str, list[_Side]] = defaultdict(list)
+    for s in sides:
+        sides_of[s.other["id"]].append(s)
     sources = []
     for other_id in others:
-        mine = [s for s in sides if s.other["id"] == other_id]
+        mine = sides_of[other_id]
         other = mine[0].other
-        chars = covered_chars(doc["text"], [(s.start, s.end) for s in mine], holes)
+        chars = coverage.chars([(s.start, s.end) for s in mine])
         sources.append(
             {
                 "number": numbers[other_id],
@@ -484,18 +549,22 @@ def _cluster_view(
     in_cluster = set(cluster["links"])
     mine = [links[i] for i in sorted(in_cluster) if i in links]
 
+    # The cluster's link sides in each document, in link order: a member asks only its own.
+    sides_in: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for lk in mine:
+        for letter, side in (("s", lk["source"]), ("t", lk["target"])):
+            sides_in[side["document"]].append((f"{lk['id']}-{letter}", side))
+
     def member(p: dict[str, Any]) -> dict[str, Any]:
         # Jump to the highlighted passage when a link of this cluster covers it, else to the document.
-        target = anchors.get(p["document"], "")
-        for lk in mine:
-            for letter, side in (("s", lk["source"]), ("t", lk["target"])):
-                overlaps = side["start"] < p["end"] and p["start"] < side["end"]
-                if side["document"] == p["document"] and overlaps:
-                    target = f"{lk['id']}-{letter}"
-                    break
-            else:
-                continue
-            break
+        target = next(
+            (
+                anchor
+                for anchor, side in sides_in.get(p["document"], ())
+                if side["start"] < p["end"] and p["start"] < side["end"]
+            ),
+            anchors.get(p["document"], ""),
+        )
         return {
             "document": p["document"],
             "href": target,

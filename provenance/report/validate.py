@@ -44,6 +44,8 @@ def _consistency(report: dict[str, Any]) -> list[str]:
     docs = {d["id"]: d for d in report["documents"]}
     links = {lk["id"]: lk for lk in report["links"]}
     clusters = {c["id"]: c for c in report["clusters"]}
+    # As sets: a cluster of many articles has many links, each asking whether it is listed.
+    cluster_links = {c["id"]: set(c["links"]) for c in report["clusters"]}
 
     for what, items in (
         ("document", report["documents"]),
@@ -102,7 +104,7 @@ def _consistency(report: dict[str, Any]) -> list[str]:
             cluster = clusters.get(cid)
             if cluster is None:
                 out.append(f"{where}: unknown cluster {cid!r}")
-            elif lk["id"] not in cluster["links"]:
+            elif lk["id"] not in cluster_links[cid]:
                 out.append(f"{where}: names cluster {cid} but that cluster does not list it")
 
     for doc in report["documents"]:
