@@ -62,13 +62,14 @@ def default_jobs() -> int:
 
 def _work(conn: Connection, inherited: list[Connection]) -> None:
     """A worker: chunks in, `(True, result)` or `(False, exception, traceback)` out, until
-    None or EOF."""
+    None, or EOF when this process's parent has gone."""
     # SIGINT arrives blocked (see run_parallel); ignored from now on, then let through.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    for other in inherited:  # the other workers' pipes, as this process's parent holds them
+    # The parent's ends of the pipes, this worker's included: held here, they would keep a
+    # pipe open after the parent's death.
+    for other in inherited:
         other.close()
-    assert _task is not None
     while True:
         try:
             chunk = conn.recv()
@@ -77,13 +78,28 @@ def _work(conn: Connection, inherited: list[Connection]) -> None:
         if chunk is None:
             return
         try:
-            conn.send((True, _task(chunk)))
-        except BaseException as exc:
-            text = "".join(traceback.format_exception(exc))
-            try:
-                conn.send((False, exc, text))
-            except Exception:  # the exception itself does not pickle
-                conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}"), text))
+            _send(conn, _reply(chunk))
+        except OSError:  # the parent has gone: nobody wants the result
+            return
+
+
+def _reply(chunk: list[Any]) -> tuple[Any, ...]:
+    assert _task is not None
+    try:
+        return (True, _task(chunk))
+    except BaseException as exc:
+        return (False, exc, "".join(traceback.format_exception(exc)))
+
+
+def _send(conn: Connection, reply: tuple[Any, ...]) -> None:
+    try:
+        conn.send(reply)
+    except OSError:
+        raise
+    except Exception as exc:  # the result, or the exception, does not pickle
+        failed = reply[1] if not reply[0] else exc
+        text = reply[2] if not reply[0] else "".join(traceback.format_exception(exc))
+        conn.send((False, RuntimeError(f"{type(failed).__name__}: {failed}"), text))
 
 
 class _Worker:
@@ -146,7 +162,8 @@ def _start(count: int) -> list[_Worker]:
     workers: list[_Worker] = []
     for _ in range(count):
         here, there = context.Pipe()
-        process = context.Process(target=_work, args=(there, [w.conn for w in workers]), daemon=True)
+        inherited = [*(w.conn for w in workers), here]
+        process = context.Process(target=_work, args=(there, inherited), daemon=True)
         workers.append(_Worker(process, here))
         process.start()
         # Closed here before the next fork: the worker holds the only copy of its end.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -147,6 +148,31 @@ def test_an_exception_in_a_task_is_raised_as_it_is(tmp_path: Path) -> None:
     # And in this process, as before.
     with pytest.raises(ValueError, match="chunk 0 is bad"):
         run_parallel(lambda chunk: _fail(), [0], jobs=1)
+
+
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a function")
+        self.function = lambda: None
+
+    def __reduce__(self) -> Any:
+        raise TypeError("cannot pickle a lambda")
+
+
+def _raise_unpicklable(chunk: list[int]) -> list[int]:
+    raise _Unpicklable()
+
+
+def _return_unpicklable(chunk: list[int]) -> list[Any]:
+    return [lambda n=n: n for n in chunk]
+
+
+def test_what_does_not_pickle_comes_back_as_one_line() -> None:
+    with _deadline(60), pytest.raises(RuntimeError, match=r"^_Unpicklable: holds a function$"):
+        run_parallel(_raise_unpicklable, list(range(40)), jobs=2, min_items=1)
+    with _deadline(60), pytest.raises(RuntimeError, match=r"^(PicklingError|AttributeError): .*lambda"):
+        run_parallel(_return_unpicklable, list(range(40)), jobs=2, min_items=1)
+    assert multiprocessing.active_children() == []
 
 
 def _interrupt_self(chunk: list[int]) -> list[int]:
