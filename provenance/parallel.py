@@ -138,7 +138,7 @@ def run_parallel(
         # SIGINT; here it is delivered once the mask is restored.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            workers = _start(min(jobs, len(chunks)))
+            _start(workers, min(jobs, len(chunks)))
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         results = _distribute(chunks, workers)
@@ -157,18 +157,17 @@ def run_parallel(
     return results
 
 
-def _start(count: int) -> list[_Worker]:
+def _start(workers: list[_Worker], count: int) -> None:
+    """Fork `count` workers into `workers` (there, should a fork fail, to be stopped)."""
     context = multiprocessing.get_context("fork")
-    workers: list[_Worker] = []
     for _ in range(count):
         here, there = context.Pipe()
         inherited = [*(w.conn for w in workers), here]
         process = context.Process(target=_work, args=(there, inherited), daemon=True)
-        workers.append(_Worker(process, here))
         process.start()
+        workers.append(_Worker(process, here))
         # Closed here before the next fork: the worker holds the only copy of its end.
         there.close()
-    return workers
 
 
 def _distribute(chunks: list[list[Any]], workers: list[_Worker]) -> list[Any]:
