@@ -8,6 +8,11 @@ A worker that dies (killed, out of memory) ends the run with `WorkerDied` at onc
 does an exception in a task or Ctrl-C: the other workers are stopped, never waited for.
 Workers ignore SIGINT, so Ctrl-C in a terminal, which reaches every process of the group,
 is answered by this process alone.
+
+Each worker has a pipe of its own, whose other end no other process holds: a worker killed
+while sending a result closes it, and the half-read message ends in EOF here. The pools of
+the standard library share one result pipe that this process also holds open, and wait
+forever for the rest of such a message.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ import gc
 import multiprocessing
 import os
 import signal
+import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,6 +45,13 @@ class WorkerDied(RuntimeError):
     system when memory ran out) or exited. The message is one line saying how."""
 
 
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker, as its `__cause__`."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}"
+
+
 def default_jobs() -> int:
     """The cores this process may use."""
     try:
@@ -48,15 +60,52 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _run(chunk: list[Any]) -> Any:
-    assert _task is not None
-    return _task(chunk)
-
-
-def _start_worker() -> None:
+def _work(conn: Connection, inherited: list[Connection]) -> None:
+    """A worker: chunks in, `(True, result)` or `(False, exception, traceback)` out, until
+    None, or EOF when this process's parent has gone."""
     # SIGINT arrives blocked (see run_parallel); ignored from now on, then let through.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # The parent's ends of the pipes, this worker's included: held here, they would keep a
+    # pipe open after the parent's death.
+    for other in inherited:
+        other.close()
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        try:
+            _send(conn, _reply(chunk))
+        except OSError:  # the parent has gone: nobody wants the result
+            return
+
+
+def _reply(chunk: list[Any]) -> tuple[Any, ...]:
+    assert _task is not None
+    try:
+        return (True, _task(chunk))
+    except BaseException as exc:
+        return (False, exc, "".join(traceback.format_exception(exc)))
+
+
+def _send(conn: Connection, reply: tuple[Any, ...]) -> None:
+    try:
+        conn.send(reply)
+    except OSError:
+        raise
+    except Exception as exc:  # the result, or the exception, does not pickle
+        failed = reply[1] if not reply[0] else exc
+        text = reply[2] if not reply[0] else "".join(traceback.format_exception(exc))
+        conn.send((False, RuntimeError(f"{type(failed).__name__}: {failed}"), text))
+
+
+class _Worker:
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process, self.conn = process, conn
+        self.chunk: int | None = None  # the index of the chunk it is working on
 
 
 def run_parallel(
@@ -83,60 +132,100 @@ def run_parallel(
     # Objects alive now are only read by the workers: frozen, the collector neither scans
     # them in each worker nor, by touching them, copies the pages they share with this one.
     gc.freeze()
-    executor = ProcessPoolExecutor(
-        min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
-    )
-    workers: list[BaseProcess] = []
+    workers: list[_Worker] = []
     try:
+        # Forked with SIGINT blocked, so a Ctrl-C cannot reach a worker before it ignores
+        # SIGINT; here it is delivered once the mask is restored.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            # Forked with SIGINT blocked, so a Ctrl-C cannot reach a worker before it ignores
-            # SIGINT; here it is delivered once the mask is restored.
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                futures: list[Future[R]] = [executor.submit(_run, chunk) for chunk in chunks]
-            finally:
-                # The first submit forked the workers (all of them, with fork); kept to stop
-                # them and read how they ended (Python 3.14's terminate_workers does the first).
-                workers = list((executor._processes or {}).values())
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            results = [f.result() for f in futures]
-        except BaseException:
-            _stop(executor, workers)
-            raise
-        executor.shutdown(wait=True)
-    except BrokenProcessPool as exc:
-        raise WorkerDied(_death([w.exitcode for w in workers])) from exc
+            _start(workers, min(jobs, len(chunks)))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        results = _distribute(chunks, workers)
+        _stop(workers, gently=True)
+    except BaseException:
+        _stop(workers, gently=False)
+        raise
     finally:
         gc.unfreeze()
         _task = None
     # Killed after its last result, a worker still means something is wrong (the system
     # short of memory): the run ends as it would have a moment earlier.
-    if any(w.exitcode for w in workers):
-        raise WorkerDied(_death([w.exitcode for w in workers]))
+    codes = [w.process.exitcode for w in workers]
+    if any(codes):
+        raise WorkerDied(_death(next(c for c in codes if c)))
     return results
 
 
-def _stop(executor: ProcessPoolExecutor, workers: list[BaseProcess]) -> None:
-    """Stop the pool now: queued chunks are dropped and running ones not waited for."""
-    executor.shutdown(wait=False, cancel_futures=True)
-    for w in workers:
-        if w.exitcode is None:
-            w.terminate()
-    for w in workers:
-        w.join(_STOP_WAIT_S)
-        if w.exitcode is None:
-            w.kill()
-            w.join(_STOP_WAIT_S)
+def _start(workers: list[_Worker], count: int) -> None:
+    """Fork `count` workers into `workers` (there, should a fork fail, to be stopped)."""
+    context = multiprocessing.get_context("fork")
+    for _ in range(count):
+        here, there = context.Pipe()
+        inherited = [*(w.conn for w in workers), here]
+        process = context.Process(target=_work, args=(there, inherited), daemon=True)
+        process.start()
+        workers.append(_Worker(process, here))
+        # Closed here before the next fork: the worker holds the only copy of its end.
+        there.close()
 
 
-def _death(exit_codes: list[int | None]) -> str:
-    """One line saying how a worker died, from the exit codes of the pool's processes (None:
-    still running). SIGTERM is what the pool sends the others once one has died."""
-    ended = [c for c in exit_codes if c]
-    ended.sort(key=lambda c: c == -signal.SIGTERM)
-    if not ended:
+def _distribute(chunks: list[list[Any]], workers: list[_Worker]) -> list[Any]:
+    """Each worker a chunk at a time until all are done; the results in chunk order."""
+    results: list[Any] = [None] * len(chunks)
+    todo = iter(range(len(chunks)))
+
+    def give(worker: _Worker) -> None:
+        worker.chunk = next(todo, None)
+        try:
+            worker.conn.send(None if worker.chunk is None else chunks[worker.chunk])
+        except OSError:  # the worker is gone; its sentinel says how
+            _died(worker)
+
+    for worker in workers:
+        give(worker)
+    while busy := [w for w in workers if w.chunk is not None]:
+        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+        for worker in busy:
+            if worker.conn in ready:
+                try:
+                    reply = worker.conn.recv()
+                except (EOFError, OSError):
+                    _died(worker)
+                if not reply[0]:
+                    _, exc, text = reply
+                    raise exc from RemoteTraceback(text)
+                assert worker.chunk is not None
+                results[worker.chunk] = reply[1]
+                give(worker)
+            elif worker.process.sentinel in ready:
+                _died(worker)
+    return results
+
+
+def _died(worker: _Worker) -> NoReturn:
+    worker.process.join(_STOP_WAIT_S)
+    raise WorkerDied(_death(worker.process.exitcode))
+
+
+def _stop(workers: list[_Worker], gently: bool) -> None:
+    """Let the workers end (told to stop, after the last chunk) or end them now."""
+    if not gently:
+        for w in workers:
+            if w.process.exitcode is None:
+                w.process.terminate()
+    for w in workers:
+        w.process.join(_STOP_WAIT_S)
+        if w.process.exitcode is None:
+            w.process.kill()
+            w.process.join(_STOP_WAIT_S)
+        w.conn.close()
+
+
+def _death(code: int | None) -> str:
+    """One line saying how a worker died, from its exit code (None: unknown)."""
+    if not code:
         return "a worker process died"
-    code = ended[0]
     if code > 0:
         return f"a worker process exited unexpectedly (exit code {code})"
     try:

@@ -74,16 +74,16 @@ def _workers(pid: int) -> list[int]:
             found += [int(c) for c in tasks.read_text().split()]
         except OSError:
             continue
-    running = []
-    for child in found:
-        try:
-            state = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()[0]
-            # An exiting process has let its memory go: no command line any more.
-            if state not in "ZXx" and Path(f"/proc/{child}/cmdline").read_bytes():
-                running.append(child)
-        except (OSError, IndexError):
-            continue
-    return running
+    return [child for child in found if _running(child)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        # An exiting process has let its memory go: no command line any more.
+        return state not in "ZXx" and bool(Path(f"/proc/{pid}/cmdline").read_bytes())
+    except (OSError, IndexError):
+        return False
 
 
 def _signal_a_worker(child: subprocess.Popen[str], delay: float, send: Signal) -> bool:
@@ -174,3 +174,20 @@ def test_ctrl_c_ends_a_scan_with_one_line(corpora: tuple[Path, Path], tmp_path: 
     )
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_workers_end_when_the_main_process_is_killed(corpora: tuple[Path, Path], tmp_path: Path) -> None:
+    # The out-of-memory killer may pick the main process: its workers must not live on.
+    workers: list[int] = []
+
+    def kill_main(running: list[int]) -> None:
+        workers.extend(running)
+        os.kill(child.pid, signal.SIGKILL)
+
+    with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
+        assert _signal_a_worker(child, 1.0, kill_main), "the scan ended before it was killed"
+        child.wait(timeout=EXIT_WITHIN_S)
+        deadline = time.monotonic() + EXIT_WITHIN_S
+        while (left := [w for w in workers if _running(w)]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert left == []

@@ -5,10 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import struct
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -120,6 +123,22 @@ def test_a_worker_that_exits_ends_the_pool_with_worker_died(tmp_path: Path) -> N
     assert message == "a worker process exited unexpectedly (exit code 3)"
 
 
+def _send_half_and_die(conn: Connection, buf: bytes) -> None:
+    conn._send(struct.pack("!i", len(buf)) + bytes(buf[:10]))  # type: ignore[attr-defined]
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _die_while_sending() -> None:
+    # This worker's result pipe gets the length of the message and part of it, then the
+    # worker is killed: what the out-of-memory killer does to a worker sending a large result.
+    Connection._send_bytes = _send_half_and_die  # type: ignore[method-assign]
+
+
+def test_a_worker_killed_while_sending_its_result(tmp_path: Path) -> None:
+    message = _run_stopped(tmp_path, _die_while_sending, WorkerDied)
+    assert message == "a worker process died (killed by SIGKILL, perhaps out of memory)"
+
+
 def _fail() -> None:
     raise ValueError("chunk 0 is bad")
 
@@ -129,6 +148,31 @@ def test_an_exception_in_a_task_is_raised_as_it_is(tmp_path: Path) -> None:
     # And in this process, as before.
     with pytest.raises(ValueError, match="chunk 0 is bad"):
         run_parallel(lambda chunk: _fail(), [0], jobs=1)
+
+
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a function")
+        self.function = lambda: None
+
+    def __reduce__(self) -> Any:
+        raise TypeError("cannot pickle a lambda")
+
+
+def _raise_unpicklable(chunk: list[int]) -> list[int]:
+    raise _Unpicklable()
+
+
+def _return_unpicklable(chunk: list[int]) -> list[Any]:
+    return [lambda n=n: n for n in chunk]
+
+
+def test_what_does_not_pickle_comes_back_as_one_line() -> None:
+    with _deadline(60), pytest.raises(RuntimeError, match=r"^_Unpicklable: holds a function$"):
+        run_parallel(_raise_unpicklable, list(range(40)), jobs=2, min_items=1)
+    with _deadline(60), pytest.raises(RuntimeError, match=r"^(PicklingError|AttributeError): .*lambda"):
+        run_parallel(_return_unpicklable, list(range(40)), jobs=2, min_items=1)
+    assert multiprocessing.active_children() == []
 
 
 def _interrupt_self(chunk: list[int]) -> list[int]:
@@ -152,15 +196,14 @@ def test_the_pool_is_usable_after_a_death(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("codes", "message"),
+    ("code", "message"),
     [
-        ([-9, -15], "a worker process died (killed by SIGKILL, perhaps out of memory)"),
-        ([-15, -9], "a worker process died (killed by SIGKILL, perhaps out of memory)"),
-        ([-15, -15], "a worker process died (killed by SIGTERM)"),
-        ([None, -11], "a worker process died (killed by SIGSEGV)"),
-        ([0, 1], "a worker process exited unexpectedly (exit code 1)"),
-        ([0, None], "a worker process died"),
+        (-9, "a worker process died (killed by SIGKILL, perhaps out of memory)"),
+        (-15, "a worker process died (killed by SIGTERM)"),
+        (-11, "a worker process died (killed by SIGSEGV)"),
+        (1, "a worker process exited unexpectedly (exit code 1)"),
+        (None, "a worker process died"),
     ],
 )
-def test_how_a_worker_died_is_one_line(codes: list[int | None], message: str) -> None:
-    assert parallel._death(codes) == message
+def test_how_a_worker_died_is_one_line(code: int | None, message: str) -> None:
+    assert parallel._death(code) == message
