@@ -302,3 +302,25 @@ def test_cli_add_of_nothing_readable_is_exit_2_and_creates_no_index(tmp_path: Pa
         "provenance: error: in: no readable documents (.txt, .jsonl, .json, .html, .htm) found",
     ]
     assert not (tmp_path / "provenance-index.sqlite").exists()
+
+
+def test_a_first_add_that_fails_while_analysing_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new index is created only when its first documents are written: an add stopped
+    before (a worker killed, Ctrl-C) leaves nothing behind, not an empty index."""
+    import provenance.index.store as store
+
+    def die(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "index_entries", die)
+    path = tmp_path / "new" / "index.sqlite"
+    with Index(path, create=True) as index, pytest.raises(KeyboardInterrupt):
+        index.add(ingest_folder(SEEDS))
+    assert not path.exists() and not path.parent.exists()
+    monkeypatch.undo()
+    with Index(path, create=True) as index:
+        assert len(index.add(ingest_folder(SEEDS)).added) == 5
+    with Index(path) as index:
+        assert len(index) == 5 and index.integrity() == "ok"

@@ -256,8 +256,20 @@ class Index:
         """
         self.path = Path(path)
         self.settings = settings or DetectionSettings()
+        self._conn: sqlite3.Connection | None = None
         if not create and not self.path.is_file():
             raise IndexProblem(f"{self.path}: no index here; create one with `provenance index add`")
+        # A new index is created when first used, so an `add` that fails while analysing
+        # (a worker killed, Ctrl-C) leaves no file behind.
+        self._deferred = create and not self.path.exists()
+        if self._deferred:
+            blocker = next((p for p in self.path.parents if p.exists()), None)
+            if blocker is not None and not blocker.is_dir():
+                raise IndexProblem(f"{self.path}: cannot create the index: {blocker} is a file, not a folder")
+        else:
+            self._connect(create, check_pages)
+
+    def _connect(self, create: bool, check_pages: bool) -> sqlite3.Connection:
         if create:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,7 +281,7 @@ class Index:
             except OSError as exc:
                 raise IndexProblem(f"{self.path}: cannot create the index: {exc.strerror or exc}") from exc
         try:
-            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._open_waiting(create)
             if check_pages and not create:
                 self._check_pages()
@@ -279,6 +291,16 @@ class Index:
         except IndexProblem:
             self.close()
             raise
+        return self._conn
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None and self._deferred:
+            self._deferred = False
+            return self._connect(True, False)
+        if self._conn is None:
+            raise IndexProblem(f"{self.path}: the index is closed")
+        return self._conn
 
     def _problem(self, exc: sqlite3.DatabaseError | UnicodeDecodeError) -> IndexProblem:
         """What SQLite's error means for the user: a damaged file, or one it cannot use now."""
@@ -369,10 +391,10 @@ class Index:
         return _Transaction(self._db)
 
     def close(self) -> None:
-        db = getattr(self, "_db", None)
-        if db is not None:
-            db.close()
-            self._db = None  # type: ignore[assignment]
+        self._deferred = False
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def __enter__(self) -> Index:
         return self
@@ -454,13 +476,16 @@ class Index:
         """
         registry = registry or load_registry()
         result = AddResult(warnings=list(ingested.warnings), skipped=list(ingested.skipped))
-        db = self._db
-        stored = {
-            bytes(r[_AT["location"]]): _stored_content(r)
-            for r in self._sealed("location", [d.identity for d in ingested.documents])
-        }
+        if self._deferred and not self.path.exists():
+            stored = {}  # a new index, created below once the documents are analysed
+        else:
+            stored = {
+                bytes(r[_AT["location"]]): _stored_content(r)
+                for r in self._sealed("location", [d.identity for d in ingested.documents])
+            }
         todo = [d for d in ingested.documents if stored.get(d.identity) != _content(d)]
         entries = index_entries(todo, registry, self.settings, jobs)
+        db = self._db
         with self._transaction():
             for first in range(0, len(todo), _BATCH):
                 rows: list[tuple[int, int]] = []
