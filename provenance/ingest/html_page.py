@@ -22,6 +22,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
+from provenance import jsontext
 from provenance.ingest.dates import parse_iso
 from provenance.ingest.model import DateSource, DocumentDate, OutletSource, TitleSource, UrlSource
 from provenance.ingest.outlets import Outlet, OutletRegistry, css_selector
@@ -273,7 +274,7 @@ class _Metadata:
             if not raw:
                 continue
             try:
-                data = json.loads(raw, strict=False)  # strict=False: raw newlines inside strings
+                data = jsontext.loads(raw, strict=False)  # strict=False: raw newlines inside strings
             except ValueError as exc:
                 where = (
                     f": {exc.msg} (line {exc.lineno}, column {exc.colno})"
