@@ -136,3 +136,25 @@ def test_a_report_with_a_lone_surrogate_renders(tmp_path: Path) -> None:
         result = run_cli(command, "out/lineage.json", cwd=tmp_path)
         assert result.returncode == 0 and result.stderr == "", result.stderr
     assert "T\ufffd" in (tmp_path / "out" / "lineage.html").read_text(encoding="utf-8")
+
+
+def test_json_nested_a_hundred_thousand_deep_is_one_warning_and_a_skip(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    deep = "[" * 100_000 + "]" * 100_000
+    write(corpus / "a.json", deep)
+    write(corpus / "b.jsonl", f'{{"id": "b", "text": "{ARTICLE}"}}\n{{"id": "c", "text": {deep}}}\n')
+    ld = f'<script type="application/ld+json">{deep}</script>'
+    write(corpus / "c.html", f"<html><head>{ld}</head><body><p>{ARTICLE}</p></body></html>")
+    result = run_cli("scan", "corpus", "-o", "out", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
+    assert warnings == [
+        "provenance: warning: a.json:1: invalid JSON: nested too deeply at line 1 column 2; "
+        "0 records before it were read, the rest of the file was not",
+        "provenance: warning: b.jsonl:2: invalid JSON: nested too deeply",
+        "provenance: warning: c.html: JSON-LD block 1 is nested too deeply; ignored",
+    ]
+    report = json.loads((tmp_path / "out" / "lineage.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in report["documents"]] == ["b", "c"]
+    assert [(s["path"], s["line"]) for s in report["skipped"]] == [("a.json", 1), ("b.jsonl", 2)]
