@@ -92,8 +92,13 @@ def test_scan_of_huge_numbers_and_lone_surrogates_everywhere(tmp_path: Path) -> 
     corpus.mkdir()
     write(corpus / "a.jsonl", f'{{"id": "a", "text": "{ARTICLE} \\ud800", "n": {HUGE}}}\n')
     ld = f'{{"@type": "NewsArticle", "headline": "H\\ud800", "wordCount": {HUGE}}}'
-    page = f'<html><head><script type="application/ld+json">{ld}</script></head>'
-    write(corpus / "p.html", page + f"<body><article><p>{ARTICLE}</p></article></body></html>")
+    page = f'<script type="application/ld+json">{ld}</script><article><p>{ARTICLE}</p></article>'
+    write(corpus / "p.html", page)
+    # A number where JSON-LD wants text is no headline and no date, however long.
+    ld = f'{{"@type": "NewsArticle", "headline": {HUGE}, "datePublished": {HUGE}}}'
+    write(
+        corpus / "q.html", f'<script type="application/ld+json">{ld}</script><title>Q</title><p>{ARTICLE}</p>'
+    )
     manifest = '[{"path": "a.jsonl", "title": "M\\udc00"}]'
     write(tmp_path / "manifest.json", manifest)
     registry = json.loads(DEFAULT_REGISTRY.read_text(encoding="utf-8"))
@@ -107,6 +112,7 @@ def test_scan_of_huge_numbers_and_lone_surrogates_everywhere(tmp_path: Path) -> 
     docs = {d["path"]: d for d in report["documents"]}
     assert docs["a.jsonl"]["text"] == ARTICLE + " \ufffd" and docs["a.jsonl"]["title"] == "M\ufffd"
     assert docs["p.html"]["title"] == "H\ufffd"
+    assert docs["q.html"]["title"] == "Q"
 
 
 def test_manifest_with_a_huge_number_is_one_clear_problem(tmp_path: Path) -> None:

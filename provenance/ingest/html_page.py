@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 from provenance import jsontext
@@ -286,11 +286,15 @@ def _collapse(value: str | None) -> str | None:
     return value or None
 
 
+def _is_string(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and not isinstance(value, jsontext.LongInteger)  # a number's digits
+
+
 def _string(value: object) -> str | None:
     """A JSON-LD value as one string: the string itself, or the first string of a list."""
     if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    if not isinstance(value, str):
+        value = next((v for v in value if _is_string(v) and v.strip()), None)
+    if not _is_string(value):
         return None
     return value.strip() or None
 
