@@ -116,8 +116,10 @@ def contents(draw: st.DrawFn, suffix: bytes) -> bytes:
     kind = draw(st.sampled_from(["records", "records", "text", "bytes"]))
     if kind == "bytes":
         return draw(st.binary(max_size=200))
+    # UTF-16 with a byte-order mark, or without one (told by its NUL bytes)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-16", "utf-16-le", "utf-16-be"]))
     if kind == "text":
-        return draw(any_text).encode("utf-8", "surrogatepass")  # invalid UTF-8 at times
+        return draw(any_text).encode(encoding, "surrogatepass")  # not valid UTF-8 or UTF-16 at times
     items = draw(st.lists(records(), max_size=4))
     ascii_only = draw(st.booleans())
     if suffix.lower() == b".jsonl":
@@ -127,7 +129,7 @@ def contents(draw: st.DrawFn, suffix: bytes) -> bytes:
         text = f'<html><head><script type="application/ld+json">{ld}</script></head><body><p>{ARTICLE}</p>'
     else:
         text = dumped(items if draw(st.booleans()) else (items[0] if items else {}), ascii_only)
-    return text.encode("utf-8")
+    return text.encode(encoding)
 
 
 @st.composite
