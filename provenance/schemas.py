@@ -56,10 +56,22 @@ def validator(name: str) -> Draft202012Validator:
     return _Validator(schema, format_checker=_format_checker())
 
 
+_SHOWN = 80  # characters of a value a message quotes; a whole article would be no message
+
+
+def _message(error: Any) -> str:
+    """The error's message, a long value it quotes cut short in the middle."""
+    quoted = repr(error.instance)
+    if len(quoted) <= _SHOWN or quoted not in error.message:
+        return str(error.message)
+    cut = f"{quoted[: _SHOWN - 20]}…{quoted[-10:]}"
+    return str(error.message).replace(quoted, cut)
+
+
 def errors(name: str, instance: Any) -> list[str]:
     """Every validation error as `path: message`, in a stable order; empty when valid."""
     found = sorted(validator(name).iter_errors(instance), key=lambda e: (list(map(str, e.path)), e.message))
-    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in found]
+    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {_message(e)}" for e in found]
 
 
 @cache

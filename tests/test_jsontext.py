@@ -47,11 +47,13 @@ def test_lone_surrogates_read_as_replacement_characters_one_for_one() -> None:
 
 
 def test_mending_a_deeply_nested_value_needs_no_recursion() -> None:
-    depth = 900
-    value = jsontext.loads("[" * depth + r'"\ud800"' + "]" * depth)
-    for _ in range(depth):
-        (value,) = value
-    assert value == "\ufffd"
+    value: object = {"k\udc00": "\ud800"}
+    for _ in range(10_000):  # deeper than any recursion could go
+        value = [value]
+    mended, replaced = jsontext._mended(value)
+    for _ in range(10_000):
+        (mended,) = mended
+    assert (mended, replaced) == ({"k\ufffd": "\ufffd"}, 2)
 
 
 def test_parse_stops_at_the_value_and_whole_refuses_extra_data() -> None:
@@ -164,3 +166,13 @@ def test_json_nested_a_hundred_thousand_deep_is_one_warning_and_a_skip(tmp_path:
     report = json.loads((tmp_path / "out" / "lineage.json").read_text(encoding="utf-8"))
     assert [d["id"] for d in report["documents"]] == ["b", "c"]
     assert [(s["path"], s["line"]) for s in report["skipped"]] == [("a.json", 1), ("b.jsonl", 2)]
+
+
+def test_a_schema_message_quotes_a_long_value_cut_short() -> None:
+    record = {"id": "a", "text": ["слово " * 10_000], "title": [[[["x"]]]] * 50}
+    problems = schemas.errors("document-record.schema.json", record)
+    assert problems == [
+        "text: ['слово слово слово слово слово слово слово слово слово слов…о слово '] is not of type 'string'",
+        "title: [[[['x']]], [[['x']]], [[['x']]], [[['x']]], [[['x']]], [[['…[[['x']]]] "
+        "is not of type 'string', 'null'",
+    ]
