@@ -85,7 +85,7 @@ def test_a_lone_surrogate_in_a_record_is_replaced_with_a_warning(tmp_path: Path)
     assert docs["a"].text == ARTICLE + " \ufffd!" and docs["a"].title == "T\ufffd"
     assert docs["b"].text == "\U0001f600 " + ARTICLE
     assert [(w.path, w.line, w.code, w.message) for w in result.warnings] == [
-        ("a.jsonl", 1, "bad-text", "2 unpaired surrogate escape(s) in the record, each read as U+FFFD")
+        ("a.jsonl", 1, "bad-text", "2 unpaired surrogate escapes in the record, read as U+FFFD")
     ]
 
 

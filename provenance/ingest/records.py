@@ -135,7 +135,8 @@ def read_records(
             return
         if parsed.replaced:
             # JSON can spell a lone surrogate ("\ud800"): no character, and no UTF-8 can hold it.
-            message = f"{parsed.replaced} unpaired surrogate escape(s) in the record, each read as U+FFFD"
+            n = parsed.replaced
+            message = f"{n} unpaired surrogate escape{'s' * (n > 1)} in the record, read as U+FFFD"
             warnings.append(InputWarning(rel_path, "bad-text", message, number))
         if date_problem:
             warnings.append(InputWarning(rel_path, "bad-date", date_problem, number))
