@@ -84,11 +84,18 @@ def test_folders_a_thousand_deep(tmp_path: Path) -> None:
         path += b"/d"
     (Path(os.fsdecode(path)) / "a.txt").write_text("Статья в глубине архива, одна.\n", encoding="utf-8")
     (deep / "b.txt").write_text("Статья наверху.\n", encoding="utf-8")
-    result = ingest_folder(deep)
-    assert [d.id for d in result.documents] == ["b", "d/" * 1000 + "a"]
-    scan = run_cli("scan", "corpus", "-o", "out", "-q", "--format", "json", cwd=tmp_path)
-    _no_traceback(scan)
-    assert scan.returncode == 0, scan.stderr
+    try:
+        result = ingest_folder(deep)
+        assert [d.id for d in result.documents] == ["b", "d/" * 1000 + "a"]
+        scan = run_cli("scan", "corpus", "-o", "out", "-q", "--format", "json", cwd=tmp_path)
+        _no_traceback(scan)
+        assert scan.returncode == 0, scan.stderr
+    finally:
+        # Deepest first: pytest's cleanup (shutil.rmtree, recursive) fails on 1,000 levels.
+        os.remove(path + b"/a.txt")
+        for _ in range(1000):
+            os.rmdir(path)
+            path = os.path.dirname(path)
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
