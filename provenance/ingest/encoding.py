@@ -141,12 +141,14 @@ def _unmarked_unicode(data: bytes) -> Decoded | None:
         ("utf-16-le", sample[1::2], sample[0::2]),
         ("utf-16-be", sample[0::2], sample[1::2]),
     ):
-        # The high bytes name the script: one or two values (0x00, and 0x04 for Cyrillic) in
-        # most units. NUL in at least one unit of 32 (the spaces of any prose), and 4 times as
-        # many NULs there as in the low bytes (U+0100, U+0400, U+DE00 ... have one).
+        # The high bytes name the script block: a few values (0x00 for ASCII, 0x04 for
+        # Cyrillic, 0x20 for dashes and quotes) in most units. NUL in at least two units and
+        # one of 32 (the spaces of any prose), and 4 times as many NULs there as in the low
+        # bytes (U+0100, U+0400, U+DE00 ... have one).
         nuls = high.count(0)
-        scripts = sum(n for _, n in Counter(high).most_common(2))
-        if nuls * 32 >= len(high) and low.count(0) * 4 <= nuls and scripts * 4 >= len(high) * 3:
+        scripts = sum(n for _, n in Counter(high).most_common(3))
+        enough = nuls >= 2 and nuls * 32 >= len(high)
+        if enough and low.count(0) * 4 <= nuls and scripts * 4 >= len(high) * 3:
             candidates.append(codec)
     for codec in candidates:
         cut = len(data) % 2  # a last byte left alone: the file was cut in the middle of a unit
