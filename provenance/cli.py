@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 import click
 
-from provenance import __version__
+from provenance import __version__, jsontext
 from provenance.check import CheckInvalidError, check, corpus_index, read_drafts
 from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config, parse_size
 from provenance.index import Index, IndexProblem
@@ -412,15 +412,16 @@ def _write_lineage(
 def _read_report(report_path: Path) -> Any:
     """The JSON of a report file, or exit 2 with one line saying why it cannot be read."""
     try:
-        return json.loads(report_path.read_text(encoding="utf-8"))
+        # A lone surrogate escape reads as U+FFFD, so the report can be written out again.
+        return jsontext.loads(report_path.read_text(encoding="utf-8"), long_integers=False)
     except OSError as exc:
         _fail(f"{report_path}: cannot read: {exc.strerror or exc}")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         _fail(f"{report_path}: not a JSON file: {exc}")
     except RecursionError:
         _fail(f"{report_path}: JSON nested too deeply to read")
-    except ValueError as exc:  # a number Python will not convert, e.g. of 5,000 digits
-        _fail(f"{report_path}: cannot read the JSON: {exc}")
+    except jsontext.TooLongInteger as exc:  # every number of a report is a count or an offset
+        _fail(f"{report_path}: not a lineage report: {exc}")
 
 
 @cli.command("validate")

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
+
+from provenance.jsontext import LongInteger
 
 _REPO_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -36,18 +38,40 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
+def _is_string(checker: Any, instance: Any) -> bool:
+    # A number too long for Python is kept as its digits: still a number, never a string.
+    return isinstance(instance, str) and not isinstance(instance, LongInteger)
+
+
+_Validator = validators.extend(
+    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("string", _is_string)
+)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A draft 2020-12 validator for the named schema that checks `format` keywords."""
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=_format_checker())
+    return _Validator(schema, format_checker=_format_checker())
+
+
+_SHOWN = 80  # characters of a value a message quotes; a whole article would be no message
+
+
+def _message(error: Any) -> str:
+    """The error's message, a long value it quotes cut short in the middle."""
+    quoted = repr(error.instance)
+    if len(quoted) <= _SHOWN or quoted not in error.message:
+        return str(error.message)
+    cut = f"{quoted[: _SHOWN - 20]}…{quoted[-10:]}"
+    return str(error.message).replace(quoted, cut)
 
 
 def errors(name: str, instance: Any) -> list[str]:
     """Every validation error as `path: message`, in a stable order; empty when valid."""
     found = sorted(validator(name).iter_errors(instance), key=lambda e: (list(map(str, e.path)), e.message))
-    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in found]
+    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {_message(e)}" for e in found]
 
 
 @cache

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import os
 import random
 import re
 import subprocess
 import sys
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -88,6 +91,11 @@ FORMS = {
     "utf-16 BE": "utf-16",
     "utf-32 LE": "utf-32",
     "utf-32 BE": "utf-32",
+    # Without a byte-order mark: told by where the NUL bytes fall.
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "utf-32-le": "utf-32-le",
+    "utf-32-be": "utf-32-be",
 }
 
 
@@ -156,7 +164,9 @@ def test_guesses_are_the_same_in_every_process() -> None:
 MIXED_ENDINGS = "Первая строка.\r\nВторая строка.\rТретья строка.\n\r\nЧетвёртая строка.\r\n"
 
 
-@pytest.mark.parametrize("form", ["utf-8", "utf-8-sig", "cp1251", "koi8-r", "utf-16 LE", "utf-16 BE"])
+@pytest.mark.parametrize(
+    "form", ["utf-8", "utf-8-sig", "cp1251", "koi8-r", "utf-16 LE", "utf-16 BE", "utf-16-le", "utf-16-be"]
+)
 def test_line_endings_are_kept_exactly(form: str) -> None:
     text, data = encoded(MIXED_ENDINGS * 3, form)
     assert decode(data).text == text
@@ -293,13 +303,28 @@ def test_unknown_or_non_text_codecs_are_lookup_errors(name: str) -> None:
 
 
 # --- not text at all -------------------------------------------------------------------------
+def zip_of(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text)
+    return buffer.getvalue()
+
+
 BINARIES = {
     "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06" + bytes(range(256)),
     "random": random.Random(7).randbytes(4096),
     "gzip": gzip.compress(ARTICLES[D002].encode(), mtime=0),
     "controls": b"\x01\x02\x03 record \x04\x05\x06 record \x1b\x1c\x1d" * 20,
     "utf-16 with NULs": codecs.BOM_UTF16_LE + "a\x00b\x00c".encode("utf-16-le"),
+    "utf-16 without a BOM, with NULs": (ENGLISH + "\x00" * 20).encode("utf-16-le"),
     "utf-8 with a NUL": b"hello\x00world",
+    "pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 44 >>\nstream\n"
+    + zlib.compress(b"BT /F1 24 Tf 100 700 Td (Hello) Tj ET" * 20)
+    + b"\nendstream\nendobj\n",
+    "zip": zip_of({"a.txt": ENGLISH * 20, "b.txt": RUSSIAN["article"]}),
+    "little-endian integers": b"".join(n.to_bytes(2, "little") for n in range(0, 4000, 3)),
+    "32-bit integers": b"".join(n.to_bytes(4, "little") for n in range(0, 40000, 7)),
 }
 
 
@@ -448,3 +473,45 @@ def test_a_last_character_cut_in_two_is_left_out_with_a_note() -> None:
     western = "The owner said the summit was held in a small café"
     assert decode(western.encode("cp1252")) == Decoded(western, "cp1252")
     assert decode(data).problem is None
+
+
+# --- UTF-16 and UTF-32 without a byte-order mark ---------------------------------------------
+WORDS = st.text(
+    st.sampled_from("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЖЯӘҚabcxyzXYZ0123456789«»—“”…,.!?"),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(WORDS, min_size=2, max_size=40),
+    st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]),
+)
+def test_prose_in_utf16_or_utf32_without_a_bom_reads_back_exactly(words: list[str], codec: str) -> None:
+    text = " ".join(words) + "\n"
+    assert decode(text.encode(codec)) == Decoded(text, codec)
+
+
+def test_utf16_without_a_bom_cut_in_the_middle_of_a_unit_keeps_the_text_before() -> None:
+    data = RUSSIAN["sentence"].encode("utf-16-le")[:-1]
+    got = decode(data)
+    assert (got.text, got.encoding) == (RUSSIAN["sentence"][:-1], "utf-16-le")
+    assert got.problem == "the file ends in the middle of a UTF-16 character; its last byte left out"
+
+
+def test_a_bomless_utf16_file_is_a_document_with_its_encoding(tmp_path: Path) -> None:
+    from provenance.ingest import ingest_folder, load_registry
+
+    (tmp_path / "a.txt").write_bytes(RUSSIAN["article"].encode("utf-16-le"))
+    (tmp_path / "b.jsonl").write_bytes(json.dumps({"id": "b", "text": ENGLISH}).encode("utf-16-be"))
+    page = f"<html><body><article><p>{RUSSIAN['paragraph']}</p></article></body></html>"
+    (tmp_path / "c.html").write_bytes(page.encode("utf-16-le"))
+    result = ingest_folder(tmp_path, load_registry())
+    assert result.skipped == [] and result.warnings == []
+    assert [(d.path, d.encoding) for d in result.documents] == [
+        ("a.txt", "utf-16-le"),
+        ("b.jsonl", "utf-16-be"),
+        ("c.html", "utf-16-le"),
+    ]
+    assert result.documents[0].text == RUSSIAN["article"]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.ingest import load_registry, registry_from_data
 from provenance.ingest.html_page import Page, PageProblem, page_date, read_page
@@ -598,6 +600,61 @@ def test_deeply_nested_unclosed_tags_are_still_read() -> None:
     body = "".join(f"<div><p>Абзац {i}: министр доложил о ходе отопительного сезона.</p>" for i in range(400))
     page = read_page(f"<html><body>{body}</body></html>", REGISTRY)
     assert page.text.count("\n\n") == 399
+
+
+DEEP_HTML = (
+    "deep-html",
+    "elements nested deeper than the HTML parser reads; those past 256 levels were read side by side, "
+    "as browsers do",
+)
+
+
+def test_a_page_nested_ten_thousand_deep_is_read() -> None:
+    # Valid HTML, but past libxml2's 2,048 levels: without flattening, no text at all.
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = read_page(f"<html><body>{'<div>' * 10_000}{article}{'</div>' * 10_000}</body></html>", REGISTRY)
+    assert page.text == TEXT
+    assert page.problems == (DEEP_HTML,)
+
+
+def test_thousands_of_unclosed_tags_keep_every_paragraph() -> None:
+    body = "".join(
+        f"<div><p>Абзац {i}: министр доложил о ходе отопительного сезона.</p>" for i in range(3000)
+    )
+    page = read_page(
+        f"<html><head><title>T</title><script>var s = '<div>';</script></head><body>{body}</body></html>",
+        REGISTRY,
+    )
+    paragraphs = page.text.split("\n\n")
+    assert len(paragraphs) == 3000 and paragraphs[-1].startswith("Абзац 2999:")
+    assert page.problems == (DEEP_HTML,)
+
+
+@st.composite
+def trees(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(["div", "span", "p", "section", "b"]))
+    parts = [draw(st.sampled_from(["", "слово ", "word. "]))]
+    if depth < 12:
+        parts += draw(st.lists(trees(depth + 1), max_size=2 if depth < 6 else 1))
+    parts.append(draw(st.sampled_from(["", "текст ", "<br>", "<!-- <div> -->", "<img src=x>"])))
+    return f"<{tag}>" + "".join(parts) + (f"</{tag}>" if draw(st.booleans()) else "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees(), st.integers(min_value=1, max_value=6))
+def test_flattening_keeps_the_text_and_bounds_the_depth(markup: str, limit: int) -> None:
+    from lxml.html import document_fromstring
+
+    from provenance.ingest.html_page import _flattened
+
+    def tree(html: str) -> object:
+        return document_fromstring(f"<html><body>{html}</body></html>")
+
+    flat = tree(_flattened(markup, limit))
+    assert " ".join(flat.text_content().split()) == " ".join(tree(markup).text_content().split())
+    body = flat.find("body")
+    # <html>, <body>, at most limit + 1 elements nested, and a <br> or <img> inside the last
+    assert max(len(list(e.iterancestors())) for e in body.iter()) <= limit + 3
 
 
 @pytest.mark.parametrize(

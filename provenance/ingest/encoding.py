@@ -1,9 +1,9 @@
 """A file's bytes as text: the encoding found, and the text exactly as written.
 
-Order of evidence: a user's `--encoding`, a byte-order mark, the charset an HTML page
-declares, strict UTF-8, and only then a guess among the legacy encodings of Russian and
-Western newsrooms. Decoding is always strict and newlines are never touched, so offsets into
-the text stay true to the file.
+Order of evidence: a user's `--encoding`, a byte-order mark, the NUL bytes of UTF-16 or
+UTF-32 written without one, the charset an HTML page declares, strict UTF-8, and only then
+a guess among the legacy encodings of Russian and Western newsrooms. Decoding is always
+strict and newlines are never touched, so offsets into the text stay true to the file.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ _NOT_FILE_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "punycode"
 _ALIASES = {"x-mac-cyrillic": "mac-cyrillic", "windows-874": "cp874", "dos-874": "cp874"}
 
 _BINARY_SAMPLE = 1 << 16
+_PLANES = bytes(range(17))  # the byte of a UTF-32 code unit that names the plane
 _CONTROLS = "".join(map(chr, [*range(1, 9), *range(14, 32), 127]))
 _CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
 _MAX_CONTROL_SHARE = 0.05
@@ -77,8 +78,9 @@ def codec_name(name: str) -> str:
 def decode(data: bytes, encoding: str | None = None, declared: str | None = None) -> Decoded:
     """The text of a file's bytes and the encoding it was read with.
 
-    `encoding` (the user's override) is obeyed strictly; otherwise a BOM decides, then
-    `declared` (an HTML page's charset) if the bytes decode with it, then UTF-8, then the
+    `encoding` (the user's override) is obeyed strictly; otherwise a BOM decides, then the
+    NUL bytes of UTF-16 or UTF-32 without one (recorded as utf-16-le, utf-16-be, utf-32-le or
+    utf-32-be), then `declared` (an HTML page's charset) if the bytes decode with it, then UTF-8, then the
     likeliest of Windows-1252, Windows-1251, KOI8-R, IBM866 and Mac Cyrillic. Raises
     BinaryData for binary files and DecodeProblem for damaged UTF-8 and for text no
     encoding reads."""
@@ -88,6 +90,10 @@ def decode(data: bytes, encoding: str | None = None, declared: str | None = None
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             return _checked(Decoded(_strict(data, codec, len(bom)), name))
+    if b"\x00" in data:  # text with NUL bytes is binary, unless UTF-16 or UTF-32 written without a BOM
+        unmarked = _unmarked_unicode(data)
+        if unmarked is not None:
+            return unmarked
     if declared is not None:
         found = _declared(data, declared)
         if found is not None:
@@ -114,6 +120,48 @@ def decode(data: bytes, encoding: str | None = None, declared: str | None = None
             "(cp1252, cp1251, koi8-r, cp866, mac-cyrillic) reads it as text"
         )
     return guessed
+
+
+def _unmarked_unicode(data: bytes) -> Decoded | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by where its NUL bytes fall.
+
+    Text in UTF-16 has a NUL in every ASCII character's code unit, always in the same half
+    (the high byte: the second in little-endian, the first in big-endian), and hardly ever in
+    the other. UTF-32 has a NUL in the top byte of every code unit and the plane (0 to 16)
+    below it. Binary data seldom decodes at all, and what does is still binary to
+    `_binary_reason`: NUL or control characters."""
+    sample = data[:_BINARY_SAMPLE]
+    candidates = []
+    if len(data) % 4 == 0:
+        if not sample[3::4].strip(b"\x00") and not sample[2::4].strip(_PLANES):
+            candidates.append("utf-32-le")
+        elif not sample[0::4].strip(b"\x00") and not sample[1::4].strip(_PLANES):
+            candidates.append("utf-32-be")
+    for codec, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        # The high bytes name the script block: a few values (0x00 for ASCII, 0x04 for
+        # Cyrillic, 0x20 for dashes and quotes) in most units. NUL in at least two units and
+        # one of 32 (the spaces of any prose), and 4 times as many NULs there as in the low
+        # bytes (U+0100, U+0400, U+DE00 ... have one).
+        nuls = high.count(0)
+        scripts = sum(n for _, n in Counter(high).most_common(3))
+        enough = nuls >= 2 and nuls * 32 >= len(high)
+        if enough and low.count(0) * 4 <= nuls and scripts * 4 >= len(high) * 3:
+            candidates.append(codec)
+    for codec in candidates:
+        cut = len(data) % 2  # a last byte left alone: the file was cut in the middle of a unit
+        try:
+            text = data[: len(data) - cut].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _binary_reason(text) is None:
+            note = (
+                "the file ends in the middle of a UTF-16 character; its last byte left out" if cut else None
+            )
+            return Decoded(text, codec, note)
+    return None
 
 
 def _cut_off(data: bytes, exc: UnicodeDecodeError) -> Decoded | None:

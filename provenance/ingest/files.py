@@ -315,7 +315,8 @@ def _read_file(
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         # Not an error: folders of articles often hold other files too.
-        result.skipped.append(Skipped(rel, f"unsupported file type ({path.suffix or 'no suffix'})"))
+        kind = file_name(path.suffix) or "no suffix"  # a suffix may hold bytes that are not UTF-8
+        result.skipped.append(Skipped(rel, f"unsupported file type ({kind})"))
         return []
     try:
         size = path.stat().st_size

@@ -19,9 +19,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
+from provenance import jsontext
 from provenance.ingest.dates import parse_iso
 from provenance.ingest.model import DateSource, DocumentDate, OutletSource, TitleSource, UrlSource
 from provenance.ingest.outlets import Outlet, OutletRegistry, css_selector
@@ -102,8 +103,14 @@ def read_page(markup: str, registry: OutletRegistry) -> Page:
     """The article of one decoded page; PageProblem if it gives none."""
     if not _MARKUP.search(markup):
         raise PageProblem("not an HTML page: no markup found")
-    root, fatal = _parse(markup)
+    root, fatal, flattened = _parse(markup)
     problems: list[tuple[str, str]] = []
+    if flattened:
+        message = (
+            f"elements nested deeper than the HTML parser reads; those past {_MAX_DEPTH} levels "
+            "were read side by side, as browsers do"
+        )
+        problems.append(("deep-html", message))
     for tag in ("html", "body"):
         opened = re.search(rf"<{tag}[\s>/]", markup, re.IGNORECASE)
         if opened and not re.search(rf"</{tag}\s*>", markup[opened.start() :], re.IGNORECASE):
@@ -162,8 +169,9 @@ def read_page(markup: str, registry: OutletRegistry) -> Page:
     )
 
 
-def _parse(markup: str) -> tuple[HtmlElement, str | None]:
-    """The page's tree, and the parser's fatal error (it then stopped early) if any."""
+def _parse(markup: str) -> tuple[HtmlElement, str | None, bool]:
+    """The page's tree, the parser's fatal error (it then stopped early) if any, and whether
+    the page was too deep for the parser and read with its nesting flattened."""
     from lxml import etree
     from lxml.html import HTMLParser, document_fromstring
 
@@ -179,18 +187,98 @@ def _parse(markup: str) -> tuple[HtmlElement, str | None]:
             **options,
         )
 
-    cleaned = _UNSTORABLE.sub("", markup)
-    used = parser()
-    try:
+    def parsed(cleaned: str) -> tuple[HtmlElement, str | None]:
+        used = parser()
         try:
-            root = document_fromstring(cleaned, parser=used)
-        except ValueError:  # an <?xml ... encoding=...?> declaration: lxml takes that only as bytes
-            used = parser(encoding="utf-8")
-            root = document_fromstring(cleaned.encode("utf-8"), parser=used)
-    except etree.LxmlError as exc:  # e.g. "Document is empty"
-        raise PageProblem(f"malformed HTML: {exc}") from exc
-    fatal = used.error_log.filter_from_level(etree.ErrorLevels.FATAL)
-    return root, (re.sub(r",? use XML_PARSE_HUGE option", "", fatal[0].message).strip() if fatal else None)
+            try:
+                root = document_fromstring(cleaned, parser=used)
+            except ValueError:  # an <?xml ... encoding=...?> declaration: lxml takes that only as bytes
+                used = parser(encoding="utf-8")
+                root = document_fromstring(cleaned.encode("utf-8"), parser=used)
+        except etree.LxmlError as exc:  # e.g. "Document is empty"
+            raise PageProblem(f"malformed HTML: {exc}") from exc
+        fatal = used.error_log.filter_from_level(etree.ErrorLevels.FATAL)
+        message = re.sub(r",? use XML_PARSE_HUGE option", "", fatal[0].message).strip() if fatal else None
+        return root, message
+
+    cleaned = _UNSTORABLE.sub("", markup)
+    root, fatal = parsed(cleaned)
+    if fatal and fatal.startswith("Excessive depth"):
+        # libxml2 stops at 2,048 levels, whatever its options: read the page again with the
+        # elements below a sane depth taken out of the nesting, their text kept.
+        flat_root, flat_fatal = parsed(_flattened(cleaned, _MAX_DEPTH))
+        if flat_fatal is None or not flat_fatal.startswith("Excessive depth"):
+            return flat_root, flat_fatal, True
+    return root, fatal, False
+
+
+_MAX_DEPTH = 256  # trafilatura slows down with depth; browsers stop nesting at 512
+# A start or end tag (attribute values quoted or not), or a comment. Attributes stop at "<", so
+# a stray "<" costs no scan to the end of the page.
+_TAG = re.compile(r"""<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/>]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""", re.S)
+_VOID = frozenset(
+    {
+        *("area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr"),
+        *("image", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"),
+    }
+)
+_RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+)
+
+
+def _flattened(markup: str, limit: int) -> str:
+    """The markup nested at most `limit` + 1 deep, as browsers build it: an element that would
+    open deeper closes the one open at that depth first, and so becomes its sibling; text
+    stays where it is, and an end tag of an element closed so is dropped.
+
+    Nesting is counted as written, an end tag closing the elements left open inside it
+    (written out, so the parser closes them too); the parser's own rules (a <p> closing a
+    <p>) only make it close more."""
+    pieces: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, closed early) of each element open as written
+    where: dict[str, list[int]] = {}  # tag -> its places in the stack
+    deepest: int | None = None  # the place of the element open at depth `limit`, if any
+    pos = 0
+    while (m := _TAG.search(markup, pos)) is not None:
+        closing, name, attributes = m.groups()
+        end = m.end()
+        if name is None:  # a comment
+            pieces.append(markup[pos:end])
+            pos = end
+            continue
+        tag = name.lower()
+        replacement = m.group()
+        if closing:
+            places = where.get(tag)
+            if places:
+                at = places[-1]
+                # The elements left open inside are closed here, in so many words: the parser
+                # might otherwise keep them open (a </span> does not close a <div>).
+                inner = "".join(f"</{t}>" for t, early in reversed(stack[at + 1 :]) if not early)
+                replacement = inner + ("" if stack[at][1] else replacement)
+                for open_tag, _ in stack[at:]:
+                    where[open_tag].pop()
+                del stack[at:]
+                if deepest is not None and deepest >= at:
+                    deepest = None
+        elif tag in _RAW_TEXT:
+            close = re.compile(rf"</{tag}\s*>", re.I).search(markup, end)
+            end = close.end() if close else len(markup)
+            replacement = markup[m.start() : end]
+        elif tag not in _VOID and not attributes.rstrip().endswith("/"):
+            if len(stack) >= limit:
+                if deepest is not None:
+                    replacement = f"</{stack[deepest][0]}>{replacement}"
+                    stack[deepest] = (stack[deepest][0], True)
+                deepest = len(stack)
+            where.setdefault(tag, []).append(len(stack))
+            stack.append((tag, False))
+        pieces.append(markup[pos : m.start()])
+        pieces.append(replacement)
+        pos = end
+    pieces.append(markup[pos:])
+    return "".join(pieces)
 
 
 def _collapse(value: str | None) -> str | None:
@@ -198,11 +286,15 @@ def _collapse(value: str | None) -> str | None:
     return value or None
 
 
+def _is_string(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and not isinstance(value, jsontext.LongInteger)  # a number's digits
+
+
 def _string(value: object) -> str | None:
     """A JSON-LD value as one string: the string itself, or the first string of a list."""
     if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    if not isinstance(value, str):
+        value = next((v for v in value if _is_string(v) and v.strip()), None)
+    if not _is_string(value):
         return None
     return value.strip() or None
 
@@ -273,7 +365,7 @@ class _Metadata:
             if not raw:
                 continue
             try:
-                data = json.loads(raw, strict=False)  # strict=False: raw newlines inside strings
+                data = jsontext.loads(raw, strict=False)  # strict=False: raw newlines inside strings
             except ValueError as exc:
                 where = (
                     f": {exc.msg} (line {exc.lineno}, column {exc.colno})"

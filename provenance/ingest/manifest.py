@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from provenance import schemas
+from provenance import jsontext, schemas
 from provenance.ingest.dates import parse_iso
 from provenance.ingest.encoding import DecodeProblem, decode
 from provenance.ingest.model import Document, IngestResult, InputWarning
@@ -75,7 +75,7 @@ def load_manifest(path: Path) -> Manifest:
         entries, where = _rows_from_csv(text, name)
     else:
         try:
-            entries = json.loads(text)
+            entries = jsontext.loads(text)
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ManifestError(f"{name}: the manifest is not valid JSON: {exc}") from exc
         where = [f"entry {n}" for n in range(1, len(entries) + 1)] if isinstance(entries, list) else []

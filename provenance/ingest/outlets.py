@@ -10,7 +10,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from provenance import schemas
+from provenance import jsontext, schemas
 
 if TYPE_CHECKING:
     from lxml.cssselect import CSSSelector
@@ -184,9 +184,13 @@ def load_registry(path: Path | None = None) -> OutletRegistry:
     """The outlet registry at `path` (default: the packaged one); ValueError if it is invalid."""
     path = DEFAULT_REGISTRY if path is None else Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsontext.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"invalid outlet registry {path.name}: not UTF-8 (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid outlet registry {path.name}: not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ValueError(f"invalid outlet registry {path.name}: JSON nested too deeply") from exc
     return registry_from_data(data, path.name)
 
 

@@ -8,14 +8,13 @@ import json
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from provenance import schemas
+from provenance import jsontext, schemas
 from provenance.ingest.dates import parse_iso
 from provenance.ingest.metadata import analyse_text
 from provenance.ingest.model import Document, InputWarning, Skipped
 from provenance.ingest.outlets import OutletRegistry
 
 RECORD_SCHEMA = "document-record.schema.json"
-_STRING_FIELDS = ("id", "text", "date", "outlet", "title", "url")
 _WHITESPACE = " \t\n\r"  # what JSON allows between values
 
 
@@ -32,9 +31,9 @@ def _jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
         yield number, line.removesuffix("\r")
 
 
-def _loads(line: str, number: int) -> Any:
+def _loads(line: str, number: int) -> jsontext.Parsed:
     try:
-        return json.loads(line)
+        return jsontext.parse(line, whole=True)
     except json.JSONDecodeError as exc:
         raise _BadJson(f"invalid JSON: {exc.msg} at column {exc.colno}", number) from exc
     except RecursionError as exc:
@@ -55,10 +54,9 @@ class _Lines:
         return self.line
 
 
-def _json_values(text: str) -> Iterator[tuple[int, Any]]:
+def _json_values(text: str) -> Iterator[tuple[int, jsontext.Parsed]]:
     """(line, record) of a `.json` file: each item of a top-level array, or the one top-level
     value. Items before a syntax error are yielded; the error is raised as _BadJson."""
-    decoder = json.JSONDecoder()
     lines = _Lines(text)
 
     def skip(pos: int) -> int:
@@ -71,9 +69,10 @@ def _json_values(text: str) -> Iterator[tuple[int, Any]]:
         column = at - text.rfind("\n", 0, at)
         return _BadJson(f"invalid JSON: {message} at line {line} column {column}", line)
 
-    def value(at: int) -> tuple[Any, int]:
+    def value(at: int) -> tuple[jsontext.Parsed, int]:
         try:
-            return decoder.raw_decode(text, at)
+            parsed = jsontext.parse(text, at)
+            return parsed, parsed.end
         except json.JSONDecodeError as exc:
             raise bad(exc.pos, exc.msg) from exc
         except RecursionError as exc:
@@ -108,18 +107,6 @@ def _optional(record: dict[str, Any], key: str) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _unpaired_surrogate(record: dict[str, Any]) -> str | None:
-    # JSON can spell a lone surrogate ("\ud800"); such a string is no text and cannot be written.
-    for key in _STRING_FIELDS:
-        value = record.get(key)
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return key
-    return None
-
-
 def read_records(
     rel_path: str, text: str, encoding: str, registry: OutletRegistry, kind: Literal["jsonl", "json"]
 ) -> tuple[list[Document], list[InputWarning], list[Skipped]]:
@@ -133,7 +120,8 @@ def read_records(
         warnings.append(InputWarning(rel_path, code, message, line))
         skipped.append(Skipped(rel_path, message, line))
 
-    def take(number: int, record: Any) -> None:
+    def take(number: int, parsed: jsontext.Parsed) -> None:
+        record = parsed.value
         problems = schemas.errors(RECORD_SCHEMA, record)
         date_problem = None
         undated = {k: v for k, v in record.items() if k != "date"} if isinstance(record, dict) else None
@@ -145,10 +133,11 @@ def read_records(
         if problems:
             reject(number, "bad-record", "record does not match the document schema: " + "; ".join(problems))
             return
-        surrogate = _unpaired_surrogate(record)
-        if surrogate:
-            reject(number, "bad-record", f"record field {surrogate!r} holds an unpaired surrogate code point")
-            return
+        if parsed.replaced:
+            # JSON can spell a lone surrogate ("\ud800"): no character, and no UTF-8 can hold it.
+            n = parsed.replaced
+            message = f"{n} unpaired surrogate escape{'s' * (n > 1)} in the record, read as U+FFFD"
+            warnings.append(InputWarning(rel_path, "bad-text", message, number))
         if date_problem:
             warnings.append(InputWarning(rel_path, "bad-date", date_problem, number))
         doc = _document(rel_path, number, record, encoding, registry, warnings, kind)
