@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -86,6 +87,37 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _worker_window(*args: str, cwd: Path) -> tuple[float, float]:
+    """When, in seconds from its start, a clean run of `provenance ARGS` first and last had a
+    worker running: faults are sent within that window, whatever this machine's speed."""
+    seen = []
+    with _cli(*args, cwd=cwd) as child:
+        start = time.monotonic()
+        while child.poll() is None and time.monotonic() - start < 120:
+            if _workers(child.pid):
+                seen.append(time.monotonic() - start)
+            time.sleep(0.005)
+        code, lines = _outcome(child)
+    assert code == 0 and len(seen) > 1, lines
+    return seen[0], seen[-1]
+
+
+def _delays(rng: random.Random, window: tuple[float, float]) -> Iterator[float]:
+    """A random moment in the window's first part (a run under load may go faster or slower
+    than the one measured), then, should the run end before it, earlier ones."""
+    first, last = window
+    delay = rng.uniform(first, first + 0.7 * (last - first))
+    for _ in range(4):
+        yield delay
+        delay = first + (delay - first) / 2
+
+
+@pytest.fixture(scope="module")
+def scan_window(corpora: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[float, float]:
+    cwd = tmp_path_factory.mktemp("clean-scan")
+    return _worker_window("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=cwd)
+
+
 def _signal_a_worker(child: subprocess.Popen[str], delay: float, send: Signal) -> bool:
     """Once `delay` seconds have passed and a worker is running, call `send(worker)`; False
     if the run ended before."""
@@ -123,13 +155,19 @@ def _dump(index: Path) -> list[str]:
 
 @pytest.mark.parametrize("trial", range(3))
 def test_a_killed_worker_ends_a_scan_with_one_line(
-    corpora: tuple[Path, Path], tmp_path: Path, trial: int
+    corpora: tuple[Path, Path], scan_window: tuple[float, float], tmp_path: Path, trial: int
 ) -> None:
     rng = random.Random(trial)
-    delay = rng.uniform(0, 2.5)  # from the start: reading, analysis, candidates or alignment
-    with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
-        assert _signal_a_worker(child, delay, _kill_one(rng)), "the scan ended before a worker was killed"
-        code, lines = _outcome(child)
+    # Any stage with workers: reading, analysis, candidates or alignment.
+    for delay in _delays(rng, scan_window):
+        with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
+            if not _signal_a_worker(child, delay, _kill_one(rng)):
+                continue  # the scan ended before: its report is removed for the next try
+            code, lines = _outcome(child)
+            break
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+    else:
+        pytest.fail("every scan ended before a worker was killed")
     assert (code, lines) == (2, [KILLED]), f"killed after {delay:.2f} s"
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
@@ -148,26 +186,37 @@ def test_a_killed_worker_leaves_the_index_as_it_was(corpora: tuple[Path, Path], 
     )
     assert first.returncode == 0, first.stderr
     before = _dump(tmp_path / "idx.sqlite")
+    args = ("index", "add", str(large), "--index", "idx.sqlite", "-j", "2", "-q")
+    # Measured on a copy: reading, or fingerprinting for the index.
+    shutil.copy(tmp_path / "idx.sqlite", tmp_path / "clean.sqlite")
+    window = _worker_window(*args[:-4], "--index", "clean.sqlite", "-j", "2", "-q", cwd=tmp_path)
     for trial in range(2):
         rng = random.Random(10 + trial)
-        delay = rng.uniform(0, 2.5)  # reading, or fingerprinting for the index
-        args = ("index", "add", str(large), "--index", "idx.sqlite", "-j", "2", "-q")
-        with _cli(*args, cwd=tmp_path) as child:
-            assert _signal_a_worker(child, delay, _kill_one(rng)), "the add ended before a worker was killed"
-            code, lines = _outcome(child)
+        for delay in _delays(rng, window):
+            with _cli(*args, cwd=tmp_path) as child:
+                if _signal_a_worker(child, delay, _kill_one(rng)):
+                    code, lines = _outcome(child)
+                    break
+            pytest.fail("the add ended before a worker was killed")  # it wrote: no retry
         assert (code, lines) == (2, [KILLED]), f"killed after {delay:.2f} s"
         assert _dump(tmp_path / "idx.sqlite") == before
 
 
 @pytest.mark.parametrize("trial", range(2))
-def test_ctrl_c_ends_a_scan_with_one_line(corpora: tuple[Path, Path], tmp_path: Path, trial: int) -> None:
+def test_ctrl_c_ends_a_scan_with_one_line(
+    corpora: tuple[Path, Path], scan_window: tuple[float, float], tmp_path: Path, trial: int
+) -> None:
     rng = random.Random(20 + trial)
-    delay = rng.uniform(0, 2.5)
-    with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
-        # As a terminal does: SIGINT to the whole group, workers included.
-        interrupt = lambda workers: os.killpg(child.pid, signal.SIGINT)  # noqa: E731
-        assert _signal_a_worker(child, delay, interrupt), "the scan ended before Ctrl-C"
-        code, lines = _outcome(child)
+    for delay in _delays(rng, scan_window):
+        with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
+            # As a terminal does: SIGINT to the whole group, workers included.
+            interrupt = lambda workers: os.killpg(child.pid, signal.SIGINT)  # noqa: E731
+            if _signal_a_worker(child, delay, interrupt):
+                code, lines = _outcome(child)
+                break
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+    else:
+        pytest.fail("every scan ended before Ctrl-C")
     # Click's empty line ends the terminal's `^C` echo, so the message starts a line.
     assert (code, [line for line in lines if line]) == (130, [INTERRUPTED]), (
         f"interrupted after {delay:.2f} s"
