@@ -208,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         path = inputs[name][0]
         out = work / f"out-{name}-{label}-j{j}"
         _log(f"scan {path.name} -j {j} {' '.join(extra)}")
+        # Other work on the machine slows a run down: the load before it says how much.
+        load = round(os.getloadavg()[0], 2)
         measured = measure(scan_command(path, out, j, extra), out / "logs")
-        row = {"input": name, "jobs": j, "limit": label, "args": extra, **measured}
+        row = {"input": name, "jobs": j, "limit": label, "args": extra, "load_before": load, **measured}
         _log(
             f"  exit {row['exit']}, {row['wall_seconds']} s, {row['cpu_seconds']} s CPU, "
             f"tree {row['peak_tree_pss_mb']} MB, process {row['peak_process_rss_mb']} MB"

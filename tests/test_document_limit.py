@@ -15,6 +15,7 @@ from tests.cli_process import run_cli
 SHORT = "Министр финансов выступил на заседании правительства и рассказал о бюджете на следующий год."
 LONG = " ".join([SHORT] * 12)  # 1,151 characters
 LIMIT = 500
+AT_LEAST = (len(LONG.encode()) - 4) // 4  # characters in the fewest bytes: four bytes each
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -34,7 +35,9 @@ def test_a_document_over_the_limit_is_skipped_and_listed(tmp_path: Path) -> None
     skipped = {(s["path"], s["line"]): s["reason"] for s in report["skipped"]}
     assert set(skipped) == {("long.txt", None), ("feed.jsonl", 2)}
     reason = skipped[("long.txt", None)]
-    assert reason.startswith(f"document is {len(LONG):,} characters, over the 500 limit")
+    # Surely over the limit by its size alone, long.txt is not even read.
+    assert reason.startswith(f"document is at least {AT_LEAST:,} characters, over the 500 limit")
+    assert skipped[("feed.jsonl", 2)].startswith(f"document is {len(LONG):,} characters, over the 500")
     assert "--max-document-chars" in reason and "`max-document-chars`" in reason
     codes = {(w["path"], w["line"]): w["code"] for w in report["warnings"]}
     assert codes[("long.txt", None)] == codes[("feed.jsonl", 2)] == "document-too-long"
@@ -55,7 +58,7 @@ def test_cli_scan_index_add_and_check(tmp_path: Path) -> None:
     assert warned == [
         f"provenance: warning: feed.jsonl:2: document is {len(LONG):,} characters, over the 500 limit "
         "(--max-document-chars, or `max-document-chars` in the configuration); not read",
-        f"provenance: warning: long.txt: document is {len(LONG):,} characters, over the 500 limit "
+        f"provenance: warning: long.txt: document is at least {AT_LEAST:,} characters, over the 500 limit "
         "(--max-document-chars, or `max-document-chars` in the configuration); not read",
     ]
     report = json.loads((tmp_path / "out" / "lineage.json").read_text(encoding="utf-8"))
@@ -91,3 +94,17 @@ def test_cli_rejects_a_limit_out_of_range(tmp_path: Path) -> None:
     for bad in ("0", str(2**31)):
         done = run_cli("scan", "in", "--max-document-chars", bad, cwd=tmp_path)
         assert done.returncode == 2 and "--max-document-chars" in done.stderr
+
+
+def test_a_text_file_surely_over_the_limit_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "huge.txt").write_text("слово " * 1000, encoding="utf-8")  # 11,000 bytes
+    read = ingest_paths([folder], options=ReadOptions(max_document_chars=LIMIT))
+    (warning,) = read.warnings
+    assert warning.code == "document-too-long"
+    assert warning.message.startswith("document is at least 2,749 characters, over the 500 limit")
+    assert not read.documents
+    # Four bytes a character at most: a file that could be within the limit is read first.
+    read = ingest_paths([folder], options=ReadOptions(max_document_chars=2_749))
+    assert read.warnings[0].message.startswith("document is 6,000 characters, over the 2,749 limit")

@@ -34,6 +34,9 @@ DEFAULT_MAX_FILE_SIZE = 512 * MiB
 DEFAULT_MAX_DOCUMENT_CHARS = 10_000_000
 # Word offsets are 32-bit: no document may be longer than this, whatever the setting.
 MAX_DOCUMENT_CHARS = 2**31 - 1
+# No encoding detected spends more than four bytes on a character (UTF-8, UTF-16, UTF-32),
+# after a byte-order mark of at most four.
+_MAX_BYTES_PER_CHAR, _BOM = 4, 4
 SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
 
 
@@ -335,6 +338,13 @@ def _read_file(
             result.warnings.append(InputWarning(rel, "too-large", message))
             result.skipped.append(Skipped(rel, message))
             return []
+        at_least = (size - _BOM) // _MAX_BYTES_PER_CHAR
+        if suffix == ".txt" and options.encoding is None and at_least > options.max_document_chars:
+            # Over the limit in whichever encoding it is found to be: not even read.
+            warning = too_long(rel, at_least, options.max_document_chars, at_least=True)
+            result.warnings.append(warning)
+            result.skipped.append(Skipped(rel, warning.message))
+            return []
         data = path.read_bytes()
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
@@ -395,10 +405,12 @@ def read_bytes(
     return [_dated(d, today, warnings) for d in documents], warnings, skipped
 
 
-def too_long(rel: str, chars: int, limit: int, line: int | None = None) -> InputWarning:
+def too_long(
+    rel: str, chars: int, limit: int, line: int | None = None, at_least: bool = False
+) -> InputWarning:
     """The warning for a document over the `max_document_chars` limit."""
     message = (
-        f"document is {chars:,} characters, over the {limit:,} limit "
+        f"document is {'at least ' if at_least else ''}{chars:,} characters, over the {limit:,} limit "
         f"(--max-document-chars, or `max-document-chars` in the configuration); not read"
     )
     return InputWarning(rel, "document-too-long", message, line)
