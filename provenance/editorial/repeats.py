@@ -45,7 +45,7 @@ def _run_keys(norms: Sequence[str], k: int) -> np.ndarray:
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
     ids: dict[str, int] = {}
-    codes = np.fromiter((ids.setdefault(w, len(ids)) for w in norms), dtype=np.uint64, count=len(norms))
+    codes = np.fromiter((ids.setdefault(w, len(ids)) for w in norms), dtype=np.uint32, count=len(norms))
     keys = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for t in range(k):
@@ -60,35 +60,37 @@ def repeats_in(
     """`find_repeats` over a text's words as columns (see `AnalyzedText`).
 
     Runs of `min_words` words are keyed by a 64-bit number, not a tuple of strings: a few
-    bytes a word, whatever the length of the text. Only a run met before can start a repeat,
-    and those are found in numpy; Python visits them alone.
+    dozen bytes a word at most, whatever the length of the text. Only a run met before can
+    start a repeat; those are found in numpy, and Python visits them alone.
     """
     n = len(norms)
     keys = _run_keys(norms, min_words)
     if len(keys) < 2:
         return []
     order = np.argsort(keys, kind="stable")  # each key's positions together, in text order
-    sorted_keys = keys[order]
-    head = np.empty(len(keys), dtype=bool)
-    head[0] = True
-    head[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    group = np.cumsum(head) - 1  # group of each position of `order`
-    group_start = np.flatnonzero(head)  # where each group begins in `order`
-    candidates = order[~head]  # positions whose run occurred earlier
-    if not len(candidates):
+    ordered = keys[order]
+    del keys
+    again = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1  # in `order`: runs met before
+    del ordered
+    if not len(again):
         return []
-    candidates.sort()
-    rank = np.empty(len(keys), dtype=np.int64)
-    rank[order] = np.arange(len(keys))
+    # Where the group of each such run begins in `order`: after the last break before it.
+    breaks = np.ones(len(order), dtype=bool)
+    breaks[again] = False
+    heads = np.flatnonzero(breaks)
+    del breaks
+    first_at = heads[np.searchsorted(heads, again, side="right") - 1]
+    del heads
+    positions = order[again]
+    by_position = np.argsort(positions, kind="stable")
     # Runs that stop inside a repeat are never registered as first occurrences.
     unregistered: set[int] = set()
     found: list[Repeat] = []
     i = 0
-    for c in candidates.tolist():
-        if c < i:
+    for i_at, at in zip(positions[by_position].tolist(), first_at[by_position].tolist(), strict=True):
+        if i_at < i:
             continue  # inside a repeat already found
-        i = c
-        at = int(group_start[group[rank[i]]])
+        i = i_at
         j = int(order[at])
         while j in unregistered:  # the earliest registered occurrence
             at += 1

@@ -19,6 +19,7 @@ from provenance.text.segment import Span, paragraphs, sentences, trimmed
 
 __all__ = [
     "NORMALIZATION_VERSION",
+    "SPACES",
     "AnalyzedText",
     "Span",
     "Token",
@@ -64,8 +65,8 @@ def analyze(text: str, start: int = 0, end: int | None = None, exclude: Sequence
     """
     end = len(text) if end is None else end
     norms, first, last = token_columns(text, start, end)
-    starts, ends = np.array(first, dtype=np.int32), np.array(last, dtype=np.int32)
-    del first, last
+    # Views of the arrays' memory, not copies (array "i" is a C int, as np.intc).
+    starts, ends = np.frombuffer(first, dtype=np.intc), np.frombuffer(last, dtype=np.intc)
     if exclude:
         keep = _outside(starts, ends, exclude)
         if not keep.all():
@@ -88,7 +89,20 @@ def _outside(starts: np.ndarray, ends: np.ndarray, spans: Sequence[Span]) -> np.
     return keep
 
 
+# Every character str.isspace() accepts (a test holds the two equal).
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+SPACES += "\u2028\u2029\u202f\u205f\u3000"
+# Above this many characters whitespace is counted in place rather than split off: a split
+# makes a string a word, which for a whole long document is many times its size.
+_SPLIT_MAX = 4096
+
+
 def visible_length(text: str, start: int = 0, end: int | None = None) -> int:
     """Non-whitespace code points of `text[start:end]`: what reused shares count."""
-    # str.split() splits at exactly the characters str.isspace() accepts, at C speed.
-    return len("".join(text[start:end].split()))
+    end = len(text) if end is None else min(end, len(text))
+    if end <= start:
+        return 0
+    if end - start <= _SPLIT_MAX:
+        # str.split() splits at exactly the characters str.isspace() accepts, at C speed.
+        return len("".join(text[start:end].split()))
+    return end - start - sum(text.count(ch, start, end) for ch in SPACES)
