@@ -1,7 +1,8 @@
 """Single inputs that are large: one long article, one long line, a JSON file of a million records.
 
     python -m bench.large_inputs WORK_FOLDER [--article-mb 200] [--line-mb 50]
-                                 [--records 1000000] [--jobs 1,2] [-o bench/results/large_inputs.json]
+                                 [--records 1000000] [--jobs 1,2] [--only article,line,records]
+                                 [-o bench/results/large_inputs.json]
 
 Writes the three inputs into WORK_FOLDER (reused when already there), then runs
 `provenance scan INPUT --format json` on each, as users run it, with each `--jobs` given:
@@ -166,11 +167,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--line-mb", type=float, default=50)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--jobs", default="1,2", help="comma-separated -j values")
+    parser.add_argument(
+        "--only",
+        default="article,line,records",
+        help="the inputs to scan, comma-separated; rows of the others already in the output are kept",
+    )
     parser.add_argument("-o", "--output", type=Path, default=REPO / "bench" / "results" / "large_inputs.json")
     args = parser.parse_args(argv)
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     jobs = [int(j) for j in args.jobs.split(",")]
+    only = args.only.split(",")
     inputs = {
         "article": (work / f"article-{args.article_mb:g}mb.txt", lambda p: write_article(p, args.article_mb)),
         "line": (work / f"line-{args.line_mb:g}mb.txt", lambda p: write_line(p, args.line_mb)),
@@ -204,7 +211,19 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["inputs"]["records"]["records"] = args.records
 
-    def run(name: str, j: int, extra: list[str], label: str) -> dict[str, Any]:
+    mine: list[dict[str, Any]] = []
+
+    def write() -> None:
+        # Rows this run did not make (other inputs, other -j) are kept from the file, read
+        # again each time: parts of the benchmark may be run separately, even at once.
+        done = {(r["input"], r["jobs"], r["limit"]) for r in mine}
+        old = json.loads(args.output.read_text(encoding="utf-8"))["runs"] if args.output.exists() else []
+        results["runs"] = [r for r in old if (r["input"], r["jobs"], r["limit"]) not in done] + mine
+        _derive(results)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    def run(name: str, j: int, extra: list[str], label: str) -> None:
         path = inputs[name][0]
         out = work / f"out-{name}-{label}-j{j}"
         _log(f"scan {path.name} -j {j} {' '.join(extra)}")
@@ -216,28 +235,40 @@ def main(argv: list[str] | None = None) -> int:
             f"  exit {row['exit']}, {row['wall_seconds']} s, {row['cpu_seconds']} s CPU, "
             f"tree {row['peak_tree_pss_mb']} MB, process {row['peak_process_rss_mb']} MB"
         )
-        results["runs"].append(row)
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return row
+        mine.append(row)
+        write()
 
-    base = {j: run("short", j, [], "default") for j in jobs}
-    for name in ("article", "line"):
-        raised = ["--max-document-chars", str(chars[name])]
-        for j in jobs:
-            run(name, j, [], "default")
-            row = run(name, j, raised, "raised")
-            if row["exit"] == 0:
-                extra_mb = row["peak_tree_pss_mb"] - base[j]["peak_tree_pss_mb"]
-                row["bytes_per_char"] = round(extra_mb * 1e6 / chars[name], 1)
     for j in jobs:
-        row = run("records", j, [], "default")
-        if row["exit"] == 0:
-            extra_mb = row["peak_tree_pss_mb"] - base[j]["peak_tree_pss_mb"]
-            row["bytes_per_record"] = round(extra_mb * 1e6 / args.records)
-            row["records_per_second"] = round(args.records / row["wall_seconds"])
-    args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        run("short", j, [], "default")
+    for name in ("article", "line"):
+        if name in only:
+            for j in jobs:
+                run(name, j, [], "default")
+                run(name, j, ["--max-document-chars", str(chars[name])], "raised")
+    if "records" in only:
+        for j in jobs:
+            run("records", j, [], "default")
     return 0
+
+
+def _derive(results: dict[str, Any]) -> None:
+    """Per character of the longest document, or per record, the memory above a short scan's."""
+    base = {r["jobs"]: r["peak_tree_pss_mb"] for r in results["runs"] if r["input"] == "short"}
+    for row in results["runs"]:
+        if (
+            row["exit"] != 0
+            or row["limit"] != "raised"
+            and row["input"] != "records"
+            or row["jobs"] not in base
+        ):
+            continue
+        above = (row["peak_tree_pss_mb"] - base[row["jobs"]]) * 1e6
+        facts = results["inputs"][row["input"]]
+        if row["input"] == "records":
+            row["bytes_per_record"] = round(above / facts["records"])
+            row["records_per_cpu_second"] = round(facts["records"] / row["cpu_seconds"])
+        else:
+            row["bytes_per_char"] = round(above / facts["chars"], 1)
 
 
 if __name__ == "__main__":
