@@ -257,8 +257,7 @@ def _derive(results: dict[str, Any]) -> None:
     for row in results["runs"]:
         if (
             row["exit"] != 0
-            or row["limit"] != "raised"
-            and row["input"] != "records"
+            or (row["limit"] != "raised" and row["input"] != "records")
             or row["jobs"] not in base
         ):
             continue
