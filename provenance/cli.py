@@ -35,7 +35,7 @@ from provenance.ingest import (
     load_manifest,
     load_registry,
 )
-from provenance.ingest.files import human_size
+from provenance.ingest.files import DEFAULT_MAX_DOCUMENT_CHARS, MAX_DOCUMENT_CHARS, human_size
 from provenance.parallel import WorkerDied, default_jobs
 from provenance.pipeline import (
     REPORT_FILES,
@@ -119,7 +119,12 @@ def _read_options(config: Config) -> ReadOptions:
             manifest = load_manifest(config["manifest"])
         except ManifestError as exc:
             _fail(str(exc))
-    return ReadOptions(encoding=encoding, max_file_size=config["max-file-size"], manifest=manifest)
+    return ReadOptions(
+        encoding=encoding,
+        max_file_size=config["max-file-size"],
+        max_document_chars=config["max-document-chars"],
+        manifest=manifest,
+    )
 
 
 def _strict_exit(config: Config, warnings: int) -> None:
@@ -139,12 +144,22 @@ class _Size(click.ParamType):
 
 
 def _input_options(command: Callable[..., Any], manifest: bool = True) -> Callable[..., Any]:
-    """How input files are read: `--encoding`, `--max-file-size`, `--strict` (and `--manifest`)."""
+    """How input files are read: `--encoding`, `--max-file-size`, `--max-document-chars`,
+    `--strict` (and `--manifest`)."""
     command = click.option(
         "--strict",
         is_flag=True,
         default=None,
         help="Exit 2 when the input gave any warning (a file skipped, a date ignored, …).",
+    )(command)
+    command = click.option(
+        "--max-document-chars",
+        type=click.IntRange(1, MAX_DOCUMENT_CHARS),
+        default=None,
+        metavar="N",
+        help="Skip (with a warning) documents longer than N characters: memory grows with "
+        f"the longest document. Default {DEFAULT_MAX_DOCUMENT_CHARS:,}, or `max-document-chars` "
+        "in the configuration.",
     )(command)
     command = click.option(
         "--max-file-size",
@@ -303,6 +318,7 @@ def scan_command(
     registry_path: Path | None,
     encoding: str | None,
     max_file_size: int | None,
+    max_document_chars: int | None,
     manifest: Path | None,
     strict: bool | None,
     jobs: int | None,
@@ -334,6 +350,7 @@ def scan_command(
         jobs=jobs,
         encoding=encoding,
         max_file_size=max_file_size,
+        max_document_chars=max_document_chars,
         manifest=manifest,
         strict=strict,
     )
@@ -526,6 +543,7 @@ def index_add_command(
     registry_path: Path | None,
     encoding: str | None,
     max_file_size: int | None,
+    max_document_chars: int | None,
     manifest: Path | None,
     strict: bool | None,
     jobs: int | None,
@@ -549,6 +567,7 @@ def index_add_command(
         jobs=jobs,
         encoding=encoding,
         max_file_size=max_file_size,
+        max_document_chars=max_document_chars,
         manifest=manifest,
         strict=strict,
     )
@@ -736,6 +755,7 @@ def check_command(
     registry_path: Path | None,
     encoding: str | None,
     max_file_size: int | None,
+    max_document_chars: int | None,
     strict: bool | None,
     exit_zero: bool,
     quiet: bool,
@@ -760,6 +780,7 @@ def check_command(
         registry=registry_path,
         encoding=encoding,
         max_file_size=max_file_size,
+        max_document_chars=max_document_chars,
         strict=strict,
     )
     if output is not None:
@@ -769,6 +790,9 @@ def check_command(
     options = _read_options(config)
     stdin = click.get_binary_stream("stdin").read() if "-" in drafts else None
     read = read_drafts(drafts, registry, stdin, options)
+    for w in read.warnings:
+        if w.code == "document-too-long":  # a draft is checked whole or not at all
+            _fail(str(w))
     if not quiet:
         _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in read.warnings])
     if not read.documents:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from provenance.ingest.files import DEFAULT_MAX_FILE_SIZE
+from provenance.ingest.files import DEFAULT_MAX_DOCUMENT_CHARS, DEFAULT_MAX_FILE_SIZE, MAX_DOCUMENT_CHARS
 from provenance.settings import DetectionSettings
 
 DEFAULT_INDEX = "provenance-index.sqlite"
@@ -67,6 +67,7 @@ def _keys() -> dict[str, tuple[type, Any]]:
         "jobs": (int, None),
         "encoding": (str, None),
         "max-file-size": (int, DEFAULT_MAX_FILE_SIZE),
+        "max-document-chars": (int, DEFAULT_MAX_DOCUMENT_CHARS),
         "manifest": (Path, None),
         "strict": (bool, False),
     }
@@ -140,6 +141,8 @@ def _coerce(key: str, value: Any, base: Path, where: str) -> Any:
         raise ConfigError(f"{where}: `fail-on` must be one of {', '.join(FAIL_ON)}, not {value!r}")
     if key == "jobs" and value < 1:
         raise ConfigError(f"{where}: `jobs` must be at least 1")
+    if key == "max-document-chars" and not 1 <= value <= MAX_DOCUMENT_CHARS:
+        raise ConfigError(f"{where}: `max-document-chars` must be between 1 and {MAX_DOCUMENT_CHARS:,}")
     return value
 
 

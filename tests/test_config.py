@@ -51,6 +51,8 @@ def test_provenance_toml_wins_over_pyproject_and_flags_win_over_both(tmp_path: P
         ("strict = 'yes'\n", "`strict` must be true or false"),
         ("max-file-size = 'lots'\n", "`max-file-size`: not a size: 'lots'"),
         ("max-file-size = 0\n", "`max-file-size`: not a size: 0"),
+        ("max-document-chars = 0\n", "`max-document-chars` must be between 1 and"),
+        ("max-document-chars = '10M'\n", "`max-document-chars` must be int"),
     ],
 )
 def test_bad_files_are_named_errors(tmp_path: Path, content: str, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +104,15 @@ def test_normalisation_ignores_quote_and_dash_variants_and_case(text: str) -> No
     variant = unify_marks(text).upper()
     assert normalize(variant) == normalize(text.upper())
     assert normalize(unify_marks(text)) == normalize(text)
+
+
+@given(corpus_like, st.integers(min_value=1, max_value=12))
+def test_long_text_is_tokenized_in_stretches_as_in_one(text: str, stretch: int) -> None:
+    normalize_module = sys.modules["provenance.text.normalize"]
+    whole = tokenize(text)
+    saved = normalize_module._STRETCH
+    normalize_module._STRETCH = stretch
+    try:
+        assert tokenize(text) == whole
+    finally:
+        normalize_module._STRETCH = saved

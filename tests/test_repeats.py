@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.masking import masked_analysis
-from provenance.editorial.repeats import MIN_REPEAT_WORDS, find_repeats
+from provenance.editorial.repeats import MIN_REPEAT_WORDS, Repeat, find_repeats
 from provenance.text import analyze, tokenize
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -75,3 +75,42 @@ def test_repeats_are_ordered_disjoint_and_really_repeat(words: list[str]) -> Non
         first = [n for (s, e), n in norms.items() if rep.first[0] <= s and e <= rep.first[1]]
         again = [n for (s, e), n in norms.items() if rep.repeat[0] <= s and e <= rep.repeat[1]]
         assert first == again and len(first) == rep.words >= 3
+
+
+def _repeats_by_tuples(tokens: list, min_words: int) -> list[Repeat]:
+    """The earlier definition, a tuple of words per position: the reference for the numpy one."""
+    norms = [t.norm for t in tokens]
+    n = len(norms)
+    grams = list(zip(*(norms[t:] for t in range(min_words)), strict=False))
+    first_seen: dict[tuple[str, ...], int] = {}
+    found: list[Repeat] = []
+    i = 0
+    while i + min_words <= n:
+        j = first_seen.get(grams[i])
+        if j is None or j + min_words > i:
+            first_seen.setdefault(grams[i], i)
+            i += 1
+            continue
+        length = min_words
+        while i + length < n and j + length < i and norms[j + length] == norms[i + length]:
+            length += 1
+        found.append(
+            Repeat(
+                (tokens[j].start, tokens[j + length - 1].end),
+                (tokens[i].start, tokens[i + length - 1].end),
+                length,
+            )
+        )
+        for k in range(i, i + length - min_words + 1):
+            first_seen.setdefault(grams[k], k)
+        i += length
+    return found
+
+
+@given(
+    st.lists(st.sampled_from(["мир", "труд", "май", "весна"]), max_size=120),
+    st.integers(min_value=1, max_value=5),
+)
+def test_repeats_keyed_in_numpy_are_those_of_word_tuples(words: list[str], min_words: int) -> None:
+    tokens = tokenize(" ".join(words))
+    assert find_repeats(tokens, min_words) == _repeats_by_tuples(tokens, min_words)

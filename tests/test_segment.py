@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from provenance.text import analyze, paragraphs, sentences
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.text import SPACES, analyze, paragraphs, sentences, visible_length
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -51,3 +54,21 @@ def test_analysis_respects_the_body() -> None:
     view = analyze(text, 17)
     assert view.tokens[0].start == 17
     assert view.paragraphs == [(17, len(text))]
+
+
+def test_spaces_are_those_of_isspace() -> None:
+    assert "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace()) == SPACES
+
+
+@given(st.text(alphabet=st.sampled_from([*"аб c\t\n\u00a0\u2028\u3000.", "\U0001f600"]), max_size=200))
+def test_visible_length_counts_in_place_as_it_splits(text: str) -> None:
+    import provenance.text as text_module
+
+    expected = len("".join(text.split()))
+    saved = text_module._SPLIT_MAX
+    text_module._SPLIT_MAX = 0
+    try:
+        assert visible_length(text) == expected
+        assert visible_length(text, 3, 50) == len("".join(text[3:50].split()))
+    finally:
+        text_module._SPLIT_MAX = saved

@@ -67,7 +67,8 @@ class Prepared:
 def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
     """One analysed document in the form detection reads."""
     return Prepared(
-        Words.of(view.tokens, vocabulary), document_shingles(view.norms, view.sentence_tokens, settings)
+        Words.of_columns(view.norms, view.starts, view.ends, vocabulary),
+        document_shingles(view.norms, view.sentence_tokens, settings),
     )
 
 

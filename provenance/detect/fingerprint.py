@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from array import array
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -176,7 +177,8 @@ def document_shingles(
     """The units of one document and the hashes of their shingles (`shingles`, hashed)."""
     ranges = units(sentence_tokens, settings)
     k = settings.shingle_words
-    hashes: list[int] = []
+    # Four bytes a hash, not a Python int: a long document has tens of millions.
+    hashes = array("I")
     offsets = [0]
     for a, b in ranges:
         if b - a <= k:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from provenance.editorial.boilerplate import Boilerplate
-from provenance.editorial.repeats import Repeat, find_repeats
+from provenance.editorial.repeats import Repeat, repeats_in
 from provenance.text import AnalyzedText, analyze
 
 Span = tuple[int, int]
@@ -21,7 +21,7 @@ def masked_analysis(
     """
     masked = [(b.start, b.end) for b in furniture]
     view = analyze(text, *body, exclude=masked)
-    repeats = find_repeats(view.tokens)
+    repeats = repeats_in(view.norms, view.starts, view.ends)
     if repeats:
         view = analyze(text, *body, exclude=masked + [r.repeat for r in repeats])
     return view, repeats

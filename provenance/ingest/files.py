@@ -28,6 +28,15 @@ from provenance.text.display import file_name
 MiB = 1024 * 1024
 # Generous: a whole newsroom export in one JSON file still fits; a stray disk image does not.
 DEFAULT_MAX_FILE_SIZE = 512 * MiB
+# A document's analysis holds a few dozen bytes a character until its words are reduced to
+# arrays (README, "Large inputs"); ten million characters is some twenty books, far beyond
+# any article, and keeps one document in flight within a few hundred megabytes.
+DEFAULT_MAX_DOCUMENT_CHARS = 10_000_000
+# Word offsets are 32-bit: no document may be longer than this, whatever the setting.
+MAX_DOCUMENT_CHARS = 2**31 - 1
+# No encoding detected spends more than four bytes on a character (UTF-8, UTF-16, UTF-32),
+# after a byte-order mark of at most four.
+_MAX_BYTES_PER_CHAR, _BOM = 4, 4
 SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
 
 
@@ -35,10 +44,12 @@ SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
 class ReadOptions:
     """How files are read. `encoding` overrides detection for every file; `today` is the day
     of the scan, after which no article can have been published (default: the real today);
-    a `manifest` overrides the metadata found in the files."""
+    a `manifest` overrides the metadata found in the files. A document longer than
+    `max_document_chars` code points is skipped with a warning."""
 
     encoding: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
     today: date | None = None
     manifest: Manifest | None = None
 
@@ -328,6 +339,13 @@ def _read_file(
             result.warnings.append(InputWarning(rel, "too-large", message))
             result.skipped.append(Skipped(rel, message))
             return []
+        at_least = (size - _BOM) // _MAX_BYTES_PER_CHAR
+        if suffix == ".txt" and options.encoding is None and at_least > options.max_document_chars:
+            # Over the limit in whichever encoding it is found to be: not even read.
+            warning = too_long(rel, at_least, options.max_document_chars, at_least=True)
+            result.warnings.append(warning)
+            result.skipped.append(Skipped(rel, warning.message))
+            return []
         data = path.read_bytes()
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
@@ -359,20 +377,44 @@ def read_bytes(
     if not text.strip():
         message = "file is empty" if not text else "file holds only whitespace"
         return [], [InputWarning(rel, "empty", message)], [Skipped(rel, message)]
+    limit = options.max_document_chars
     if html:
         documents, warnings, skipped = read_html(rel, text, encoding, registry)
     elif suffix == ".txt":
+        if len(text) > limit:  # before reading its metadata: the text is the document
+            warning = too_long(rel, len(text), limit)
+            return [], [*notes, warning], [Skipped(rel, warning.message)]
         doc, warnings, skipped = read_txt(rel, text, encoding, registry)
         documents = [doc] if doc else []
     else:
         documents, warnings, skipped = read_records(rel, text, encoding, registry, suffix[1:])  # type: ignore[arg-type]
     warnings = notes + warnings
+    if any(len(d.text) > limit for d in documents):
+        kept = []
+        for d in documents:
+            if len(d.text) > limit:
+                warnings.append(too_long(rel, len(d.text), limit, d.line))
+                skipped.append(Skipped(rel, warnings[-1].message, d.line))
+            else:
+                kept.append(d)
+        documents = kept
     if not documents and not skipped:  # e.g. `[]`: still, the file must show in the report
         message = "file holds no records" if suffix in (".json", ".jsonl") else "file holds no document"
         warnings.append(InputWarning(rel, "empty", message))
         skipped.append(Skipped(rel, message))
     today = options.today or date.today()
     return [_dated(d, today, warnings) for d in documents], warnings, skipped
+
+
+def too_long(
+    rel: str, chars: int, limit: int, line: int | None = None, at_least: bool = False
+) -> InputWarning:
+    """The warning for a document over the `max_document_chars` limit."""
+    message = (
+        f"document is {'at least ' if at_least else ''}{chars:,} characters, over the {limit:,} limit "
+        f"(--max-document-chars, or `max-document-chars` in the configuration); not read"
+    )
+    return InputWarning(rel, "document-too-long", message, line)
 
 
 def _dated(doc: Document, today: date, warnings: list[InputWarning]) -> Document:

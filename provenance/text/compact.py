@@ -30,7 +30,7 @@ class Vocabulary:
 
     def encode(self, words: Iterable[str]) -> np.ndarray:
         """Ids of the words (new ones added), as int32."""
-        words = list(words)
+        words = words if isinstance(words, list) else list(words)
         ids, known = self._ids, self.words
         out = list(map(ids.get, words))  # most words are known: looked up in one C loop
         if None in out:
@@ -67,6 +67,13 @@ class Words:
             np.fromiter((t.start for t in tokens), dtype=np.int32, count=len(tokens)),
             np.fromiter((t.end for t in tokens), dtype=np.int32, count=len(tokens)),
         )
+
+    @classmethod
+    def of_columns(
+        cls, norms: Sequence[str], starts: np.ndarray, ends: np.ndarray, vocabulary: Vocabulary
+    ) -> Words:
+        """The words of an analysed text (see `AnalyzedText`), with ids from `vocabulary`."""
+        return cls(vocabulary.encode(norms), np.asarray(starts, np.int32), np.asarray(ends, np.int32))
 
     def renumber(self, mapping: np.ndarray) -> None:
         """Give the words the ids of another vocabulary (`mapping[old id]` = new id), in place:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -113,18 +115,51 @@ def _mapped_exact(text: str, start: int, end: int) -> tuple[str, list[int], list
     return "".join(chars), starts, ends
 
 
+# Text is mapped a stretch of about this many characters at a time, cut before whitespace
+# (which never joins a word nor takes a combining mark of the character before it), so the
+# per-character offset lists of the exact path never cover a whole long document.
+_STRETCH = 1 << 20
+_SPACE = re.compile(r"\s")
+
+
+def _stretches(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    a = start
+    while end - a > _STRETCH:
+        m = _SPACE.search(text, a + _STRETCH, end)
+        if m is None:
+            break
+        yield a, m.start()
+        a = m.start()
+    yield a, end
+
+
+def token_columns(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], array, array]:
+    """The words of `text[start:end]` as three columns: matching forms, start and end offsets
+    (`array("i")`). Equal words share one string: a long document holds each word once."""
+    end = len(text) if end is None else end
+    norms: list[str] = []
+    starts, ends = array("i"), array("i")
+    same: dict[str, str] = {}
+    for a, b in _stretches(text, start, end):
+        mapped, first, last = _mapped(text, a, b)
+        for m in _WORD.finditer(mapped):
+            norm = m.group()
+            if APOSTROPHE in norm:
+                norm = norm.replace(APOSTROPHE, "")
+            norms.append(same.setdefault(norm, norm))
+            i, j = m.span()
+            if first:
+                starts.append(first[i])
+                ends.append(last[j - 1])
+            else:
+                starts.append(a + i)
+                ends.append(a + j)
+    return norms, starts, ends
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words of `text[start:end]` in matching form, with original offsets."""
-    end = len(text) if end is None else end
-    mapped, starts, ends = _mapped(text, start, end)
-    tokens = []
-    for m in _WORD.finditer(mapped):
-        norm = m.group().replace(APOSTROPHE, "")
-        if starts:
-            tokens.append(Token(norm, starts[m.start()], ends[m.end() - 1]))
-        else:
-            tokens.append(Token(norm, start + m.start(), start + m.end()))
-    return tokens
+    return [Token(*t) for t in zip(*token_columns(text, start, end), strict=True)]
 
 
 def normalize(text: str) -> str:
