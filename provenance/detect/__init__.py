@@ -192,6 +192,8 @@ class _Work:
 
     def _trim(self, keep: tuple[int, int]) -> None:
         """Forget the least recently used documents, but not those of the pair at hand."""
+        if self._cached_words <= CACHE_WORDS:
+            return
         for doc in list(self._cache):
             if self._cached_words <= CACHE_WORDS:
                 break
