@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from provenance import detect
 from provenance.detect.align import DocumentGrams, _Chain, _chains, align, char_span, document_grams
 from provenance.detect.stock import load_stock_phrases, stock_mask
-from provenance.pipeline import scan
+from provenance.pipeline import dumps, scan
 from provenance.settings import DetectionSettings
 from provenance.text import normalize, tokenize
 
@@ -183,18 +183,23 @@ def test_chains_from_document_structures_are_the_reference_chains(
         assert sorted(new, key=key) == sorted(old, key=key)
 
 
-def test_each_document_structure_is_made_once_however_many_pairs_it_is_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # One long article and short articles each copying one sentence of it: every short one
-    # pairs with the long one, and some with each other.
+def _long_and_copies(folder: Path) -> None:
+    """One long article and short articles each copying one sentence of it: every short one
+    pairs with the long one, and some with each other."""
     sentences = [f"{SENTENCE.replace('афганистане', f'районе номер {n}')}." for n in range(40)]
-    (tmp_path / "long.txt").write_text("date: 2025-11-15\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    (folder / "long.txt").write_text("date: 2025-11-15\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
     for n in range(12):
-        (tmp_path / f"short-{n:02}.txt").write_text(
+        (folder / f"short-{n:02}.txt").write_text(
             f"date: 2025-11-16\n\nВ Ташкенте прошла встреча. {sentences[n * 3 % 40]} Потом был обед.\n",
             encoding="utf-8",
         )
+
+
+def test_each_document_structure_is_made_once_however_many_pairs_it_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _long_and_copies(tmp_path)
     made: Counter[int] = Counter()
     real = detect.document_grams
 
@@ -209,3 +214,12 @@ def test_each_document_structure_is_made_once_however_many_pairs_it_is_in(
     assert made[longest] == 1, made
     # Every document's structure once: as many as documents in some candidate pair.
     assert sum(made.values()) <= 13
+
+
+def test_a_cache_keeping_only_the_pair_at_hand_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _long_and_copies(tmp_path)
+    kept = dumps(scan(tmp_path, jobs=1))
+    monkeypatch.setattr(detect, "CACHE_WORDS", 0)
+    assert dumps(scan(tmp_path, jobs=1)) == kept
