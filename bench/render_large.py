@@ -15,10 +15,11 @@ after a warm-up on a tiny report:
 
 and reports its peak resident memory before and after rendering.
 
-Each --scan MB[:COPIES] times a whole `python -m provenance scan` (JSON and HTML) of an article
-of about MB megabytes on one line, full of quotations «…» and of sentences it repeats, with
-COPIES short articles of the day before each sharing one of its passages; a scan still running
-after --scan-timeout seconds is stopped and recorded as unfinished.
+Each --scan MB[:COPIES[:JOBS]] times a whole `python -m provenance scan` (JSON and HTML) of an
+article of about MB megabytes on one line, full of quotations «…» and of sentences it repeats,
+with COPIES short articles of the day before each sharing one of its passages (a sentence, or a
+paragraph once every linked sentence is taken), in JOBS processes (default: every core); a scan
+still running after --scan-timeout seconds is stopped and recorded as unfinished.
 
 `--article MB` only writes that input into --out-dir (`article.json`, and `short.jsonl` with
 --copies), to scan under a profiler. Writes a JSON summary.
@@ -174,6 +175,11 @@ def write_article(megabytes: float, out_dir: Path, copies: int = 0) -> Path:
     }
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     prose = Prose(random.Random(7))
+    shared = linked[:copies]
+    # More copies than linked passages: the later ones take a paragraph from a passage on.
+    for k in range(len(shared), copies):
+        a = linked[k % len(linked)][0]
+        shared.append((a, text.find(". ", a + 300) + 1 or len(text)))
     records = [
         {
             "id": f"short-{k}",
@@ -181,7 +187,7 @@ def write_article(megabytes: float, out_dir: Path, copies: int = 0) -> Path:
             "date": "2025-11-14",
             "text": f"{prose.sentence()} {text[a:b].strip()} {prose.sentence()}",
         }
-        for k, (a, b) in enumerate(linked[:copies])
+        for k, (a, b) in enumerate(shared)
     ]
     if records:
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -192,7 +198,9 @@ def write_article(megabytes: float, out_dir: Path, copies: int = 0) -> Path:
     return path
 
 
-def scan_article(megabytes: float, copies: int, work: Path, timeout: float) -> dict[str, Any]:
+def scan_article(
+    megabytes: float, copies: int, work: Path, timeout: float, jobs: int | None = None
+) -> dict[str, Any]:
     """`python -m provenance scan` of the long article (and its copies), in a process of its own:
     wall and CPU time and peak memory, or how long it ran before it was stopped."""
     folder = work / f"article-{megabytes:g}mb-{copies}"
@@ -200,6 +208,8 @@ def scan_article(megabytes: float, copies: int, work: Path, timeout: float) -> d
         write_article(megabytes, folder, copies)
     out = work / f"out-{megabytes:g}mb-{copies}"
     command = [sys.executable, "-m", "provenance", "scan", str(folder), "-o", str(out), "-q"]
+    if jobs:
+        command += ["-j", str(jobs)]
     with (work / "scan.stderr").open("wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -220,6 +230,7 @@ def scan_article(megabytes: float, copies: int, work: Path, timeout: float) -> d
     entry: dict[str, Any] = {
         "article_mb": round((folder / "article.json").stat().st_size / 1e6, 1),
         "short_articles": copies,
+        "jobs": jobs,
         "finished": finished,
         "exit_code": code,
         "wall_seconds": round(wall, 1),
@@ -255,8 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         "--scan",
         action="append",
         default=[],
-        metavar="MB[:COPIES]",
-        help="also time a whole scan of an article of MB megabytes (with COPIES short articles); repeatable",
+        metavar="MB[:COPIES[:JOBS]]",
+        help="also time a whole scan of an article of MB megabytes (with COPIES short articles, "
+        "in JOBS processes); repeatable",
     )
     parser.add_argument("--scan-timeout", type=float, default=900, help="seconds before a scan is stopped")
     parser.add_argument(
@@ -287,9 +299,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     scans = []
     for value in args.scan:
-        megabytes, _, copies = value.partition(":")
+        megabytes, _, rest = value.partition(":")
+        copies, _, jobs = rest.partition(":")
         args.work.mkdir(parents=True, exist_ok=True)
-        scans.append(scan_article(float(megabytes), int(copies or 0), args.work, args.scan_timeout))
+        scans.append(
+            scan_article(
+                float(megabytes), int(copies or 0), args.work, args.scan_timeout, int(jobs) if jobs else None
+            )
+        )
         _log(f"scan {value}: {scans[-1]}")
     result = {"runs": runs, "scans": scans, "machine": scale.machine()}
     args.output.parent.mkdir(parents=True, exist_ok=True)

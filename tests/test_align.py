@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from provenance.detect.align import align, char_span
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance import detect
+from provenance.detect.align import DocumentGrams, _Chain, _chains, align, char_span, document_grams
 from provenance.detect.stock import load_stock_phrases, stock_mask
+from provenance.pipeline import dumps, scan
 from provenance.settings import DetectionSettings
 from provenance.text import normalize, tokenize
 
@@ -114,3 +124,102 @@ def test_char_span_is_the_exact_original_passage() -> None:
     assert text[start:end] == (
         "По его мнению, неотъемлемым фактором укрепления региональной безопасности остается ситуация в Афганистане."
     )
+
+
+def _reference_chains(a: list[int], b: list[int], settings: DetectionSettings) -> list[_Chain]:
+    """Chaining as it was done before alignment structures were kept per document: every
+    k-gram of both word lists rebuilt for the pair."""
+    k, gap = settings.anchor_words, settings.max_gap_words
+    reach = k + gap
+    grams_a = list(zip(*(a[t:] for t in range(k)), strict=False))
+    grams_b = list(zip(*(b[t:] for t in range(k)), strict=False))
+    common = set(grams_a).intersection(grams_b)
+    index: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for j, gram in enumerate(grams_b):
+        if gram in common:
+            index[gram].append(j)
+    done: list[_Chain] = []
+    active: list[_Chain] = []
+    for i in (i for i, gram in enumerate(grams_a) if gram in common):
+        done.extend(c for c in active if i - c.i_last > reach)
+        active = [c for c in active if i - c.i_last <= reach]
+        js = index[grams_a[i]]
+        if len(js) > settings.max_anchor_occurrences:
+            continue
+        for j in js:
+            best, best_key = None, None
+            for c in active:
+                di, dj = i - c.i_last, j - c.j_last
+                if di < 1 or dj < 1 or dj > reach or abs(di - dj) > gap:
+                    continue
+                if best_key is None or (abs(di - dj), di) < best_key:
+                    best, best_key = c, (abs(di - dj), di)
+            if best is None:
+                active.append(_Chain(i, j, [(i, j)]))
+            else:
+                best.i_last, best.j_last = i, j
+                best.anchors.append((i, j))
+    return done + active
+
+
+# Few distinct words, so k-grams repeat within and across the lists, and copies between them.
+_word_lists = st.lists(st.integers(0, 5), max_size=60)
+
+
+@given(_word_lists, _word_lists, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=3))
+@settings(max_examples=300, deadline=None)
+def test_chains_from_document_structures_are_the_reference_chains(
+    a: list[int], b: list[int], copies: list[tuple[int, int]]
+) -> None:
+    for start, length in copies:  # a stretch of a planted into b
+        b = b[: len(b) // 2] + a[start : start + length] + b[len(b) // 2 :]
+    tight = DetectionSettings(max_anchor_occurrences=3)
+    for s in (S, tight):
+        k = s.anchor_words
+        ids_a, ids_b = np.array(a, dtype=np.int32), np.array(b, dtype=np.int32)
+        new = _chains(document_grams(ids_a, k), document_grams(ids_b, k), s)
+        old = _reference_chains(a, b, s)
+        key = lambda c: c.anchors  # noqa: E731
+        assert sorted(new, key=key) == sorted(old, key=key)
+
+
+def _long_and_copies(folder: Path) -> None:
+    """One long article and short articles each copying one sentence of it: every short one
+    pairs with the long one, and some with each other."""
+    sentences = [f"{SENTENCE.replace('афганистане', f'районе номер {n}')}." for n in range(40)]
+    folder.mkdir(exist_ok=True)
+    (folder / "long.txt").write_text("date: 2025-11-15\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    for n in range(12):
+        (folder / f"short-{n:02}.txt").write_text(
+            f"date: 2025-11-16\n\nВ Ташкенте прошла встреча. {sentences[n * 3 % 40]} Потом был обед.\n",
+            encoding="utf-8",
+        )
+
+
+def test_each_document_structure_is_made_once_however_many_pairs_it_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _long_and_copies(tmp_path)
+    made: Counter[int] = Counter()
+    real = detect.document_grams
+
+    def counted(ids: np.ndarray, k: int) -> DocumentGrams:
+        made[len(ids)] += 1
+        return real(ids, k)
+
+    monkeypatch.setattr(detect, "document_grams", counted)
+    report = scan(tmp_path, jobs=1)
+    assert len(report["links"]) >= 12
+    longest = max(made)
+    assert made[longest] == 1, made
+    # Every document's structure once: as many as documents in some candidate pair.
+    assert sum(made.values()) <= 13
+
+
+def test_a_cache_keeping_only_the_pair_at_hand_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _long_and_copies(tmp_path)
+    kept = dumps(scan(tmp_path, jobs=1))
+    monkeypatch.setattr(detect, "CACHE_WORDS", 0)
+    assert dumps(scan(tmp_path, jobs=1)) == kept

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from provenance.detect.align import Kind, Match, align, char_span
+from provenance.detect.align import (
+    DocumentGrams,
+    Kind,
+    Match,
+    align,
+    align_documents,
+    char_span,
+    document_grams,
+)
 from provenance.detect.candidates import candidate_document_pairs
-from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles, in_sorted
+from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles
 from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
 from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
@@ -98,7 +107,15 @@ def find_reuse(
     frequent = frequent_shingles(shingled, settings.max_shingle_documents)
     pairs = candidate_document_pairs(shingled, settings, frequent, jobs)
     work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
-    reuses = [r for found in run_parallel(work.align_pairs, list(pairs), jobs) for r in found]
+    listed = list(pairs)
+    # Pairs of one document come together, so a worker's chunk makes its structures once;
+    # the reuses are put back in the order of the pairs.
+    lengths = [len(p.words) for p in prepared]
+    order = sorted(range(len(listed)), key=lambda n: _grouping(listed[n], lengths))
+    numbered = [(n, listed[n]) for n in order]
+    found = [x for chunk in run_parallel(work.align_each, numbered, jobs) for x in chunk]
+    found.sort(key=lambda x: x[0])
+    reuses = [r for _, rs in found for r in rs]
     return DetectionResult(
         reuses=reuses,
         units=sum(len(s) for s in shingled),
@@ -121,23 +138,24 @@ def verify_pairs(
     return work.align_pairs(sorted(pairs))
 
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+def _grouping(pair: tuple[int, int], lengths: list[int]) -> tuple[int, int]:
+    """Pairs sorted by this come grouped by their longer document (the costlier to make)."""
+    a, b = pair
+    return (b, a) if lengths[b] > lengths[a] else (a, b)
 
 
-def _gram_keys(ids: np.ndarray, k: int) -> np.ndarray:
-    """A 64-bit key per word k-gram; equal k-grams have equal keys (the converse nearly always)."""
-    n = len(ids) - k + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.uint64)
-    keys = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for t in range(k):
-            keys = keys * _GOLDEN + ids[t : t + n].astype(np.uint64)
-    return keys
+# Words of alignment structures a worker keeps beyond those of the pair at hand.
+CACHE_WORDS = 1 << 21
 
 
 class _Work:
-    """What aligning a pair needs; a forked worker inherits it instead of receiving it."""
+    """What aligning a pair needs; a forked worker inherits it instead of receiving it.
+
+    Each document's alignment structure (and, for the first document of a pair, its stock and
+    content masks) is made once and kept in a cache bounded by `CACHE_WORDS`, so a long
+    document in many pairs is not read again for each: the cost of a pair grows with its
+    shorter document and what the two share.
+    """
 
     def __init__(
         self,
@@ -152,34 +170,65 @@ class _Work:
         encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases())
         self.phrases = tuple(p for p in encoded if None not in p)
         self.function_ids = frozenset(i for w in load_function_words() if (i := vocabulary.id(w)) is not None)
+        self._cache: OrderedDict[int, DocumentGrams] = OrderedDict()
+        self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._cached_words = 0
+
+    def _grams(self, doc: int) -> DocumentGrams:
+        found = self._cache.get(doc)
+        if found is None:
+            found = self._cache[doc] = document_grams(self.words[doc].ids, self.settings.anchor_words)
+            self._cached_words += len(found)
+        else:
+            self._cache.move_to_end(doc)
+        return found
+
+    def _masks_of(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
+        found = self._masks.get(doc)
+        if found is None:
+            ids = self.words[doc].ids.tolist()
+            stock, content = stock_mask(ids, self.phrases), content_mask(ids, self.function_ids)
+            found = self._masks[doc] = (np.array(stock, dtype=bool), np.array(content, dtype=bool))
+        return found
+
+    def _trim(self, keep: tuple[int, int]) -> None:
+        """Forget the least recently used documents, but not those of the pair at hand."""
+        if self._cached_words <= CACHE_WORDS:
+            return
+        for doc in list(self._cache):
+            if self._cached_words <= CACHE_WORDS:
+                break
+            if doc not in keep:
+                self._cached_words -= len(self._cache.pop(doc))
+                self._masks.pop(doc, None)
 
     def align_pairs(self, pairs: list[tuple[int, int]]) -> list[Reuse]:
-        out: list[Reuse] = []
-        k = self.settings.anchor_words
-        current = -1
-        for a, b in pairs:  # sorted, so each document `a` comes in one run
-            wa, wb = self.words[a], self.words[b]
-            if a != current:
-                current, masks = a, None
-                grams_a = np.unique(_gram_keys(wa.ids, k))
-            # Most candidate pairs share no k-gram at all: find out in C before any Python work.
-            if not in_sorted(grams_a, _gram_keys(wb.ids, k)).any():
-                continue
-            if masks is None:
-                ids_a = wa.ids.tolist()
-                masks = (ids_a, stock_mask(ids_a, self.phrases), content_mask(ids_a, self.function_ids))
-            ids_a, stock, content = masks
-            for m in align(ids_a, wb.ids.tolist(), self.settings, stock, content):
-                out.append(
-                    Reuse(
-                        a,
-                        b,
-                        char_span(self.texts[a], wa.starts, wa.ends, m.a, self.bodies[a][1]),
-                        char_span(self.texts[b], wb.starts, wb.ends, m.b, self.bodies[b][1]),
-                        m.matched_words,
-                        m.similarity,
-                        m.kind,
-                        tuple((int(wa.starts[i]), int(wb.starts[j])) for i, j in m.pairs),
-                    )
-                )
+        return [r for _, found in self.align_each(list(enumerate(pairs))) for r in found]
+
+    def align_each(self, items: list[tuple[int, tuple[int, int]]]) -> list[tuple[int, list[Reuse]]]:
+        """The reuses of each numbered pair that has any, with its number."""
+        out: list[tuple[int, list[Reuse]]] = []
+        for n, (a, b) in items:
+            found = self._align(a, b)
+            self._trim((a, b))
+            if found:
+                out.append((n, found))
         return out
+
+    def _align(self, a: int, b: int) -> list[Reuse]:
+        wa, wb = self.words[a], self.words[b]
+        ga, gb = self._grams(a), self._grams(b)
+        matches = align_documents(ga, gb, self.settings, *self._masks_of(a))
+        return [
+            Reuse(
+                a,
+                b,
+                char_span(self.texts[a], wa.starts, wa.ends, m.a, self.bodies[a][1]),
+                char_span(self.texts[b], wb.starts, wb.ends, m.b, self.bodies[b][1]),
+                m.matched_words,
+                m.similarity,
+                m.kind,
+                tuple((int(wa.starts[i]), int(wb.starts[j])) for i, j in m.pairs),
+            )
+            for m in matches
+        ]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
+import numpy as np
+
 from provenance.settings import DetectionSettings
 
 Kind = Literal["verbatim", "near-verbatim", "partial"]
@@ -42,28 +44,109 @@ class _Chain:
     anchors: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _chains(a: Sequence[Hashable], b: Sequence[Hashable], settings: DetectionSettings) -> list[_Chain]:
-    k, gap = settings.anchor_words, settings.max_gap_words
-    reach = k + gap
-    grams_a = list(zip(*(a[t:] for t in range(k)), strict=False))
-    grams_b = list(zip(*(b[t:] for t in range(k)), strict=False))
-    # Most candidate pairs share a few k-grams: index and visit only those (set work is C work).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def gram_keys(ids: np.ndarray, k: int) -> np.ndarray:
+    """A 64-bit key per word k-gram; equal k-grams have equal keys (the converse nearly always)."""
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    keys = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            keys = keys * _GOLDEN + ids[t : t + n].astype(np.uint64)
+    return keys
+
+
+class DocumentGrams:
+    """What aligning reads of one document, made once and reused for every pair it is in:
+    its word ids, the key of each k-gram, and (made when first needed) those keys sorted, so
+    a pair's shared k-grams are found without a pass over the longer document."""
+
+    def __init__(self, ids: np.ndarray, k: int) -> None:
+        self.ids, self.k = ids, k
+        self.keys = gram_keys(ids, k)
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def sorted_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keys sorted, and the position of each."""
+        if self._sorted is None:
+            order = np.argsort(self.keys, kind="stable")
+            self._sorted = (self.keys[order], order)
+        return self._sorted
+
+    def grams(self, positions: np.ndarray) -> list[tuple[int, ...]]:
+        """The k-grams at these positions, as tuples of ids (compared exactly, not by key)."""
+        if not len(positions):
+            return []
+        window = np.lib.stride_tricks.sliding_window_view(self.ids, self.k)
+        return list(map(tuple, window[positions].tolist()))
+
+
+def document_grams(ids: np.ndarray, k: int) -> DocumentGrams:
+    """The alignment structure of one document's word ids."""
+    return DocumentGrams(ids, k)
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _shared_positions(x: DocumentGrams, y: DocumentGrams) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in `x` and in `y` (increasing) of k-grams whose key occurs in both.
+
+    The shorter document's keys are looked up in the longer one's sorted keys: the work
+    grows with the shorter document and the copies found, not with the longer one.
+    """
+    if len(x.keys) > len(y.keys):
+        py, px = _shared_positions(y, x)
+        return px, py
+    if not len(x.keys) or not len(y.keys):
+        return _NONE, _NONE
+    keys, order = y.sorted_keys()
+    lo = np.searchsorted(keys, x.keys, "left")
+    hi = np.searchsorted(keys, x.keys, "right")
+    hit = hi > lo
+    px = np.flatnonzero(hit)
+    if not len(px):
+        return _NONE, _NONE
+    # Each distinct key once: the run of y's sorted keys equal to it is order[lo:hi].
+    starts, first = np.unique(lo[hit], return_index=True)
+    counts = hi[hit][first] - starts
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    py = np.sort(order[np.repeat(starts, counts) + within])
+    return px, py
+
+
+def _chains(a: DocumentGrams, b: DocumentGrams, settings: DetectionSettings) -> list[_Chain]:
+    gap = settings.max_gap_words
+    reach = a.k + gap
+    # Only k-grams whose key both documents hold can be shared; their tuples settle it exactly.
+    pa, pb = _shared_positions(a, b)
+    if not len(pa):
+        return []
+    grams_a, grams_b = a.grams(pa), b.grams(pb)
     common = set(grams_a).intersection(grams_b)
     if not common:
         return []
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j, gram in enumerate(grams_b):
+    index: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for j, gram in zip(pb.tolist(), grams_b, strict=True):
         if gram in common:
             index[gram].append(j)
     done: list[_Chain] = []
     active: list[_Chain] = []
-    for i in (i for i, gram in enumerate(grams_a) if gram in common):
+    for i, gram in zip(pa.tolist(), grams_a, strict=True):
+        if gram not in common:
+            continue
         # Chains out of reach are finished; skipping anchor-less positions changes nothing
         # but the order of `done`, which the caller does not rely on.
         if active:
             done.extend(c for c in active if i - c.i_last > reach)
             active = [c for c in active if i - c.i_last <= reach]
-        js = index[grams_a[i]]
+        js = index[gram]
         # A k-gram repeated everywhere in B anchors nothing useful and costs quadratic work.
         if len(js) > settings.max_anchor_occurrences:
             continue
@@ -146,8 +229,8 @@ def align(
     a: Sequence[Hashable],
     b: Sequence[Hashable],
     settings: DetectionSettings,
-    a_stock: list[bool] | None = None,
-    a_content: list[bool] | None = None,
+    a_stock: Sequence[bool] | None = None,
+    a_content: Sequence[bool] | None = None,
 ) -> list[Match]:
     """Every reused stretch between word lists `a` and `b`, in order of position in `a`.
 
@@ -157,18 +240,38 @@ def align(
     `min_words`. `a_content[i]` marks words that are not function words; a match needs
     `min_content_words` of them outside stock phrases.
     """
+    # Words as small ints (equal words, equal ints): the form `document_grams` takes.
     k = settings.anchor_words
+    ids: dict[Hashable, int] = {}
+    da, db = (
+        document_grams(np.fromiter((ids.setdefault(w, len(ids)) for w in x), np.int64, len(x)), k)
+        for x in (a, b)
+    )
+    return align_documents(da, db, settings, a_stock, a_content)
+
+
+def align_documents(
+    a: DocumentGrams,
+    b: DocumentGrams,
+    settings: DetectionSettings,
+    a_stock: Sequence[bool] | None = None,
+    a_content: Sequence[bool] | None = None,
+) -> list[Match]:
+    """`align` of two documents' alignment structures, made once each by `document_grams`
+    however many pairs a document is in."""
+    k = settings.anchor_words
+    stock = a_stock if a_stock is not None and len(a_stock) else None
     matches: list[Match] = []
     for c in _chains(a, b, settings):
         pairs = _aligned(c.anchors, k)
-        informative = [i for i, _ in pairs if not (a_stock and a_stock[i])]
+        informative = [i for i, _ in pairs if not (stock is not None and stock[i])]
         if len(informative) < settings.min_words:
             continue
         if a_content is not None and sum(1 for i in informative if a_content[i]) < settings.min_content_words:
             continue
-        pairs = _extended(a, b, pairs, settings.max_gap_words)
+        pairs = _extended(a.ids, b.ids, pairs, settings.max_gap_words)
         ra, rb = (pairs[0][0], pairs[-1][0] + 1), (pairs[0][1], pairs[-1][1] + 1)
-        wa, wb = a[ra[0] : ra[1]], b[rb[0] : rb[1]]
+        wa, wb = a.ids[ra[0] : ra[1]].tolist(), b.ids[rb[0] : rb[1]].tolist()
         similarity = SequenceMatcher(None, wa, wb, autojunk=False).ratio()
         kind = _kind(wa, wb, similarity, settings)
         matches.append(Match(ra, rb, len(pairs), round(similarity, 4), kind, tuple(pairs)))
