@@ -476,13 +476,13 @@ class Index:
         """
         registry = registry or load_registry()
         result = AddResult(warnings=list(ingested.warnings), skipped=list(ingested.skipped))
+        lines: dict[bytes, int | None] = {}
         if self._deferred and not self.path.exists():
             stored = {}  # a new index, created below once the documents are analysed
         else:
-            stored = {
-                bytes(r[_AT["location"]]): _stored_content(r)
-                for r in self._sealed("location", [d.identity for d in ingested.documents])
-            }
+            rows = self._sealed("location", [d.identity for d in ingested.documents])
+            stored = {bytes(r[_AT["location"]]): _stored_content(r) for r in rows}
+            lines = {bytes(r[_AT["location"]]): r[_AT["line"]] for r in rows}
         todo = [d for d in ingested.documents if stored.get(d.identity) != _content(d)]
         entries = index_entries(todo, registry, self.settings, jobs)
         db = self._db
@@ -537,7 +537,7 @@ class Index:
                     progress(min(first + _BATCH, len(todo)), len(todo))
             done = set(result.added) | set(result.replaced)
             for d in ingested.documents:
-                if d.line is not None and d.identity in stored:
+                if d.line is not None and d.identity in lines and lines[d.identity] != d.line:
                     self._update(d.identity, line=d.line)
             names = self._names([d.identity for d in ingested.documents])
             result.unchanged.extend(
