@@ -324,3 +324,21 @@ def test_a_first_add_that_fails_while_analysing_leaves_no_file(
         assert len(index.add(ingest_folder(SEEDS)).added) == 5
     with Index(path) as index:
         assert len(index) == 5 and index.integrity() == "ok"
+
+
+def test_a_record_moved_down_its_file_is_unchanged_with_its_line_brought_up_to_date(tmp_path: Path) -> None:
+    def record(doc_id: str, words: str) -> str:
+        text = f"{words} — статья о событиях недели в Астане, записанная в файл архива."
+        return json.dumps({"id": doc_id, "text": text}, ensure_ascii=False)
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(record("a", "Первая") + "\n" + record("b", "Вторая") + "\n", encoding="utf-8")
+    path = tmp_path / "index.sqlite"
+    with Index(path, create=True) as index:
+        assert index.add(ingest_folder(feed)).added == ["a", "b"]
+    feed.write_text("\n".join([record("c", "Новая"), record("a", "Первая"), record("b", "Вторая")]) + "\n")
+    with Index(path) as index:
+        result = index.add(ingest_folder(feed))
+        assert (result.added, result.replaced, sorted(result.unchanged)) == (["c"], [], ["a", "b"])
+        assert {d.id: d.line for d in index.documents()} == {"a": 2, "b": 3, "c": 1}
+        assert index.stats().verified == 3  # the rows rewritten are sealed again
