@@ -46,6 +46,10 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "small", root / "large"
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def _cli(*args: str, cwd: Path) -> Iterator[subprocess.Popen[str]]:
     """`provenance ARGS` in a session of its own (a terminal's process group, for Ctrl-C),
@@ -58,6 +62,9 @@ def _cli(*args: str, cwd: Path) -> Iterator[subprocess.Popen[str]]:
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         start_new_session=True,
+        # As from a terminal's shell: a run started in the background (`&` in a script, as a
+        # CI job may be) inherits SIGINT ignored, and Python then never sees a Ctrl-C.
+        preexec_fn=_default_sigint,
     )
     try:
         yield child
