@@ -172,3 +172,39 @@ def test_header() -> None:
     assert bad is not None and bad.date is None and bad.body_start == len(" date 2025-02-30 ")
     assert parse_header("date night in Astana") is None
     assert parse_header("Текст date 2025-10-10 ещё") is None
+
+
+KAZAKH_MONTHS = {
+    "kk": "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан",
+    "kk-latn-2018": "qańtar aqpan naýryz sáýir mamyr maýsym shilde tamyz qyrkúıek qazan qarasha jeltoqsan",
+    "kk-latn-2021": "qañtar aqpan nauryz säuir mamyr mausym şilde tamyz qyrküiek qazan qaraşa jeltoqsan",
+}
+
+
+def test_kazakh_dateline_dates_the_article_without_inventing_a_year() -> None:
+    text = "Астана, 11 қазан. Мемлекет басшысы Ақордада кездесу өткізді.\n" + FILLER
+    assert extract_date(text) == DocumentDate("--10-11", "month-day", "dateline")
+    assert extract_date("Astana, 11 qazan. Memleket basshysy kezdesý ótkizdi.").value == "--10-11"
+    assert extract_date("Өскемен, 3 қаңтар 2025 ж. Мәтін.") == DocumentDate("2025-01-03", "day", "dateline")
+    assert extract_date("ÖSKEMEN, 3 qañtar 2025 j. Mätin.").value == "2025-01-03"
+    # A month inflected inside a sentence ("тамызда", in August) is not a dateline.
+    assert extract_date("Ол 9 тамызда өтеді. " + FILLER) == DocumentDate()
+    assert extract_date("Астана, 30 ақпан. Мәтін.") == DocumentDate()
+
+
+def test_kazakh_trailer() -> None:
+    assert extract_date(FILLER + "\nАстана, 11 қазан 2025 ж.") == DocumentDate("2025-10-11", "day", "trailer")
+
+
+@given(
+    alphabet=st.sampled_from(sorted(KAZAKH_MONTHS)),
+    day=st.integers(min_value=1, max_value=28),
+    month=st.integers(min_value=1, max_value=12),
+    year=st.one_of(st.none(), st.integers(min_value=1990, max_value=2035)),
+)
+def test_kazakh_dateline_values_round_trip(alphabet: str, day: int, month: int, year: int | None) -> None:
+    name = KAZAKH_MONTHS[alphabet].split()[month - 1]
+    suffix = ("" if year is None else f" {year} ж." if alphabet == "kk" else f" {year} j.")
+    found = extract_date(f"Qaraǵandy, {day} {name.upper() if day % 2 else name}{suffix} Mátin.")
+    expected = f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    assert found == DocumentDate(expected, "day" if year else "month-day", "dateline")

@@ -1,4 +1,5 @@
-"""Publication dates: ISO values from headers and records, Russian datelines and trailers in text.
+"""Publication dates: ISO values from headers and records, datelines and trailers in text,
+in Russian and in Kazakh (Cyrillic, and both Latin alphabets: 2018's and 2021's).
 
 Hand-written patterns on purpose: general date parsers invent missing years (from today's
 date) and read words such as "TODAY" as dates. Here a year is only ever taken from the text.
@@ -12,43 +13,37 @@ from datetime import date, datetime
 from provenance.ingest.model import DocumentDate
 from provenance.text.lines import LINE_END, LINE_START, line_start
 
-# Genitive month names, as they follow a day number ("16 ноября").
+# Month names as they follow a day number: Russian genitive ("16 ноября"), Kazakh nominative
+# ("11 қазан") in Cyrillic and in the Latin alphabets of 2018 ("qańtar") and 2021 ("qañtar").
+_MONTH_NAMES = {
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "kk": "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан",
+    "kk-latn-2018": "qańtar aqpan naýryz sáýir mamyr maýsym shilde tamyz qyrkúıek qazan qarasha jeltoqsan",
+    "kk-latn-2021": "qañtar aqpan nauryz säuir mamyr mausym şilde tamyz qyrküiek qazan qaraşa jeltoqsan",
+}
 MONTHS: dict[str, int] = {
     name: number
-    for number, name in enumerate(
-        (
-            "января",
-            "февраля",
-            "марта",
-            "апреля",
-            "мая",
-            "июня",
-            "июля",
-            "августа",
-            "сентября",
-            "октября",
-            "ноября",
-            "декабря",
-        ),
-        start=1,
-    )
+    for names in _MONTH_NAMES.values()
+    for number, name in enumerate(names.split(), start=1)
 }
 
 DATELINE_ZONE = 200  # a dateline must start within this many characters of the body start
 TRAILER_ZONE = 200  # a trailer must lie within this many characters of the (trimmed) body end
 
-_MONTH = "(?i:" + "|".join(MONTHS) + ")"
-# "16 ноября", "16 ноября 2025", "16 ноября 2025 г.", "16 ноября 2025 года"
+_MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+# "16 ноября", "16 ноября 2025", "16 ноября 2025 г.", "16 ноября 2025 года", "11 қазан 2025 ж."
 _WORD_DATE = (
     rf"(?<![\w.])(?P<day>\d{{1,2}})[ \t\xa0]+(?P<month>{_MONTH})(?!\w)"
-    rf"(?:[ \t\xa0]+(?P<year>\d{{4}})(?!\d)(?:[ \t\xa0]*(?i:г\.|года|год(?!\w)|г(?!\w)))?)?"
+    rf"(?:[ \t\xa0]+(?P<year>\d{{4}})(?!\d)"
+    rf"(?:[ \t\xa0]*(?i:г\.|года|год(?!\w)|г(?!\w)|ж\.|жыл(?!\w)|j\.|jyl(?!\w)))?)?"
 )
 # "10.10.2025" (trailers only: without a month name a bare number pair is too ambiguous)
 _NUMERIC_DATE = r"(?<![\w.])(?P<nday>\d{1,2})\.(?P<nmonth>\d{1,2})\.(?P<nyear>\d{4})(?![\d.]\d)"
 
 # A dateline opens a line of the body: a city (up to four words, capitalised) then "." or ","
-# then the date. "Ташкент. 16 ноября." / "АСТАНА, 16 ноября 2025 г."
-_CITY = r"[A-ZА-ЯЁ][\w-]+(?:[ \t\xa0-][A-ZА-ЯЁ][\w-]*){0,3}"
+# then the date. "Ташкент. 16 ноября." / "АСТАНА, 16 ноября 2025 г." / "Өскемен, 11 қазан."
+_CAPITAL = "[A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄĞÑÖŪÜŞİÁǴŃÓÚÝ]"
+_CITY = rf"{_CAPITAL}[\w-]+(?:[ \t\xa0-]{_CAPITAL}[\w-]*){{0,3}}"
 _DATELINE = re.compile(rf"{LINE_START}[ \t\xa0]*{_CITY}[ \t\xa0]*[.,][ \t\xa0]*{_WORD_DATE}")
 
 # A trailer closes a line: nothing but a short byline may come before the date on its line
