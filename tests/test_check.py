@@ -150,3 +150,31 @@ def test_library_call_reads_like_the_cli(tmp_path: Path) -> None:
         itself = check(read_drafts([str(SEED_001)]), index, {"kind": "index", "path": "i", "documents": 5})
     sources = {s["document"] for f in itself["drafts"][0]["findings"] for s in f["sources"]}
     assert NUR_ID not in sources and sources
+
+
+KAZAKH_STORY = (
+    "Астана, 11 қазан. Мемлекет басшысы Ақордада өңірлердің әкімдерімен кездесу өткізіп, "
+    "жылу беру маусымына дайындық барысын талқылады. Президент барлық қазандықтар мен жылу желілері "
+    "қараша айының басына дейін толық жөндеуден өтуі тиіс екенін атап өтті. "
+    "Кездесуде энергетика министрі биылғы жөндеу жұмыстарының қорытындысы туралы баяндады."
+)
+KAZAKH_COPIED = (
+    "Президент барлық қазандықтар мен жылу желілері қараша айының басына дейін толық жөндеуден "
+    "өтуі тиіс екенін атап өтті."
+)
+
+
+@pytest.mark.parametrize(("credit", "code"), [(" Бұл туралы Kazinform хабарлайды.", 0), ("", 1)])
+def test_a_kazakh_story_crediting_kazinform_passes(tmp_path: Path, credit: str, code: int) -> None:
+    """Kazakh names its source before the verb: «Бұл туралы Kazinform хабарлайды» credits it."""
+    (tmp_path / "pub").mkdir()
+    record = {"id": "kz-1", "text": KAZAKH_STORY, "outlet": "Kazinform", "date": "2025-10-11"}
+    (tmp_path / "pub" / "kazinform.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    draft = f"Жылу маусымы алдында.\n\n{KAZAKH_COPIED}{credit}\n\nРедакцияның өз мәтіні осында жалғасады.\n"
+    (tmp_path / "draft.txt").write_text(draft, encoding="utf-8")
+    assert run_cli("index", "add", "pub", "-q", cwd=tmp_path).returncode == 0
+    result = run_cli("check", "draft.txt", "--fail-on", "uncredited", cwd=tmp_path)
+    assert result.returncode == code, result.stdout + result.stderr
+    finding = result.stdout.splitlines()[0]
+    assert ("copied text, credited" if credit else "uncredited copied text") in finding
+    assert "earliest kz-1 (Kazinform, 2025-10-11)" in finding

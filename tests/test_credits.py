@@ -267,3 +267,37 @@ def test_any_text_gives_ordered_spans_within_range(text: str, start: int, end: i
         assert "\n" not in text[c.start : c.end]
         assert (c.source_id is None) == (c.source_name is None)
         previous_end = c.end
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "cue", "name", "source_id"),
+    [
+        ("Бұл туралы Kazinform хабарлайды.", "Kazinform хабарлайды", "хабарлайды", "Kazinform", "kazinform"),
+        ("Kazinform хабарлады.", "Kazinform хабарлады", "хабарлайды", "Kazinform", "kazinform"),
+        ("Бұл туралы NUR.KZ жазады.", "NUR.KZ жазады", "жазады", "NUR.KZ", "nur-kz"),
+        ("Ақпарат көзі: Kazinform", "Ақпарат көзі: Kazinform", "ақпарат көзі", "Kazinform", "kazinform"),
+        # An unknown source is credited by name, never dropped.
+        ("Бұл туралы Листок Приречья хабарлайды.", "Листок Приречья хабарлайды", "хабарлайды", "Листок Приречья", None),
+    ],
+)
+def test_kazakh_credits(text: str, span: str, cue: str, name: str, source_id: str | None) -> None:
+    credit = _only(text)
+    assert (text[credit.start : credit.end], credit.cue, credit.name, credit.source_id) == (
+        span,
+        cue,
+        name,
+        source_id,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ол хабарлайды.",  # "he reports": a pronoun opening the sentence is no name
+        "Мәтін. Ол жазады.",
+        "Бұл туралы хабарлайды.",
+        "Ол хат жазады.",  # "writes a letter"
+    ],
+)
+def test_kazakh_not_credits(text: str) -> None:
+    assert find_credits(text, REGISTRY) == []

@@ -3,6 +3,9 @@
 "..., передает NUR.KZ со ссылкой на Акорду" credits two parties; "///nCa" closes an nCa
 article. A credit names a publisher, so a cue needs a name right after it on the same line:
 "сообщает - Президент ...", "сообщает, что" and "передает привет" credit no one.
+
+Kazakh puts the verb last: in "Бұл туралы Kazinform хабарлайды" the name stands right before
+its cue, on the same line; "Ақпарат көзі: Kazinform" names it after, as "Источник:" does.
 """
 
 from __future__ import annotations
@@ -38,7 +41,21 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("по информации", rf"по{_SP}+информации"),
     ("по сообщению", rf"по{_SP}+сообщению"),
     ("источник", r"источник:"),
+    ("ақпарат көзі", rf"ақпарат{_SP}+көзі:"),
 )
+# Kazakh cues that follow the name they credit: "… Kazinform хабарлайды" (reports), "жазады"
+# (writes), and their past forms.
+_CUES_AFTER_NAME: tuple[tuple[str, str], ...] = (
+    ("хабарлайды", r"хабарла(?:йды|ды)"),
+    ("жазады", r"жаз(?:ады|ды)"),
+)
+_CUE_AFTER_RE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(_CUES_AFTER_NAME))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+_LABELS_AFTER = {f"k{i}": label for i, (label, _) in enumerate(_CUES_AFTER_NAME)}
 _CUE_RE = re.compile(
     rf"(?<!\w)(?P<kak>как{_SP}+)?(?:"
     + "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_CUES))
@@ -143,9 +160,67 @@ def _name(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named |
     return (pos, end, end, None) if end is not None else None
 
 
+def _name_before(text: str, cue: int, start: int, registry: OutletRegistry) -> _Named | None:
+    """The name ending right before a cue at `cue` (one space between), on the cue's line:
+    the longest of up to four words before it that is a registry name or a run of proper
+    words."""
+    end = cue
+    while end > start and re.match(_SP, text[end - 1]):
+        end -= 1
+    if end == cue:
+        return None  # the cue does not follow a word
+    words = [m for m in _WORD_RE.finditer(text, max(start, end - 200), end) if m.end() <= end]
+    # Only the words that run up to the cue, each a single space after the one before it.
+    run: list[re.Match[str]] = []
+    for m in reversed(words):
+        limit = run[-1].start() if run else end
+        if m.end() != limit and not (run and m.end() + 1 == limit and re.match(_SP, text[m.end()])):
+            break
+        run.append(m)
+        if len(run) == MAX_NAME_WORDS:
+            break
+    for m in reversed(run):  # the longest first
+        found = _known(text, m.start(), end, registry)
+        if found and found[1] == end:
+            return found
+    count = next((i for i, m in enumerate(run) if not _name_like(m.group())), len(run))
+    if count == 0 or (count == len(run) and not _after_a_word(text, run[-1].start(), start)):
+        # A capital opening a sentence is no name ("Ол хабарлайды": he reports); a word of
+        # the sentence before the name shows it ("Бұл туралы Листок Приречья хабарлайды").
+        return None
+    return run[count - 1].start(), end, end, None
+
+
+def _after_a_word(text: str, pos: int, start: int) -> bool:
+    while pos > start and re.match(_SP, text[pos - 1]):
+        pos -= 1
+    return pos > start and (text[pos - 1].isalnum())
+
+
 def find_credits(text: str, registry: OutletRegistry, start: int = 0, end: int | None = None) -> list[Credit]:
     """Credit phrases in text[start:end], in text order."""
     start, end, _ = slice(start, end).indices(len(text))
+    credits = _credits_before_cue(text, registry, start, end)
+    for m in _CUE_AFTER_RE.finditer(text, start, end):
+        named = _name_before(text, m.start(), start, registry)
+        if named is None:
+            continue
+        name_start, name_end, _, outlet = named
+        label = next(label for key, label in _LABELS_AFTER.items() if m.group(key))
+        credits.append(
+            Credit(
+                start=name_start,
+                end=m.end(),
+                cue=label,
+                name=text[name_start:name_end],
+                source_id=outlet.id if outlet else None,
+                source_name=outlet.name if outlet else None,
+            )
+        )
+    return sorted(credits, key=lambda c: (c.start, c.end))
+
+
+def _credits_before_cue(text: str, registry: OutletRegistry, start: int, end: int) -> list[Credit]:
     credits: list[Credit] = []
     pos = start
     while (m := _CUE_RE.search(text, pos, end)) is not None:
