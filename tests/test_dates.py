@@ -208,3 +208,23 @@ def test_kazakh_dateline_values_round_trip(alphabet: str, day: int, month: int, 
     found = extract_date(f"Qaraǵandy, {day} {name.upper() if day % 2 else name}{suffix} Mátin.")
     expected = f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
     assert found == DocumentDate(expected, "day" if year else "month-day", "dateline")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ASTANA, Oct 11 (Reuters) - The president met regional governors.", "--10-11"),
+        ("ASTANA, Oct. 11 (Reuters) - The president met regional governors.", "--10-11"),
+        ("ALMATY, 11 October 2025 (nCa) — The president met regional governors.", "2025-10-11"),
+        ("ASHGABAT, Sept. 3, 2024 - Text.", "2024-09-03"),
+        ("Bishkek, May 5. Text.", "--05-05"),
+    ],
+)
+def test_english_datelines(text: str, value: str) -> None:
+    assert extract_date(text + "\n" + FILLER) == DocumentDate(value, "day" if value[0] != "-" else "month-day", "dateline")
+
+
+def test_english_words_that_begin_like_months_are_not_dates() -> None:
+    assert extract_date("ASTANA, Octopus 11 - Text.") == DocumentDate()
+    assert extract_date("Mayor, 11 people came.") == DocumentDate()
+    assert extract_date(FILLER + "\nAstana, October 11, 2025") == DocumentDate("2025-10-11", "day", "trailer")

@@ -1,5 +1,6 @@
 """Publication dates: ISO values from headers and records, datelines and trailers in text,
-in Russian and in Kazakh (Cyrillic, and both Latin alphabets: 2018's and 2021's).
+in Russian, Kazakh (Cyrillic, and both Latin alphabets: 2018's and 2021's) and English
+("ALMATY, 11 October 2025 (nCa) —", "ASTANA, Oct 11 (Reuters) -").
 
 Hand-written patterns on purpose: general date parsers invent missing years (from today's
 date) and read words such as "TODAY" as dates. Here a year is only ever taken from the text.
@@ -21,21 +22,34 @@ _MONTH_NAMES = {
     "kk-latn-2018": "qańtar aqpan naýryz sáýir mamyr maýsym shilde tamyz qyrkúıek qazan qarasha jeltoqsan",
     "kk-latn-2021": "qañtar aqpan nauryz säuir mamyr mausym şilde tamyz qyrküiek qazan qaraşa jeltoqsan",
 }
+_MONTH_NAMES["en"] = "January February March April May June July August September October November December"
 MONTHS: dict[str, int] = {
-    name: number
+    name.lower(): number
     for names in _MONTH_NAMES.values()
     for number, name in enumerate(names.split(), start=1)
 }
+# English abbreviations, with or without their dot: "Oct 11", "Sept. 3".
+MONTHS |= {name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES["en"].split(), start=1)}
+MONTHS["sept"] = 9
+# Written in capitals, 2018's dotless ı is an I, which lower() makes an i: "QYRKÚIEK".
+MONTHS |= {name.replace("ı", "i"): number for name, number in MONTHS.items() if "ı" in name}
 
 DATELINE_ZONE = 200  # a dateline must start within this many characters of the body start
 TRAILER_ZONE = 200  # a trailer must lie within this many characters of the (trimmed) body end
 
-_MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?:(?<=[A-Za-z]{3})\.)?"
 # "16 ноября", "16 ноября 2025", "16 ноября 2025 г.", "16 ноября 2025 года", "11 қазан 2025 ж."
 _WORD_DATE = (
     rf"(?<![\w.])(?P<day>\d{{1,2}})[ \t\xa0]+(?P<month>{_MONTH})(?!\w)"
     rf"(?:[ \t\xa0]+(?P<year>\d{{4}})(?!\d)"
     rf"(?:[ \t\xa0]*(?i:г\.|года|год(?!\w)|г(?!\w)|ж\.|жыл(?!\w)|j\.|jyl(?!\w)))?)?"
+)
+# English also puts the month first: "Oct 11", "October 11, 2025".
+_EN_NAMES = [n.lower() for n in _MONTH_NAMES["en"].split()]
+_EN_MONTH = "(?i:" + "|".join(sorted({*_EN_NAMES, *(n[:3] for n in _EN_NAMES), "sept"}, key=len)[::-1]) + ")"
+_MONTH_FIRST = (
+    rf"(?<![\w.])(?P<emonth>{_EN_MONTH})(?:\.|(?!\w))[ \t\xa0]+(?P<eday>\d{{1,2}})(?!\d)"
+    rf"(?:,?[ \t\xa0]+(?P<eyear>\d{{4}})(?!\d))?"
 )
 # "10.10.2025" (trailers only: without a month name a bare number pair is too ambiguous)
 _NUMERIC_DATE = r"(?<![\w.])(?P<nday>\d{1,2})\.(?P<nmonth>\d{1,2})\.(?P<nyear>\d{4})(?![\d.]\d)"
@@ -44,7 +58,9 @@ _NUMERIC_DATE = r"(?<![\w.])(?P<nday>\d{1,2})\.(?P<nmonth>\d{1,2})\.(?P<nyear>\d
 # then the date. "Ташкент. 16 ноября." / "АСТАНА, 16 ноября 2025 г." / "Өскемен, 11 қазан."
 _CAPITAL = "[A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄĞÑÖŪÜŞİÁǴŃÓÚÝ]"
 _CITY = rf"{_CAPITAL}[\w-]+(?:[ \t\xa0-]{_CAPITAL}[\w-]*){{0,3}}"
-_DATELINE = re.compile(rf"{LINE_START}[ \t\xa0]*{_CITY}[ \t\xa0]*[.,][ \t\xa0]*{_WORD_DATE}")
+_DATELINE = re.compile(
+    rf"{LINE_START}[ \t\xa0]*{_CITY}[ \t\xa0]*[.,][ \t\xa0]*(?:{_WORD_DATE}|{_MONTH_FIRST})"
+)
 
 # A trailer closes a line: nothing but a short byline may come before the date on its line
 # ("///nCa, ", "Астана, ", or a sentence end), and only a time or punctuation after it.
@@ -54,7 +70,7 @@ _LEAD = (
     r"(?:(?:///)?[^\s,:]+(?:[ \t\xa0][^\s,:]+)?[ \t\xa0]*[,:][ \t\xa0]*)?"
 )
 _TAIL = rf"(?:[ \t\xa0]*,?[ \t\xa0]*\d{{1,2}}:\d{{2}})?[ \t\xa0.]*{LINE_END}"
-_TRAILER = re.compile(rf"{_LEAD}(?:{_WORD_DATE}|{_NUMERIC_DATE}){_TAIL}")
+_TRAILER = re.compile(rf"{_LEAD}(?:{_WORD_DATE}|{_MONTH_FIRST}|{_NUMERIC_DATE}){_TAIL}")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
@@ -89,7 +105,9 @@ def _make(day: str, month: int, year: str | None, source: str) -> DocumentDate |
 def _from_match(m: re.Match[str], source: str) -> DocumentDate | None:
     if m.groupdict().get("nday"):
         return _make(m["nday"], int(m["nmonth"]), m["nyear"], source)
-    return _make(m["day"], MONTHS[m["month"].lower()], m["year"], source)
+    if m.groupdict().get("eday"):
+        return _make(m["eday"], MONTHS[m["emonth"].lower().rstrip(".")], m["eyear"], source)
+    return _make(m["day"], MONTHS[m["month"].lower().rstrip(".")], m["year"], source)
 
 
 def find_dateline(text: str, body_start: int = 0, body_end: int | None = None) -> DocumentDate | None:
@@ -115,7 +133,7 @@ def find_trailer(text: str, body_start: int = 0, body_end: int | None = None) ->
     # leads its date; then keep only dates that begin inside the zone.
     found = None
     for m in _TRAILER.finditer(body, line_start(body, cut)):
-        if (m.start("day") if m["day"] else m.start("nday")) >= cut:
+        if m.start(next(g for g in ("day", "eday", "nday") if m[g])) >= cut:
             found = _from_match(m, "trailer") or found
     return found
 
