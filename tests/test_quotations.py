@@ -290,3 +290,54 @@ def test_paragraphs_given_by_the_caller_give_the_same_quotations() -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert find_quotations(text, 0, len(text), paras=paragraphs(text)) == find_quotations(text)
+
+
+# --- typewriter marks of English wire copy ------------------------------------------------
+
+QUOTE = "We will finish every repair before the heating season starts in the regions"
+
+
+def test_typewriter_double_marks() -> None:
+    text = f"The minister told reporters on Monday: ``{QUOTE}.'' He gave no figures."
+    q = covering(text, QUOTE)
+    assert q is not None and text[q.start : q.end] == f"``{QUOTE}.''"
+
+
+def test_typewriter_single_marks_inside_double_ones() -> None:
+    text = f"He said ``the plan, which he called `ambitious', is how {QUOTE}'' on Monday."
+    q = covering(text, "ambitious")
+    assert q is not None and text[q.start : q.end].startswith("``the plan") and text[q.end - 2 : q.end] == "''"
+
+
+def test_apostrophes_are_not_quotation_marks() -> None:
+    text = "It's the plan, isn't it? Officials don't say. The ministers' meeting ended at noon."
+    assert find_quotations(text) == []
+    # An apostrophe inside `…' does not end it early.
+    text = f"He called it `a plan that can't fail, as {QUOTE}' and left."
+    q = covering(text, "can't fail")
+    assert q is not None and text[q.end - 1] == "'" and text[q.start : q.end].endswith(f"{QUOTE}'")
+
+
+def test_two_outlets_quoting_english_wire_copy_share_a_quotation(tmp_path: Path) -> None:
+    """The same ``…'' in two outlets' otherwise different stories is a shared quotation."""
+    import json
+
+    from provenance.pipeline import scan
+
+    quote = (
+        "``We will finish every repair of the boilers and heating networks before the first frost "
+        "arrives in the northern regions,'' the minister said."
+    )
+    stories = [
+        ("a", "Kazinform", "2025-10-11", "ASTANA, Oct 11 - The energy minister met regional governors on "
+         "Saturday to review preparations for winter.", "Officials listed the towns where works are late."),
+        ("b", "NUR.KZ", "2025-10-12", "Residents of Pavlodar complained about cold apartments as the "
+         "season approached, local deputies noted.", "Deputies asked the city to publish a schedule."),
+    ]
+    records = [
+        {"id": i, "outlet": outlet, "date": day, "text": f"{before} {quote} {after}"}
+        for i, outlet, day, before, after in stories
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    report = scan(tmp_path)
+    assert [link["class"] for link in report["links"]] == ["shared-quotation"]

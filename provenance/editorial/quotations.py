@@ -31,8 +31,10 @@ class Quotation:
 
 
 # Opening mark -> its closing mark. “ is special: it closes „ but opens the English “…”.
-_CLOSER = {"«": "»", "„": "“", "“": "”", '"': '"'}
-_MARKS = re.compile('[«»„“”"]')
+# Wire copy typed on a typewriter's keys writes ``…'' and `…'; a lone ' is an apostrophe
+# (it's, don't) unless a ` is open.
+_CLOSER = {"«": "»", "„": "“", "“": "”", '"': '"', "``": "''", "`": "'"}
+_MARKS = re.compile("``|''|[«»„“”\"`']")
 _DASHES = "-–—"
 _TERMINAL = (".", "!", "?", "…")
 _OPEN_AFTER = "([:" + _DASHES + '«„“"'  # what may stand right before an opening straight quote
@@ -123,8 +125,8 @@ def _scan(text: str, para: Span, carried: list[_Open]) -> tuple[list[Span], list
             found.append((s, e))
 
     for m in _MARKS.finditer(text, ps, pe):
-        p, c = m.start(), m.group()
-        role = _role(c, text[p - 1] if p > ps else None, text[p + 1] if p + 1 < pe else None, stack)
+        p, q, c = m.start(), m.end(), m.group()
+        role = _role(c, text[p - 1] if p > ps else None, text[q] if q < pe else None, stack)
         if role == "open":
             closer = _CLOSER[c]
             if p == ps and stack and stack[0].pos < ps and stack[0].closer == closer:
@@ -141,14 +143,14 @@ def _scan(text: str, para: Span, carried: list[_Open]) -> tuple[list[Span], list
                 entry = stack[k]
                 del stack[k:]
                 if k == 0:
-                    emit(entry.pos, p + 1, entry.after_colon)
+                    emit(entry.pos, q, entry.after_colon)
                 elif stack[0].closer == c:
-                    stack[0].collapse_end = p + 1
-            elif _ATTRIBUTION.match(text, p + 1, pe):
+                    stack[0].collapse_end = q
+            elif _ATTRIBUTION.match(text, q, pe):
                 # The speaker is named right after: the speech ends here even with a mismatched mark,
                 # and with nothing open the scraper dropped the opening mark.
                 if stack:
-                    emit(stack[0].pos, p + 1, stack[0].after_colon)
+                    emit(stack[0].pos, q, stack[0].after_colon)
                     stack.clear()
                     continue
                 begin = found[-1][1] if found else ps
@@ -160,14 +162,19 @@ def _scan(text: str, para: Span, carried: list[_Open]) -> tuple[list[Span], list
                 elif dash := _DASH_LINE.match(text, ps, p):
                     begin = dash.end()
                 if begin < p:
-                    found.append((begin, p + 1))
+                    found.append((begin, q))
     return found, stack
 
 
 def _role(c: str, prev: str | None, nxt: str | None, stack: list[_Open]) -> str | None:
     """Whether a mark opens or closes a quotation here (None: not a quotation mark)."""
-    if c in "«„":
+    if c in ("«", "„", "``", "`"):
         return "open"
+    if c == "''":
+        return "close"
+    if c == "'":
+        within_a_word = prev is not None and nxt is not None and prev.isalnum() and nxt.isalnum()
+        return "close" if not within_a_word and any(o.closer == "'" for o in stack) else None
     if c in "»”":
         return "close"
     inside = any(o.closer == c for o in stack)  # `"` inside "…", or “ while „ is open
@@ -204,7 +211,7 @@ def _is_speech(text: str, s: int, e: int, limit: int, after_colon: bool) -> bool
         return False
     if after_colon or words >= _MIN_WORDS or _ATTRIBUTION.match(text, e, limit):
         return True
-    return text[s:e].rstrip().rstrip('»“”"').rstrip().endswith(_TERMINAL)
+    return text[s:e].rstrip().rstrip("»“”\"'").rstrip().endswith(_TERMINAL)
 
 
 def _dash_spans(text: str, start: int, end: int) -> list[Quotation]:
