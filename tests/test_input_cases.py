@@ -251,8 +251,8 @@ def test_json_array_records(result: IngestResult) -> None:
     assert (one.format, one.line, one.outlet, one.outlet_source) == ("json", 2, "NUR.KZ", "record")
     assert one.date == DocumentDate("2025-11-16", "day", "record")
     assert (one.title, one.title_source) == ("Саммит", "record")
-    # A bad date loses the date, not the article.
-    assert two.line == 9 and two.date == DocumentDate() and two.text == EN
+    # A bad date loses the record's date, not the article, which is dated by its own dateline.
+    assert two.line == 9 and two.date == DocumentDate("2025-03-03", "day", "dateline") and two.text == EN
     assert _warnings(result, "exports/cms.json") == [
         ("bad-date", "date '2025-02-30' is not a valid date; ignored")
     ]
