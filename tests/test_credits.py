@@ -174,8 +174,6 @@ def test_unresolved_names(text: str, span: str, name: str) -> None:
         "Так пишут со ссылкой на пресс-службу главы Казахстана.",
         "По данным статистики, рост 5%.",
         'Токаев пишет "Мы готовы!" и "Мы рады."',  # a quoted sentence is not a name
-        "Источник фото: Акорда",
-        "Фото: Акорда",
         "Без подписи ///",
         "Пересообщает Акорда",
     ],
@@ -208,7 +206,8 @@ def test_seed_001_credits_outlet_and_source() -> None:
 def test_seed_004_credit_only_on_the_second_cue() -> None:
     text = _seed("004")
     assert text.count("сообщает") == 2
-    credit = _only(text)
+    photo, credit = find_credits(text, REGISTRY)
+    assert text[photo.start : photo.end] == "Фото: Акорда" and photo.source_id == "akorda"
     assert text[credit.start : credit.end] == "сообщает Акорда"
     assert credit.start == text.rindex("сообщает")
     assert (credit.source_id, credit.name) == ("akorda", "Акорда")
@@ -300,4 +299,27 @@ def test_kazakh_credits(text: str, span: str, cue: str, name: str, source_id: st
     ],
 )
 def test_kazakh_not_credits(text: str) -> None:
+    assert find_credits(text, REGISTRY) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "name", "source_id"),
+    [
+        ("Source: Kazinform", "source", "Kazinform", "kazinform"),
+        ("Фото: Листок Приречья", "фото", "Листок Приречья", None),
+        # A photo credit names a source as well: the picture is its work.
+        ("Источник фото: Акорда", "фото", "Акорда", "akorda"),
+        ("According to Kazinform, the talks ended.", "according to", "Kazinform", "kazinform"),
+        ("The figures were later cited by NUR.KZ.", "cited by", "NUR.KZ", "nur-kz"),
+        ("Kazinform reports that the talks ended.", "reports", "Kazinform", "kazinform"),
+        ("The talks ended, Listok Prirechya reported.", "reports", "Listok Prirechya", None),
+    ],
+)
+def test_english_and_attribution_credits(text: str, cue: str, name: str, source_id: str | None) -> None:
+    credit = _only(text)
+    assert (credit.cue, credit.name, credit.source_id) == (cue, name, source_id)
+
+
+@pytest.mark.parametrize("text", ["He reported to the minister.", "The report said so.", "the ministry reported"])
+def test_english_not_credits(text: str) -> None:
     assert find_credits(text, REGISTRY) == []

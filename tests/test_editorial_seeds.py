@@ -71,7 +71,8 @@ def test_001_credits_akorda_and_its_own_byline(report: dict[str, Any]) -> None:
 
 def test_004_credits_akorda_but_not_the_dangling_soobshchaet(report: dict[str, Any]) -> None:
     doc = _doc(report, D004)
-    [credit] = doc["credits"]
+    photo, credit = doc["credits"]  # a photo credit names its source too
+    assert doc["text"][photo["start"] : photo["end"]] == "Фото: Акорда"
     assert doc["text"][credit["start"] : credit["end"]] == "сообщает Акорда"
     assert doc["cites"] == ["Акорда"]
 

@@ -5,7 +5,8 @@ article. A credit names a publisher, so a cue needs a name right after it on the
 "сообщает - Президент ...", "сообщает, что" and "передает привет" credit no one.
 
 Kazakh puts the verb last: in "Бұл туралы Kazinform хабарлайды" the name stands right before
-its cue, on the same line; "Ақпарат көзі: Kazinform" names it after, as "Источник:" does.
+its cue, on the same line, as in English "…, Reuters reported"; "Ақпарат көзі: Kazinform",
+"Source: Kazinform", "Фото: …" and "according to Kazinform" name it after.
 """
 
 from __future__ import annotations
@@ -42,12 +43,19 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("по сообщению", rf"по{_SP}+сообщению"),
     ("источник", r"источник:"),
     ("ақпарат көзі", rf"ақпарат{_SP}+көзі:"),
+    ("фото", r"фото:"),
+    ("source", r"source:"),
+    ("photo", r"photo:"),
+    ("according to", rf"according{_SP}+to"),
+    ("cited by", rf"cited{_SP}+by"),
 )
-# Kazakh cues that follow the name they credit: "… Kazinform хабарлайды" (reports), "жазады"
-# (writes), and their past forms.
+# Cues that follow the name they credit: Kazakh "… Kazinform хабарлайды" (reports), "жазады"
+# (writes), and their past forms; English "…, Reuters reported".
 _CUES_AFTER_NAME: tuple[tuple[str, str], ...] = (
     ("хабарлайды", r"хабарла(?:йды|ды)"),
     ("жазады", r"жаз(?:ады|ды)"),
+    ("reports", r"report(?:s|ed)"),
+    ("writes", r"wr(?:ites|ote)"),
 )
 _CUE_AFTER_RE = re.compile(
     r"(?<!\w)(?:"
@@ -185,7 +193,7 @@ def _name_before(text: str, cue: int, start: int, registry: OutletRegistry) -> _
             return found
     count = next((i for i, m in enumerate(run) if not _name_like(m.group())), len(run))
     if count == 0 or (count == len(run) and not _after_a_word(text, run[-1].start(), start)):
-        # A capital opening a sentence is no name ("Ол хабарлайды": he reports); a word of
+        # A capital opening a sentence is no name ("Ол хабарлайды", "He reported"); a word of
         # the sentence before the name shows it ("Бұл туралы Листок Приречья хабарлайды").
         return None
     return run[count - 1].start(), end, end, None
@@ -194,7 +202,8 @@ def _name_before(text: str, cue: int, start: int, registry: OutletRegistry) -> _
 def _after_a_word(text: str, pos: int, start: int) -> bool:
     while pos > start and re.match(_SP, text[pos - 1]):
         pos -= 1
-    return pos > start and (text[pos - 1].isalnum())
+    # A word of the sentence, or its comma ("The talks ended, Reuters reported").
+    return pos > start and (text[pos - 1].isalnum() or text[pos - 1] == ",")
 
 
 def find_credits(text: str, registry: OutletRegistry, start: int = 0, end: int | None = None) -> list[Credit]:
