@@ -193,3 +193,16 @@ def test_the_library_raises_index_problem(desk: Path) -> None:
             index.documents()
     with pytest.raises(IndexProblem, match="row 1 does not match its seal"), Index(desk / INDEX) as index:
         index.stats()
+
+
+def test_pages_are_checked_when_an_existing_index_is_opened_to_add(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import provenance.index.store as store
+
+    checked: list[Path] = []
+    monkeypatch.setattr(store.Index, "_check_pages", lambda self: checked.append(self.path))
+    Index(desk / INDEX, create=True).close()  # as `index add` opens it
+    Index(desk / "new.sqlite", create=True).close()  # nothing to check yet
+    Index(desk / INDEX, check_pages=False).close()  # as `check` opens it
+    assert checked == [desk / INDEX]

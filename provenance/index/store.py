@@ -283,7 +283,7 @@ class Index:
         try:
             self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._open_waiting(create)
-            if check_pages and not create:
+            if check_pages:
                 self._check_pages()
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             self.close()
