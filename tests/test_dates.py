@@ -228,3 +228,17 @@ def test_english_words_that_begin_like_months_are_not_dates() -> None:
     assert extract_date("ASTANA, Octopus 11 - Text.") == DocumentDate()
     assert extract_date("Mayor, 11 people came.") == DocumentDate()
     assert extract_date(FILLER + "\nAstana, October 11, 2025") == DocumentDate("2025-10-11", "day", "trailer")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Toshkent, 11-oktyabr. Prezident mintaqa hokimlari bilan uchrashdi.", "--10-11"),
+        ("Toshkent, 11 oktyabr 2025 yil. Prezident uchrashdi.", "2025-10-11"),
+        ("Тошкент, 5-май. Президент учрашув ўтказди.", "--05-05"),
+        ("Бишкек, 11 октябрь. Президент облустардын башчылары менен жолукту.", "--10-11"),
+    ],
+)
+def test_uzbek_and_kyrgyz_datelines(text: str, value: str) -> None:
+    precision = "month-day" if value.startswith("--") else "day"
+    assert extract_date(text + "\n" + FILLER) == DocumentDate(value, precision, "dateline")

@@ -1,6 +1,8 @@
 """Publication dates: ISO values from headers and records, datelines and trailers in text,
-in Russian, Kazakh (Cyrillic, and both Latin alphabets: 2018's and 2021's) and English
-("ALMATY, 11 October 2025 (nCa) —", "ASTANA, Oct 11 (Reuters) -").
+in Russian, Kazakh (Cyrillic, and both Latin alphabets: 2018's and 2021's), English
+("ALMATY, 11 October 2025 (nCa) —", "ASTANA, Oct 11 (Reuters) -"), Uzbek ("Toshkent,
+11-oktyabr") and Kyrgyz ("Бишкек, 11 октябрь"; Kyrgyz and Uzbek Cyrillic name the months
+as Russian does, in the nominative).
 
 Hand-written patterns on purpose: general date parsers invent missing years (from today's
 date) and read words such as "TODAY" as dates. Here a year is only ever taken from the text.
@@ -21,6 +23,8 @@ _MONTH_NAMES = {
     "kk": "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан",
     "kk-latn-2018": "qańtar aqpan naýryz sáýir mamyr maýsym shilde tamyz qyrkúıek qazan qarasha jeltoqsan",
     "kk-latn-2021": "qañtar aqpan nauryz säuir mamyr mausym şilde tamyz qyrküiek qazan qaraşa jeltoqsan",
+    "ky, uz-cyrl": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
+    "uz-latn": "yanvar fevral mart aprel may iyun iyul avgust sentyabr oktyabr noyabr dekabr",
 }
 _MONTH_NAMES["en"] = "January February March April May June July August September October November December"
 MONTHS: dict[str, int] = {
@@ -40,7 +44,7 @@ TRAILER_ZONE = 200  # a trailer must lie within this many characters of the (tri
 _MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?:(?<=[A-Za-z]{3})\.)?"
 # "16 ноября", "16 ноября 2025", "16 ноября 2025 г.", "16 ноября 2025 года", "11 қазан 2025 ж."
 _WORD_DATE = (
-    rf"(?<![\w.])(?P<day>\d{{1,2}})[ \t\xa0]+(?P<month>{_MONTH})(?!\w)"
+    rf"(?<![\w.])(?P<day>\d{{1,2}})(?:[ \t\xa0]+|-)(?P<month>{_MONTH})(?!\w)"
     rf"(?:[ \t\xa0]+(?P<year>\d{{4}})(?!\d)"
     rf"(?:[ \t\xa0]*(?i:г\.|года|год(?!\w)|г(?!\w)|ж\.|жыл(?!\w)|j\.|jyl(?!\w)))?)?"
 )
