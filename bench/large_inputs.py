@@ -230,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         # Other work on the machine slows a run down: the load before it says how much.
         load = round(os.getloadavg()[0], 2)
         measured = measure(scan_command(path, out, j, extra), out / "logs")
+        # The work folder is this machine's: the results name it WORK.
+        measured["stderr_tail"] = [line.replace(str(work), "WORK") for line in measured["stderr_tail"]]
         row = {"input": name, "jobs": j, "limit": label, "args": extra, "load_before": load, **measured}
         _log(
             f"  exit {row['exit']}, {row['wall_seconds']} s, {row['cpu_seconds']} s CPU, "
