@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,3 +24,25 @@ def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Compl
         check=False,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """`provenance ARGS` in this process, through the same `main()` as the installed command
+    (one-line errors, exit codes), in the working directory: what `run_cli` gives, without
+    starting an interpreter each time."""
+    from provenance import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.object(sys, "argv", ["provenance", *args]),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            cli.main()
+        except SystemExit as exc:
+            code = exc.code
+        else:  # main() always exits
+            code = None
+    assert isinstance(code, int), code
+    return subprocess.CompletedProcess(["provenance", *args], code, out.getvalue(), err.getvalue())

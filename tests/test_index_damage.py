@@ -7,16 +7,15 @@ import json
 import random
 import shutil
 import sqlite3
-import sys
+import subprocess
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_process import run_main
 
-import provenance.cli as cli_module
 from provenance.index import Index, IndexProblem
 from provenance.ingest import ingest_folder
 
@@ -28,13 +27,7 @@ DRAFT = f"Черновик: итоги саммита.\n\n{COPIED}\n\nДальш
 INDEX = "damaged.sqlite"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    stdout: str
-    stderr: str
-
-
+Outcome = subprocess.CompletedProcess[str]
 Provenance = Callable[..., Outcome]
 
 
@@ -58,19 +51,10 @@ def desk(tmp_path: Path, intact: Path) -> Path:
 
 
 @pytest.fixture
-def provenance(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], desk: Path) -> Provenance:
+def provenance(monkeypatch: pytest.MonkeyPatch, desk: Path) -> Provenance:
     """`provenance ARGS --index damaged.sqlite` through `main()`, in the desk folder."""
     monkeypatch.chdir(desk)
-
-    def run(*args: str) -> Outcome:
-        monkeypatch.setattr(sys, "argv", ["provenance", *args, "--index", INDEX])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            cli_module.main()
-        out, err = capsys.readouterr()
-        return Outcome(exited.value.code, out, err)  # type: ignore[arg-type]
-
-    return run
+    return lambda *args: run_main(*args, "--index", INDEX)
 
 
 COMMANDS = {
@@ -82,7 +66,7 @@ COMMANDS = {
 
 
 def assert_refused(outcome: Outcome, *, why: str = "damaged") -> None:
-    assert outcome.code == 2, outcome
+    assert outcome.returncode == 2, outcome
     assert outcome.stderr.count("\n") == 1 and "Traceback" not in outcome.stderr, outcome.stderr
     assert outcome.stderr.startswith(f"provenance: error: {INDEX}: ") and why in outcome.stderr, outcome.stderr
 
@@ -106,9 +90,9 @@ def source_entries(check_json: str) -> set[str]:
 
 def test_the_intact_index_finds_the_copy(provenance: Provenance) -> None:
     outcome = provenance(*COMMANDS["check"])
-    assert outcome.code == 1 and source_entries(outcome.stdout), outcome
+    assert outcome.returncode == 1 and source_entries(outcome.stdout), outcome
     stats = provenance(*COMMANDS["stats"])
-    assert stats.code == 0 and "5 document rows against their seals: intact" in stats.stdout
+    assert stats.returncode == 0 and "5 document rows against their seals: intact" in stats.stdout
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -174,15 +158,15 @@ def test_flipped_bytes_never_give_other_findings(
     (desk / INDEX).write_bytes(data)
     for name in ("check", "stats", "add"):
         outcome = provenance(*COMMANDS[name])
-        if outcome.code == 2:
+        if outcome.returncode == 2:
             assert_refused(outcome, why="")
         elif name == "check":
-            assert outcome.code in (0, 1) and not outcome.stderr, outcome
+            assert outcome.returncode in (0, 1) and not outcome.stderr, outcome
             assert source_entries(outcome.stdout) <= source_entries(expected["check"].stdout)
         elif name == "stats":
             assert outcome == expected["stats"]
         else:
-            assert outcome.code == 0 and "Traceback" not in outcome.stderr, outcome
+            assert outcome.returncode == 0 and "Traceback" not in outcome.stderr, outcome
 
 
 def test_the_library_raises_index_problem(desk: Path) -> None:

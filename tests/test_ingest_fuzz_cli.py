@@ -5,19 +5,16 @@ document or as skipped."""
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import sqlite3
-import sys
 import tempfile
 from pathlib import Path
-from unittest import mock
 
+from cli_process import run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provenance import cli as cli_module
 from provenance.text.display import file_name
 
 ARTICLE = "Президент принял участие в саммите Центральная Азия – Россия и обсудил сотрудничество."
@@ -28,22 +25,9 @@ SPLICED = {'"@huge@"': HUGE, '"@-huge@"': "-" + HUGE, '"@deep@"': DEEP}
 
 
 def run(*args: str) -> tuple[int, str]:
-    """`provenance ARGS` in this process, through the same `main()` as the installed command:
-    (exit code, stderr)."""
-    err = io.StringIO()
-    with (
-        mock.patch.object(sys, "argv", ["provenance", *args]),
-        contextlib.redirect_stderr(err),
-        contextlib.redirect_stdout(io.StringIO()),
-    ):
-        try:
-            cli_module.main()
-        except SystemExit as exc:
-            code = exc.code
-        else:  # main() always exits
-            code = None
-    assert isinstance(code, int), code
-    return code, err.getvalue()
+    """`provenance ARGS` through the installed command's `main()`: (exit code, stderr)."""
+    result = run_main(*args)
+    return result.returncode, result.stderr
 
 
 # On Linux a name is any bytes but NUL and "/", at most 255 of them.

@@ -11,19 +11,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_process import REPO, run_cli
+from cli_process import REPO, run_cli, run_main
 from prov.model import ProvDocument
 from report_samples import document_entry, finish, sample_report
 from seed_ids import SEEDS
 
-from provenance import cli as cli_module
 from provenance.pipeline import dumps
 from provenance.report.html import render_html, report_language
 from provenance.report.messages import CATALOGUES, EN, LANGUAGES, RU, plural, plural_forms
@@ -54,33 +51,14 @@ def other(lang: str) -> str:
     return rest
 
 
-@dataclass
-class Outcome:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-Provenance = Callable[..., Outcome]
+Provenance = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def provenance(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> Provenance:
-    """`provenance ARGS` in this process, through `main()` (one-line usage errors, exit codes),
-    in tmp_path: as `run_cli` does it, without starting an interpreter each time."""
+def provenance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Provenance:
+    """`run_main` in tmp_path."""
     monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> Outcome:
-        monkeypatch.setattr(sys, "argv", ["provenance", *args])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            cli_module.main()
-        out, err = capsys.readouterr()
-        return Outcome(exited.value.code, out, err)  # type: ignore[arg-type]
-
-    return run
+    return run_main
 
 
 @pytest.fixture
