@@ -11,13 +11,15 @@ date) and read words such as "TODAY" as dates. Here a year is only ever taken fr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from provenance.ingest.model import DocumentDate
 from provenance.text.lines import LINE_END, LINE_START, line_start
 
 # Month names as they follow a day number: Russian genitive ("16 ноября"), Kazakh nominative
-# ("11 қазан") in Cyrillic and in the Latin alphabets of 2018 ("qańtar") and 2021 ("qañtar").
+# ("11 қазан") in Cyrillic and in the Latin alphabets of 2018 ("qańtar") and 2021 ("qañtar"),
+# Kyrgyz and Uzbek nominative ("11 октябрь", "11-oktyabr").
 _MONTH_NAMES = {
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     "kk": "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан",
@@ -26,22 +28,28 @@ _MONTH_NAMES = {
     "ky, uz-cyrl": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
     "uz-latn": "yanvar fevral mart aprel may iyun iyul avgust sentyabr oktyabr noyabr dekabr",
 }
-_MONTH_NAMES["en"] = "January February March April May June July August September October November December"
+_EN_NAMES = "january february march april may june july august september october november december"
+# English, with abbreviations (with or without their dot: "Oct 11", "Sept. 3").
+_ENGLISH = {name: n for n, name in enumerate(_EN_NAMES.split(), start=1)}
+_ENGLISH |= {name[:3]: n for name, n in list(_ENGLISH.items())} | {"sept": 9}
 MONTHS: dict[str, int] = {
-    name.lower(): number
+    name: number
     for names in _MONTH_NAMES.values()
     for number, name in enumerate(names.split(), start=1)
-}
-# English abbreviations, with or without their dot: "Oct 11", "Sept. 3".
-MONTHS |= {name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES["en"].split(), start=1)}
-MONTHS["sept"] = 9
+} | _ENGLISH
 # Written in capitals, 2018's dotless ı is an I, which lower() makes an i: "QYRKÚIEK".
 MONTHS |= {name.replace("ı", "i"): number for name, number in MONTHS.items() if "ı" in name}
 
 DATELINE_ZONE = 200  # a dateline must start within this many characters of the body start
 TRAILER_ZONE = 200  # a trailer must lie within this many characters of the (trimmed) body end
 
-_MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?:(?<=[A-Za-z]{3})\.)?"
+
+def _any_of(names: Iterable[str]) -> str:
+    """A case-blind alternation of `names`, the longest first (so "sept" is tried before "sep")."""
+    return "(?i:" + "|".join(sorted(names, key=len, reverse=True)) + ")"
+
+
+_MONTH = _any_of(MONTHS) + r"(?:(?<=[A-Za-z]{3})\.)?"
 # "16 ноября", "16 ноября 2025", "16 ноября 2025 г.", "16 ноября 2025 года", "11 қазан 2025 ж."
 _WORD_DATE = (
     rf"(?<![\w.])(?P<day>\d{{1,2}})(?:[ \t\xa0]+|-)(?P<month>{_MONTH})(?!\w)"
@@ -49,8 +57,7 @@ _WORD_DATE = (
     rf"(?:[ \t\xa0]*(?i:г\.|года|год(?!\w)|г(?!\w)|ж\.|жыл(?!\w)|j\.|jyl(?!\w)))?)?"
 )
 # English also puts the month first: "Oct 11", "October 11, 2025".
-_EN_NAMES = [n.lower() for n in _MONTH_NAMES["en"].split()]
-_EN_MONTH = "(?i:" + "|".join(sorted({*_EN_NAMES, *(n[:3] for n in _EN_NAMES), "sept"}, key=len)[::-1]) + ")"
+_EN_MONTH = _any_of(_ENGLISH)
 _MONTH_FIRST = (
     rf"(?<![\w.])(?P<emonth>{_EN_MONTH})(?:\.|(?!\w))[ \t\xa0]+(?P<eday>\d{{1,2}})(?!\d)"
     rf"(?:,?[ \t\xa0]+(?P<eyear>\d{{4}})(?!\d))?"
