@@ -169,12 +169,9 @@ def _name(text: str, pos: int, limit: int, registry: OutletRegistry) -> _Named |
 
 
 def _name_before(text: str, cue: int, start: int, registry: OutletRegistry) -> _Named | None:
-    """The name ending right before a cue at `cue` (one space between), on the cue's line:
-    the longest of up to four words before it that is a registry name or a run of proper
-    words."""
-    end = cue
-    while end > start and re.match(_SP, text[end - 1]):
-        end -= 1
+    """The name ending right before a cue at `cue` (spaces between), on the cue's line: the
+    longest of up to four words before it that is a registry name or a run of proper words."""
+    end = _before_spaces(text, cue, start)
     if end == cue:
         return None  # the cue does not follow a word
     words = [m for m in _WORD_RE.finditer(text, max(start, end - 200), end) if m.end() <= end]
@@ -199,9 +196,15 @@ def _name_before(text: str, cue: int, start: int, registry: OutletRegistry) -> _
     return run[count - 1].start(), end, end, None
 
 
-def _after_a_word(text: str, pos: int, start: int) -> bool:
+def _before_spaces(text: str, pos: int, start: int) -> int:
+    """Where the spaces (those that keep a line) ending at `pos` begin, not before `start`."""
     while pos > start and re.match(_SP, text[pos - 1]):
         pos -= 1
+    return pos
+
+
+def _after_a_word(text: str, pos: int, start: int) -> bool:
+    pos = _before_spaces(text, pos, start)
     # A word of the sentence, or its comma ("The talks ended, Reuters reported").
     return pos > start and (text[pos - 1].isalnum() or text[pos - 1] == ",")
 
