@@ -17,6 +17,7 @@ cost are (peak - the peak of scanning one short article) / its characters.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -43,32 +44,26 @@ def _paragraphs(seed: int) -> Iterator[str]:
         yield " ".join(prose.paragraph(rng.randint(2, 7)))
 
 
-def write_article(path: Path, megabytes: float, seed: int = 1) -> None:
-    """One dated article of about `megabytes` of UTF-8 in paragraphs, none repeated."""
-    target = int(megabytes * MB)
+def _write_until(path: Path, megabytes: float, chunks: Iterator[str]) -> None:
+    """The chunks, in order, until the file holds `megabytes` of UTF-8."""
+    target, size = int(megabytes * MB), 0
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        header = " 12 марта 2025 \n\n"
-        f.write(header)
-        size = len(header.encode())
-        for paragraph in _paragraphs(seed):
-            chunk = paragraph + "\n\n"
+        for chunk in chunks:
             f.write(chunk)
             size += len(chunk.encode())
             if size >= target:
                 break
+
+
+def write_article(path: Path, megabytes: float, seed: int = 1) -> None:
+    """One dated article of about `megabytes` of UTF-8 in paragraphs, none repeated."""
+    header = " 12 марта 2025 \n\n"
+    _write_until(path, megabytes, itertools.chain([header], (p + "\n\n" for p in _paragraphs(seed))))
 
 
 def write_line(path: Path, megabytes: float, seed: int = 2) -> None:
     """One article of about `megabytes` on a single line: no line break at all."""
-    target = int(megabytes * MB)
-    size = 0
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        for paragraph in _paragraphs(seed):
-            chunk = paragraph + " "
-            f.write(chunk)
-            size += len(chunk.encode())
-            if size >= target:
-                break
+    _write_until(path, megabytes, (p + " " for p in _paragraphs(seed)))
 
 
 def write_records(path: Path, records: int, seed: int = 3) -> None:
