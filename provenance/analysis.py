@@ -1,77 +1,83 @@
-"""The stages that read one document at a time: masking, analysis, quotations, credits,
-and the words and shingles detection needs. Shared by `scan`, the index and `check`."""
+"""The steps that read one document at a time, over a document set: the line statistics
+furniture is judged by (a map, then a reduce), then the per-document step
+(`provenance.record.analyse`). Shared by `scan`, the index and `check`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import fields
 
-from provenance.detect import Prepared, prepare
-from provenance.editorial.boilerplate import Boilerplate
-from provenance.editorial.credits import Credit, find_credits
-from provenance.editorial.masking import masked_analysis
-from provenance.editorial.quotations import Quotation, find_quotations
-from provenance.editorial.repeats import Repeat
+from provenance.editorial.boilerplate import FrequentLines, LineCounts, count_lines
+from provenance.executor import Executor, as_executor
 from provenance.ingest import Document, OutletRegistry
-from provenance.parallel import run_parallel
+from provenance.record import AnalysedDocument, analyse
 from provenance.settings import DetectionSettings
-from provenance.text.compact import Vocabulary
+
+# The record's fields a worker sends back: the document itself is already here.
+_FOUND = [f.name for f in fields(AnalysedDocument) if f.name != "document"]
 
 
-@dataclass(frozen=True)
-class Findings:
-    """What the per-document stages found in one document besides its words."""
+class _LineCounting:
+    """Counts a chunk's lines; forked workers inherit the documents."""
 
-    repeats: list[Repeat]
-    quotations: list[Quotation]
-    credits: list[Credit]
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self.docs = docs
+
+    def run(self, indices: list[int]) -> LineCounts:
+        return count_lines((self.docs[d].text, self.docs[d].body, self.docs[d].outlet) for d in indices)
 
 
-class _PerDocument:
-    """The stages that read one document at a time; forked workers inherit the documents."""
+def line_statistics(docs: Sequence[Document], executor: int | Executor = 1) -> LineCounts:
+    """The line counts of the document set (see `LineCounts`)."""
+    parts = as_executor(executor).map(
+        "lines",
+        _LineCounting(docs).run,
+        range(len(docs)),
+        "documents",
+        size=lambda c: sum(c.documents.values()),
+    )
+    total = LineCounts()
+    for part in parts:
+        total.merge(part)
+    return total
+
+
+class _Analysing:
+    """The per-document step over a chunk; forked workers inherit the documents."""
 
     def __init__(
         self,
         docs: Sequence[Document],
-        furniture: Sequence[Sequence[Boilerplate]],
+        frequent: FrequentLines,
         registry: OutletRegistry,
         settings: DetectionSettings,
     ) -> None:
-        self.docs, self.furniture, self.registry, self.settings = docs, furniture, registry, settings
+        self.docs, self.frequent, self.registry, self.settings = docs, frequent, registry, settings
 
-    def run(self, indices: list[int]) -> tuple[list[str], list[tuple[Prepared, Findings]]]:
-        """The chunk's words, and per document its detection input (word ids local to the
-        chunk) and its findings."""
-        vocabulary = Vocabulary()
+    def run(self, indices: list[int]) -> list[tuple[object, ...]]:
         out = []
         for d in indices:
-            doc = self.docs[d]
-            view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
-            found = Findings(
-                repeats,
-                find_quotations(doc.text, *doc.body, paras=view.paragraphs),
-                find_credits(doc.text, self.registry, *doc.body),
-            )
-            out.append((prepare(view, vocabulary, self.settings), found))
-        return vocabulary.words, out
+            record = analyse(self.docs[d], self.frequent, self.registry, self.settings)
+            out.append(tuple(getattr(record, name) for name in _FOUND))
+        return out
 
 
 def analyse_documents(
     docs: Sequence[Document],
-    furniture: Sequence[Sequence[Boilerplate]],
     registry: OutletRegistry,
     settings: DetectionSettings,
-    jobs: int,
-) -> tuple[list[Prepared], list[Findings], Vocabulary]:
-    """Every document through the per-document stages, in `jobs` processes, with one vocabulary."""
-    task = _PerDocument(docs, furniture, registry, settings)
-    vocabulary = Vocabulary()
-    prepared: list[Prepared] = []
-    found: list[Findings] = []
-    for words, chunk in run_parallel(task.run, range(len(docs)), jobs):
-        mapping = vocabulary.absorb(words)
-        for p, f in chunk:
-            p.words.renumber(mapping)
-            prepared.append(p)
-            found.append(f)
-    return prepared, found, vocabulary
+    executor: int | Executor = 1,
+    frequent: FrequentLines | None = None,
+) -> list[AnalysedDocument]:
+    """Every document through the per-document step. Furniture is judged by the line
+    statistics of `frequent` when given (another document set's), else of these documents."""
+    executor = as_executor(executor)
+    if frequent is None:
+        frequent = line_statistics(docs, executor).frequent()
+    task = _Analysing(docs, frequent, registry, settings)
+    chunks = executor.map("analyse", task.run, range(len(docs)), "documents")
+    found = (f for chunk in chunks for f in chunk)
+    return [
+        AnalysedDocument(doc, **dict(zip(_FOUND, f, strict=True)))  # type: ignore[arg-type]
+        for doc, f in zip(docs, found, strict=True)
+    ]

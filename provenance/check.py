@@ -21,12 +21,13 @@ from provenance import __version__
 from provenance.analysis import analyse_documents
 from provenance.detect import Reuse, verify_pairs
 from provenance.detect.fingerprint import hashes_signature, signature_from_bytes
-from provenance.editorial.boilerplate import find_boilerplate
 from provenance.editorial.meaning import DocumentFacts, LinkSides, link_meaning
 from provenance.index import AddResult, Index
+from provenance.index.entries import NO_LINE_STATISTICS
 from provenance.ingest import Document, InputWarning, OutletRegistry, ReadOptions, Skipped, ingest_folder
 from provenance.ingest.files import read_bytes
 from provenance.ingest.outlets import load_registry
+from provenance.record import analyse
 from provenance.schemas import errors as schema_errors
 from provenance.settings import DetectionSettings
 
@@ -135,28 +136,17 @@ def check_draft(
     """
     settings = settings or index.settings
     registry = registry or load_registry()
-    furniture = find_boilerplate([draft.text], [draft.body], [draft.outlet], registry)
-    prepared, _, _ = analyse_documents([draft], furniture, registry, settings, 1)
-    draft_hashes = prepared[0].shingles.hashes
+    # The draft and its sources are analysed as the index analyses what it stores: furniture
+    # by the registry's patterns alone, so a draft is read the same whatever else is indexed.
+    mine = analyse(draft, NO_LINE_STATISTICS, registry, settings)
+    draft_hashes = mine.shingles.hashes
     hits = index.hits(draft_hashes, settings.max_shingle_documents, MIN_SHARED_SHINGLES)[:MAX_SOURCES]
     sources = [d for d in index.documents([h.number for h in hits]) if d.sha256 != draft.sha256]
-    docs = [*sources, draft]
-    furniture = find_boilerplate(
-        [d.text for d in docs], [d.body for d in docs], [d.outlet for d in docs], registry
-    )
-    prepared, found, vocabulary = analyse_documents(docs, furniture, registry, settings, 1)
+    records = [*analyse_documents(sources, registry, settings, 1, NO_LINE_STATISTICS), mine]
+    docs = [r.document for r in records]
     me = len(sources)
-    reuses = verify_pairs(
-        [d.text for d in docs],
-        [d.body for d in docs],
-        prepared,
-        vocabulary,
-        settings,
-        [(s, me) for s in range(me)],
-    )
-    facts = [
-        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, found, strict=True)
-    ]
+    reuses = verify_pairs(records, settings, [(s, me) for s in range(me)])
+    facts = [DocumentFacts(r.text, r.document.outlet, r.quotations, r.credits) for r in records]
     numbers = index.numbers([sources[r.a].id for r in reuses])
     stored = index.signatures(list(numbers.values()))
     draft_signature = hashes_signature(np.unique(draft_hashes), settings)

@@ -23,6 +23,7 @@ import click
 from provenance import __version__, jsontext
 from provenance.check import CheckInvalidError, check, corpus_index, read_drafts
 from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config, parse_size
+from provenance.executor import Executor, LocalExecutor
 from provenance.index import Index, IndexProblem
 from provenance.ingest import (
     SUFFIXES,
@@ -39,6 +40,7 @@ from provenance.ingest.files import DEFAULT_MAX_DOCUMENT_CHARS, MAX_DOCUMENT_CHA
 from provenance.parallel import WorkerDied, default_jobs
 from provenance.pipeline import (
     REPORT_FILES,
+    STEPS_FILE,
     VIEW_SUFFIXES,
     Format,
     ReportInvalidError,
@@ -46,6 +48,7 @@ from provenance.pipeline import (
     scan,
     scan_documents,
     write_reports,
+    write_step_stats,
 )
 from provenance.report.check_views import render_check_html, render_text
 from provenance.report.messages import LANGUAGES, Lang
@@ -217,6 +220,13 @@ _jobs_option = click.option(
     help="Processes for the parallel stages (default: every core available). The result is the "
     "same whatever the number.",
 )
+_verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="At the end, print what each step did: items in and out, seconds, and the peak memory "
+    f"of all the run's processes together. Always written to {STEPS_FILE} beside the report.",
+)
 _index_option = click.option(
     "--index",
     "index_path",
@@ -308,6 +318,7 @@ def cli() -> None:
 @_registry_option
 @_input_options
 @_jobs_option
+@_verbose_option
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or warnings on stderr.")
 def scan_command(
     paths: tuple[Path, ...],
@@ -322,6 +333,7 @@ def scan_command(
     manifest: Path | None,
     strict: bool | None,
     jobs: int | None,
+    verbose: bool,
     quiet: bool,
 ) -> None:
     """Scan PATH (a folder, read recursively, or a file; or several) and write the lineage report.
@@ -357,12 +369,13 @@ def scan_command(
     settings, registry = _settings(config), _registry(config)
     options = _read_options(config)
     progress = (lambda _: None) if quiet else _err
-    report = scan(paths, settings, registry, progress=progress, jobs=config["jobs"], options=options)
+    executor = LocalExecutor(config["jobs"], None if quiet else _err)
+    report = scan(paths, settings, registry, progress=progress, jobs=executor, options=options)
     if not quiet:
         _warn_all(report["warnings"])
     if not report["documents"]:
         _fail(f"{_named(paths)}: no readable documents ({', '.join(SUFFIXES)}) found")
-    _write_lineage(report, out_dir, fmt, lang, quiet)
+    _write_lineage(report, out_dir, fmt, lang, quiet, executor, verbose)
     _strict_exit(config, len(report["warnings"]))
 
 
@@ -402,14 +415,26 @@ def _named(paths: tuple[Path, ...]) -> str:
 
 
 def _write_lineage(
-    report: dict[str, Any], out_dir: Path, fmt: tuple[str, ...], lang: Lang | None, quiet: bool
+    report: dict[str, Any],
+    out_dir: Path,
+    fmt: tuple[str, ...],
+    lang: Lang | None,
+    quiet: bool,
+    executor: Executor,
+    verbose: bool,
 ) -> None:
     try:
-        written = write_reports(report, out_dir, _formats(fmt), lang)
+        with executor.step("write", len(report["documents"]), "documents") as step:
+            written = write_reports(report, out_dir, _formats(fmt), lang)
+            step.stats.items_out = len(written)
+        write_step_stats(executor, out_dir)
     except ReportInvalidError as exc:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write reports to {out_dir}: {exc.strerror or exc}")
+    if verbose and not quiet:
+        for stats in executor.stats:
+            _err(stats.line())
     summary = report["summary"]
     if not quiet:
         _err(
@@ -572,8 +597,8 @@ def index_add_command(
         strict=strict,
     )
     settings, registry = _settings(config), _registry(config)
-    jobs = config["jobs"] or default_jobs()
-    ingested = ingest_paths(paths, registry, jobs, _read_options(config))
+    executor = LocalExecutor(config["jobs"], None if quiet else _err)
+    ingested = ingest_paths(paths, registry, executor, _read_options(config))
     if not quiet:
         for w in ingested.warnings:
             _err(f"warning: {w}")
@@ -586,7 +611,7 @@ def index_add_command(
             if not quiet:
                 _err(f"written {done}/{total} documents")
 
-        result = index.add(ingested, registry, jobs, progress)
+        result = index.add(ingested, registry, executor, progress)
         total = len(index)
     if not quiet:
         for natural, name in result.renamed.items():
@@ -655,6 +680,7 @@ def index_stats_command(index_path: Path | None, as_json: bool) -> None:
 @_min_words_option
 @_registry_option
 @_jobs_option
+@_verbose_option
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress on stderr.")
 def index_report_command(
     index_path: Path | None,
@@ -664,12 +690,14 @@ def index_report_command(
     min_words: int | None,
     registry_path: Path | None,
     jobs: int | None,
+    verbose: bool,
     quiet: bool,
 ) -> None:
     """The lineage report of everything indexed: the same report `scan` writes for the same
     documents, validated against schemas/lineage-report.schema.json."""
     config = _config(index=index_path, min_words=min_words, registry=registry_path, jobs=jobs)
     settings, registry = _settings(config), _registry(config)
+    executor = LocalExecutor(config["jobs"], None if quiet else _err)
     with _open_index(config, settings) as index:
         docs = index.documents()
     if not docs:
@@ -680,9 +708,9 @@ def index_report_command(
         settings,
         registry,
         progress=(lambda _: None) if quiet else _err,
-        jobs=config["jobs"],
+        jobs=executor,
     )
-    _write_lineage(report, out_dir, fmt, lang, quiet)
+    _write_lineage(report, out_dir, fmt, lang, quiet, executor, verbose)
 
 
 class _Day(click.ParamType):

@@ -34,6 +34,10 @@ R = TypeVar("R")
 MIN_PARALLEL_ITEMS = 256
 # Several chunks per process, so one slow chunk does not leave the other cores idle.
 CHUNKS_PER_JOB = 8
+# Chunks of a large work list run here with one job: enough for progress to move steadily.
+SERIAL_CHUNKS = 16
+# How often the caller hears from a run whose workers are all busy.
+TICK_S = 0.5
 # How long stopped workers are waited for before they are killed outright.
 _STOP_WAIT_S = 5.0
 
@@ -108,26 +112,44 @@ class _Worker:
         self.chunk: int | None = None  # the index of the chunk it is working on
 
 
+Tick = Callable[[int], None]
+
+
+def _no_tick(_: int) -> None:
+    pass
+
+
 def run_parallel(
-    task: Callable[[list[T]], R], items: Sequence[T], jobs: int, min_items: int | None = None
+    task: Callable[[list[T]], R],
+    items: Sequence[T],
+    jobs: int,
+    min_items: int | None = None,
+    tick: Tick = _no_tick,
 ) -> list[R]:
     """`[task(chunk) for chunk in chunks(items)]`, in `jobs` processes, results in order.
 
-    Below `min_items` (default `MIN_PARALLEL_ITEMS`) the task runs here, on one chunk. An
-    exception in a task is raised here; a worker's death raises `WorkerDied`.
+    Below `min_items` (default `MIN_PARALLEL_ITEMS`) the task runs here, on one chunk; with
+    one job, here chunk by chunk. `tick(n)` is called here as each chunk of `n` items is
+    done, and with 0 every `TICK_S` seconds while workers are busy. An exception in a task
+    is raised here; a worker's death raises `WorkerDied`.
     """
     global _task
     if not items:
         return []
     jobs = max(1, min(jobs, len(items)))
-    if (
-        jobs == 1
-        or len(items) < (MIN_PARALLEL_ITEMS if min_items is None else min_items)
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return [task(list(items))]
-    size = -(-len(items) // (jobs * CHUNKS_PER_JOB))
+    small = len(items) < (MIN_PARALLEL_ITEMS if min_items is None else min_items)
+    if small:
+        done = [task(list(items))]
+        tick(len(items))
+        return done
+    size = -(-len(items) // (max(jobs, SERIAL_CHUNKS // CHUNKS_PER_JOB) * CHUNKS_PER_JOB))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for chunk in chunks:
+            out.append(task(chunk))
+            tick(len(chunk))
+        return out
     _task = task
     # Objects alive now are only read by the workers: frozen, the collector neither scans
     # them in each worker nor, by touching them, copies the pages they share with this one.
@@ -141,7 +163,7 @@ def run_parallel(
             _start(workers, min(jobs, len(chunks)))
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        results = _distribute(chunks, workers)
+        results = _distribute(chunks, workers, tick)
         _stop(workers, gently=True)
     except BaseException:
         _stop(workers, gently=False)
@@ -170,7 +192,7 @@ def _start(workers: list[_Worker], count: int) -> None:
         there.close()
 
 
-def _distribute(chunks: list[list[Any]], workers: list[_Worker]) -> list[Any]:
+def _distribute(chunks: list[list[Any]], workers: list[_Worker], tick: Tick) -> list[Any]:
     """Each worker a chunk at a time until all are done; the results in chunk order."""
     results: list[Any] = [None] * len(chunks)
     todo = iter(range(len(chunks)))
@@ -185,7 +207,9 @@ def _distribute(chunks: list[list[Any]], workers: list[_Worker]) -> list[Any]:
     for worker in workers:
         give(worker)
     while busy := [w for w in workers if w.chunk is not None]:
-        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], TICK_S))
+        if not ready:
+            tick(0)
         for worker in busy:
             if worker.conn in ready:
                 try:
@@ -197,6 +221,7 @@ def _distribute(chunks: list[list[Any]], workers: list[_Worker]) -> list[Any]:
                     raise exc from RemoteTraceback(text)
                 assert worker.chunk is not None
                 results[worker.chunk] = reply[1]
+                tick(len(chunks[worker.chunk]))
                 give(worker)
             elif worker.process.sentinel in ready:
                 _died(worker)

@@ -1,26 +1,26 @@
 """The library API: scan a folder into a lineage report, and write its views.
 
-ingest → text (furniture and repeats masked) → fingerprint → candidates → verify/align →
-lineage → meaning (quotations, credits) → report. Each stage takes and returns plain data;
-this module only passes it along.
+read (files → documents) → lines (furniture statistics) → analyse (a record per article:
+furniture, repeats, quotations, credits, words, shingles) → frequent shingles → candidates
+(LSH bands) → align (exact spans) → lineage (clusters, earliest source, meaning) → report.
+Each step takes and returns plain data; an executor runs them and counts what each did.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
 
-from provenance.analysis import analyse_documents
-from provenance.detect import find_reuse
-from provenance.editorial.boilerplate import find_boilerplate
+from provenance.detect import DetectionInput, find_reuse
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
+from provenance.executor import Executor, as_executor
 from provenance.ingest import IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
 from provenance.ingest.files import input_name
 from provenance.lineage import Edge, Passage, build_lineage
-from provenance.parallel import default_jobs
 from provenance.report.build import build_report
 from provenance.report.html import render_html
 from provenance.report.messages import Lang
@@ -28,11 +28,14 @@ from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
+from provenance.shards import WordsReader, analyse_to_shards, read_findings, read_shingles
 
 Format = Literal["json", "html", "prov-json"]
 # Each view of a lineage report, the suffix of its file, and the file `scan` writes it to.
 VIEW_SUFFIXES: dict[str, str] = {"json": ".json", "html": ".html", "prov-json": ".prov.json"}
 REPORT_FILES: dict[str, str] = {view: f"lineage{suffix}" for view, suffix in VIEW_SUFFIXES.items()}
+# What each step of the run did and cost, beside the report (not part of it: its times vary).
+STEPS_FILE = "lineage.steps.json"
 Progress = Callable[[str], None]
 
 
@@ -56,23 +59,23 @@ def scan(
     settings: DetectionSettings | None = None,
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
-    jobs: int | None = None,
+    jobs: int | Executor | None = None,
     options: ReadOptions | None = None,
 ) -> dict[str, Any]:
     """Scan a folder (or one file, or several of either) and return the lineage report as a dict.
 
     Document paths are relative to the folder scanned (for several, to the deepest folder
-    holding them all); a file reached twice is read once. `jobs` processes read the files,
-    analyse the documents and align candidate pairs (default: every core this process may
-    use); the report is the same whatever the number. `options` say how files are read:
-    encoding, size limit, the day of the scan, a manifest.
+    holding them all); a file reached twice is read once. `jobs` says where the steps run: an
+    executor, or a number of local processes (default: every core this process may use); the
+    report is the same whatever it is. `options` say how files are read: encoding, size
+    limit, the day of the scan, a manifest.
     """
     roots = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
     registry = registry or load_registry()
-    jobs = jobs or default_jobs()
-    ingested = ingest_paths(roots, registry, jobs, options)
+    executor = as_executor(jobs)
+    ingested = ingest_paths(roots, registry, executor, options)
     progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
-    return scan_documents(ingested, input_name(roots), settings, registry, progress, jobs)
+    return scan_documents(ingested, input_name(roots), settings, registry, progress, executor)
 
 
 def scan_documents(
@@ -81,52 +84,69 @@ def scan_documents(
     settings: DetectionSettings | None = None,
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
-    jobs: int | None = None,
+    jobs: int | Executor | None = None,
 ) -> dict[str, Any]:
     """The lineage report of documents already read (from a folder, or from an index).
 
     `root` names the input in the report. The documents' order is the report's order.
+    Furniture is judged by the line statistics of these documents.
     """
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
-    jobs = jobs or default_jobs()
+    executor = as_executor(jobs)
     docs = ingested.documents
-    texts, bodies = [d.text for d in docs], [d.body for d in docs]
-    furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
-    prepared, found, vocabulary = analyse_documents(docs, furniture, registry, settings, jobs)
-    progress(f"analysed {len(docs)} documents ({len(vocabulary)} distinct words)")
-    detection = find_reuse(texts, bodies, prepared, vocabulary, settings, jobs)
-    # The words of every document are no longer needed; a large archive needs the room.
-    del prepared, vocabulary
+    with tempfile.TemporaryDirectory(prefix="provenance-") as work:
+        shards = analyse_to_shards(docs, registry, settings, Path(work) / "records", executor)
+        progress(f"analysed {len(docs)} documents")
+        shingles = [s for _, path in shards.paths for s in read_shingles(path)]
+        words = WordsReader(shards.paths)
+        texts, bodies = [d.text for d in docs], [d.body for d in docs]
+        detection = find_reuse(
+            DetectionInput(texts, bodies, words, shards.word_counts, shingles), settings, executor
+        )
+        del shingles, words
+        findings = [f for _, path in shards.paths for f in read_findings(path)]
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
     )
-    edges = [
-        Edge(
-            Passage(r.a, *r.a_span), Passage(r.b, *r.b_span), r.matched_words, r.similarity, r.kind, r.points
-        )
-        for r in detection.reuses
-    ]
-    lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
     facts = [
-        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, found, strict=True)
+        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, findings, strict=True)
     ]
-    meanings = [
-        link_meaning(
-            LinkSides(
-                k.source.document,
-                (k.source.start, k.source.end),
-                k.target.document,
-                (k.target.start, k.target.end),
-                k.direction == "earlier-to-later",
-            ),
-            facts,
-        )
-        for k in lineage.links
-    ]
-    editorial = EditorialResult(furniture, [f.repeats for f in found], facts, meanings)
-    return build_report(root, ingested, detection, lineage, settings, editorial)
+    furniture, repeats = [f.furniture for f in findings], [f.repeats for f in findings]
+    del findings
+    with executor.step("lineage", len(detection.reuses), "passages") as step:
+        edges = [
+            Edge(
+                Passage(r.a, *r.a_span),
+                Passage(r.b, *r.b_span),
+                r.matched_words,
+                r.similarity,
+                r.kind,
+                r.points,
+            )
+            for r in detection.reuses
+        ]
+        lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
+        meanings = [
+            link_meaning(
+                LinkSides(
+                    k.source.document,
+                    (k.source.start, k.source.end),
+                    k.target.document,
+                    (k.target.start, k.target.end),
+                    k.direction == "earlier-to-later",
+                ),
+                facts,
+            )
+            for k in lineage.links
+        ]
+        step.stats.items_out = len(lineage.links)
+    editorial = EditorialResult(furniture, repeats, facts, meanings)
+    with executor.step("report", len(docs), "documents") as step:
+        report = build_report(root, ingested, detection, lineage, settings, editorial)
+        step.stats.items_out = len(report["links"])
+    return report
 
 
 def dumps(report: dict[str, Any]) -> str:
@@ -182,3 +202,11 @@ def write_reports(
     for target, content in rendered:
         write_atomic(target, content)
     return [target for target, _ in rendered]
+
+
+def write_step_stats(executor: Executor, out_dir: Path) -> Path:
+    """Write what each step the executor ran did (items in and out, seconds, peak memory of
+    the process tree) to `lineage.steps.json` in `out_dir`, atomically."""
+    target = out_dir / STEPS_FILE
+    write_atomic(target, [orjson.dumps(executor.stats_dict(), option=orjson.OPT_INDENT_2) + b"\n"])
+    return target

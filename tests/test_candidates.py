@@ -113,7 +113,7 @@ def test_streamed_bands_give_the_pairs_of_whole_signatures() -> None:
     units, sigs = fingerprint(docs, sents, S)
     shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
     banding_only = replace(S, candidate_min_jaccard=0.0)
-    streamed = candidate_document_pairs(shingled, banding_only, np.empty(0, dtype=np.uint32), jobs=2)
+    streamed = candidate_document_pairs(shingled, banding_only, np.empty(0, dtype=np.uint32), 2)
     assert streamed == candidate_pairs(units, sigs, S)
     assert len(streamed) > 100  # the pool makes many pairs: the comparison means something
 

@@ -102,7 +102,7 @@ def test_format_json_only(tmp_path: Path) -> None:
     result = run_cli("scan", str(REPO / "seeds"), "-o", str(tmp_path), "--format", "json", "--quiet")
     assert result.returncode == 0
     assert result.stderr == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lineage.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lineage.json", "lineage.steps.json"]
 
 
 def test_validate_exit_codes(tmp_path: Path) -> None:
@@ -178,3 +178,35 @@ def test_missing_registry_is_exit_2(tmp_path: Path) -> None:
         "scan", str(REPO / "seeds"), "-o", str(tmp_path / "out"), "--registry", str(tmp_path / "x.json")
     )
     assert result.returncode == 2 and "x.json" in result.stderr and "cannot read" in result.stderr
+
+
+def test_scan_writes_what_each_step_did_beside_the_report_and_prints_it_with_v(tmp_path: Path) -> None:
+    from tests.cli_process import run_main
+
+    quiet = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path / "q"), "-q", "-v")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    loud = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path / "v"), "-v")
+    assert loud.returncode == 0, loud.stderr
+    stats = json.loads((tmp_path / "v" / "lineage.steps.json").read_text(encoding="utf-8"))
+    steps = [s["step"] for s in stats["steps"]]
+    assert steps == [
+        "read",
+        "lines",
+        "analyse",
+        "frequent shingles",
+        "candidates",
+        "align",
+        "lineage",
+        "report",
+        "write",
+    ]
+    report = json.loads((tmp_path / "v" / "lineage.json").read_text(encoding="utf-8"))
+    by_step = {s["step"]: s for s in stats["steps"]}
+    assert by_step["analyse"]["items_in"] == by_step["analyse"]["items_out"] == len(report["documents"])
+    assert by_step["lineage"]["items_out"] == len(report["links"])
+    assert all(s["seconds"] >= 0 and s["peak_mb"] > 0 for s in stats["steps"])
+    for step in steps:
+        assert any(
+            line.startswith(f"provenance: {step}: ") and " in, " in line for line in loud.stderr.splitlines()
+        )
+    assert (tmp_path / "q" / "lineage.steps.json").is_file()

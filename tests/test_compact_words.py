@@ -1,35 +1,48 @@
-"""Compact words: vocabulary ids that survive being made in several processes."""
+"""Compact words: hashed ids, the same in every process, and the tokens' own offsets."""
 
 from __future__ import annotations
 
-import numpy as np
+import subprocess
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.text import tokenize
-from provenance.text.compact import Vocabulary, Words
+from provenance.text.compact import Words, word_id, word_ids
 
 
-def test_ids_follow_first_sight_and_offsets_are_the_tokens() -> None:
+def test_equal_words_have_equal_ids_and_offsets_are_the_tokens() -> None:
     text = "Саммит «Центральная Азия – Россия» и саммит в Душанбе."
     tokens = tokenize(text)
-    vocabulary = Vocabulary()
-    words = Words.of(tokens, vocabulary)
-    assert [vocabulary.words[i] for i in words.ids] == [t.norm for t in tokens]
-    assert words.ids[0] == words.ids[5] == 0  # "саммит" both times
+    words = Words.of(tokens)
+    assert words.ids.dtype.name == "uint64" and len(words) == len(tokens)
+    assert words.ids[0] == words.ids[5] == word_id("саммит")  # "Саммит" and "саммит"
+    assert len(set(words.ids.tolist())) == len({t.norm for t in tokens})
     assert [text[s:e] for s, e in zip(words.starts, words.ends, strict=True)] == [
         text[t.start : t.end] for t in tokens
     ]
-    assert vocabulary.id("душанбе") == len(vocabulary) - 1 and vocabulary.id("москва") is None
+    assert len(Words.of([])) == 0
 
 
-def test_words_of_separate_vocabularies_renumbered_into_one_compare_equal() -> None:
-    first, second = Vocabulary(), Vocabulary()
-    a = Words.of(tokenize("один два три"), first)
-    b = Words.of(tokenize("три четыре один"), second)
-    merged = Vocabulary()
-    a.renumber(merged.absorb(first.words))
-    b.renumber(merged.absorb(second.words))
-    assert a.ids[0] == b.ids[2] and a.ids[2] == b.ids[0]
-    assert merged.words == ["один", "два", "три", "четыре"]
-    empty = Words.of([], Vocabulary())
-    empty.renumber(np.zeros(0, dtype=np.int32))
-    assert len(empty) == 0
+@given(st.lists(st.text(min_size=1, max_size=12), max_size=40))
+def test_ids_do_not_depend_on_what_else_is_encoded(words: list[str]) -> None:
+    together = word_ids(words).tolist()
+    assert together == [word_id(w) for w in words]
+    assert together == [int(word_ids([w])[0]) for w in words]
+
+
+def test_ids_are_the_same_in_another_process_whatever_its_hash_seed() -> None:
+    # Python's own str hash changes with PYTHONHASHSEED; a word id must not.
+    code = "from provenance.text.compact import word_id; print(word_id('Казинформ'))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert seen == {str(word_id("Казинформ"))}

@@ -168,10 +168,12 @@ def test_a_killed_worker_ends_a_scan_with_one_line(
     # Any stage with workers: reading, analysis, candidates or alignment.
     for delay in _delays(rng, scan_window):
         with _cli("scan", str(corpora[1]), "-j", "2", "-q", "-o", "out", cwd=tmp_path) as child:
-            if not _signal_a_worker(child, delay, _kill_one(rng)):
-                continue  # the scan ended before: its report is removed for the next try
-            code, lines = _outcome(child)
+            killed = _signal_a_worker(child, delay, _kill_one(rng))
+            if killed:
+                code, lines = _outcome(child)
+        if killed:
             break
+        # The scan ended before: its report is removed for the next try.
         shutil.rmtree(tmp_path / "out", ignore_errors=True)
     else:
         pytest.fail("every scan ended before a worker was killed")

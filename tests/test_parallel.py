@@ -31,11 +31,21 @@ def _sizes(chunk: list[str]) -> list[int]:
 
 def test_chunks_come_back_in_order() -> None:
     items = [str(n) * (n % 7) for n in range(1000)]
+    small = run_parallel(_sizes, items[:10], jobs=2)
     serial = run_parallel(_sizes, items, jobs=1)
     parallel = run_parallel(_sizes, items, jobs=3, min_items=1)
-    assert len(serial) == 1 and len(parallel) > 1
-    assert [n for chunk in parallel for n in chunk] == serial[0] == [len(x) for x in items]
+    assert len(small) == 1 and len(serial) > 1 and len(parallel) > 1
+    flat = [len(x) for x in items]
+    assert [n for chunk in parallel for n in chunk] == [n for chunk in serial for n in chunk] == flat
     assert run_parallel(_sizes, [], jobs=4) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_item_is_ticked_once_as_its_chunk_is_done(jobs: int) -> None:
+    ticks: list[int] = []
+    chunks = run_parallel(_sizes, ["x"] * 1000, jobs=jobs, min_items=1, tick=ticks.append)
+    done = [t for t in ticks if t]
+    assert sum(done) == 1000 and len(done) == len(chunks) > 1
 
 
 def _doubled(chunk: list[int]) -> list[int]:

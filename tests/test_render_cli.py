@@ -21,7 +21,7 @@ from prov.model import ProvDocument
 from report_samples import document_entry, finish, sample_report
 from seed_ids import SEEDS
 
-from provenance.pipeline import dumps
+from provenance.pipeline import STEPS_FILE, dumps
 from provenance.report.html import render_html, report_language
 from provenance.report.messages import CATALOGUES, EN, LANGUAGES, RU, plural, plural_forms
 from provenance.report.prov_export import build_prov, render_prov
@@ -320,7 +320,7 @@ def test_scan_writes_exactly_the_formats_asked_for_in_a_fixed_order(
     result = provenance("scan", str(SEEDS), "-o", str(out), *flags)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(out / name) for name in expected]
-    assert listing(out) == sorted(expected)
+    assert listing(out) == sorted([*expected, STEPS_FILE])  # what each step did, always beside
 
 
 def test_scan_format_all_writes_the_three_views_of_one_report(
@@ -329,7 +329,7 @@ def test_scan_format_all_writes_the_three_views_of_one_report(
     result, out = seed_all
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(out / name) for name in ALL_FILES]
-    assert listing(out) == sorted(ALL_FILES)
+    assert listing(out) == sorted([*ALL_FILES, STEPS_FILE])
     report = json.loads((out / "lineage.json").read_text(encoding="utf-8"))
     assert (out / "lineage.html").read_text(encoding="utf-8") == render_html(report)
     assert (out / "lineage.prov.json").read_text(encoding="utf-8") == render_prov(report)
@@ -371,7 +371,7 @@ def test_index_report_takes_format_and_lang(provenance: Provenance, tmp_path: Pa
     result = provenance("index", "report", "--index", index, "-o", str(out), "-q", *flags)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(out / "lineage.html"), str(out / "lineage.prov.json")]
-    assert listing(out) == ["lineage.html", "lineage.prov.json"]
+    assert listing(out) == ["lineage.html", "lineage.prov.json", STEPS_FILE]
     page = (out / "lineage.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and EN["heading"] in page
 

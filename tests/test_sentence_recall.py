@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import random
 
-from provenance.detect import find_reuse, prepare_all
+from provenance.analysis import analyse_documents
+from provenance.detect import find_reuse
+from provenance.ingest import Document, load_registry
 from provenance.settings import DetectionSettings
-from provenance.text import analyze
 
 SYLLABLES = [
     "ра",
@@ -79,9 +80,8 @@ def run_trials(edit: bool, trials: int = 60, settings: DetectionSettings | None 
         text_b = paragraph(rng, vocab) + "\n\n" + paragraph(rng, vocab, planted)
         text_c = paragraph(rng, vocab) + "\n\n" + paragraph(rng, vocab)  # unrelated
         texts = [text_a, text_b, text_c]
-        bodies = [(0, len(t)) for t in texts]
-        prepared, words = prepare_all([analyze(t) for t in texts], settings)
-        result = find_reuse(texts, bodies, prepared, words, settings)
+        docs = [Document(f"d{k}", f"d{k}.txt", t, "txt", "utf-8") for k, t in enumerate(texts)]
+        result = find_reuse(analyse_documents(docs, load_registry(), settings), settings)
         spans = [r.b_span for r in result.reuses if (r.a, r.b) == (0, 1)]
         hits += covered(text_b, " ".join(planted).capitalize(), spans)
         false_links += sum(1 for r in result.reuses if 2 in (r.a, r.b))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -18,23 +19,21 @@ from provenance.detect.align import (
     document_grams,
 )
 from provenance.detect.candidates import candidate_document_pairs
-from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles
+from provenance.detect.fingerprint import DocumentShingles, frequent_shingles
 from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
-from provenance.parallel import run_parallel
+from provenance.executor import Executor, as_executor
 from provenance.settings import DetectionSettings
-from provenance.text import AnalyzedText
-from provenance.text.compact import Vocabulary, Words
+from provenance.text.compact import Words, word_id
 
 __all__ = [
+    "AnalysedText",
+    "DetectionInput",
     "DetectionResult",
     "Kind",
     "Match",
-    "Prepared",
     "Reuse",
     "align",
     "find_reuse",
-    "prepare",
-    "prepare_all",
     "verify_pairs",
 ]
 
@@ -64,56 +63,78 @@ class DetectionResult:
     candidate_document_pairs: int
 
 
+class AnalysedText(Protocol):
+    """What detection reads of an analysed document (`provenance.record.AnalysedDocument`)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def body(self) -> Span: ...
+    @property
+    def words(self) -> Words: ...
+    @property
+    def shingles(self) -> DocumentShingles: ...
+
+
+class WordsSource(Protocol):
+    """Document number → its words: a list, or a reader of shards on disk."""
+
+    def __getitem__(self, number: int, /) -> Words: ...
+
+
 @dataclass(frozen=True)
-class Prepared:
-    """What detection needs of one document, made wherever the document was analysed:
-    its words (vocabulary ids and offsets) and its units' shingle hashes."""
+class DetectionInput:
+    """What detection reads of a document set: texts and bodies, words (in memory or read
+    from shards when a pair needs them) with their counts, and the units' shingles."""
 
-    words: Words
-    shingles: DocumentShingles
+    texts: Sequence[str]
+    bodies: Sequence[Span]
+    words: WordsSource
+    word_counts: Sequence[int]
+    shingles: list[DocumentShingles]
 
-
-def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
-    """One analysed document in the form detection reads."""
-    return Prepared(
-        Words.of_columns(view.norms, view.starts, view.ends, vocabulary),
-        document_shingles(view.norms, view.sentence_tokens, settings),
-    )
-
-
-def prepare_all(
-    views: Sequence[AnalyzedText], settings: DetectionSettings
-) -> tuple[list[Prepared], Vocabulary]:
-    """`prepare` every document with one shared vocabulary."""
-    vocabulary = Vocabulary()
-    return [prepare(v, vocabulary, settings) for v in views], vocabulary
+    @classmethod
+    def of(cls, records: Sequence[AnalysedText]) -> DetectionInput:
+        """The input of analysed documents held in memory."""
+        words = [r.words for r in records]
+        return cls(
+            [r.text for r in records],
+            [r.body for r in records],
+            words,
+            [len(w) for w in words],
+            [r.shingles for r in records],
+        )
 
 
 def find_reuse(
-    texts: list[str],
-    bodies: list[Span],
-    prepared: list[Prepared],
-    vocabulary: Vocabulary,
+    documents: DetectionInput | Sequence[AnalysedText],
     settings: DetectionSettings,
-    jobs: int = 1,
+    executor: int | Executor = 1,
 ) -> DetectionResult:
     """All reused passages between the documents, verified on their exact words.
 
     LSH on sentence units selects the document pairs; each selected pair is then aligned
     over its whole text, so a passage is found even where its own units were not retrieved.
-    With `jobs` > 1 the pairs are aligned in that many processes; the result is the same.
+    The pairs are aligned in the executor's processes; the result is the same.
     """
-    shingled = [p.shingles for p in prepared]
-    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
-    pairs = candidate_document_pairs(shingled, settings, frequent, jobs)
-    work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
+    executor = as_executor(executor)
+    documents = documents if isinstance(documents, DetectionInput) else DetectionInput.of(documents)
+    shingled = documents.shingles
+    with executor.step("frequent shingles", len(shingled), "documents") as step:
+        frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+        step.stats.items_out = len(frequent)
+    pairs = candidate_document_pairs(shingled, settings, frequent, executor)
+    work = _Work(documents, settings)
     listed = list(pairs)
     # Pairs of one document come together, so a worker's chunk makes its structures once;
     # the reuses are put back in the order of the pairs.
-    lengths = [len(p.words) for p in prepared]
+    lengths = documents.word_counts
     order = sorted(range(len(listed)), key=lambda n: _grouping(listed[n], lengths))
     numbered = [(n, listed[n]) for n in order]
-    found = [x for chunk in run_parallel(work.align_each, numbered, jobs) for x in chunk]
+    chunks = executor.map(
+        "align", work.align_each, numbered, "document pairs", size=lambda c: sum(len(rs) for _, rs in c)
+    )
+    found = [x for chunk in chunks for x in chunk]
     found.sort(key=lambda x: x[0])
     reuses = [r for _, rs in found for r in rs]
     return DetectionResult(
@@ -125,20 +146,17 @@ def find_reuse(
 
 
 def verify_pairs(
-    texts: list[str],
-    bodies: list[Span],
-    prepared: list[Prepared],
-    vocabulary: Vocabulary,
+    documents: DetectionInput | Sequence[AnalysedText],
     settings: DetectionSettings,
     pairs: list[tuple[int, int]],
 ) -> list[Reuse]:
     """The reused passages of the given document pairs (a < b, sorted), aligned exactly as
     `find_reuse` aligns its candidates; for callers that chose the pairs themselves."""
-    work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
-    return work.align_pairs(sorted(pairs))
+    documents = documents if isinstance(documents, DetectionInput) else DetectionInput.of(documents)
+    return _Work(documents, settings).align_pairs(sorted(pairs))
 
 
-def _grouping(pair: tuple[int, int], lengths: list[int]) -> tuple[int, int]:
+def _grouping(pair: tuple[int, int], lengths: Sequence[int]) -> tuple[int, int]:
     """Pairs sorted by this come grouped by their longer document (the costlier to make)."""
     a, b = pair
     return (b, a) if lengths[b] > lengths[a] else (a, b)
@@ -157,19 +175,12 @@ class _Work:
     shorter document and what the two share.
     """
 
-    def __init__(
-        self,
-        texts: list[str],
-        bodies: list[Span],
-        words: list[Words],
-        vocabulary: Vocabulary,
-        settings: DetectionSettings,
-    ) -> None:
-        self.texts, self.bodies, self.words, self.settings = texts, bodies, words, settings
-        # Stock phrases and function words as vocabulary ids; a word never seen cannot occur.
-        encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases())
-        self.phrases = tuple(p for p in encoded if None not in p)
-        self.function_ids = frozenset(i for w in load_function_words() if (i := vocabulary.id(w)) is not None)
+    def __init__(self, documents: DetectionInput, settings: DetectionSettings) -> None:
+        self.texts, self.bodies, self.words = documents.texts, documents.bodies, documents.words
+        self.settings = settings
+        # Stock phrases and function words as word ids.
+        self.phrases = tuple(tuple(map(word_id, p)) for p in load_stock_phrases())
+        self.function_ids = frozenset(map(word_id, load_function_words()))
         self._cache: OrderedDict[int, DocumentGrams] = OrderedDict()
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cached_words = 0

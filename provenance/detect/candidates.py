@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 
 from provenance.detect.fingerprint import DocumentShingles, Signatures, Unit
-from provenance.parallel import run_parallel
+from provenance.executor import Executor, as_executor
 from provenance.settings import DetectionSettings
 
 DocPair = tuple[int, int]
@@ -71,7 +71,10 @@ def candidate_pairs(
 
 
 def candidate_document_pairs(
-    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray, jobs: int = 1
+    documents: list[DocumentShingles],
+    settings: DetectionSettings,
+    frequent: np.ndarray,
+    executor: int | Executor = 1,
 ) -> dict[DocPair, int]:
     """`candidate_pairs` of every unit of the documents, then kept only where the two units'
     whole signatures agree on at least `settings.candidate_min_jaccard` of their values.
@@ -83,8 +86,9 @@ def candidate_document_pairs(
 
     Signatures are made a few bands at a time (`Signatures.block`), and whole only for the
     units of banded pairs, so memory grows with the number of units by bytes, not by the
-    512 bytes of a whole signature; the band blocks are shared among `jobs` processes.
+    512 bytes of a whole signature; the bands are shared among the executor's processes.
     """
+    executor = as_executor(executor)
     source = Signatures(documents, settings, frequent)
     if source.units < 2:
         return {}
@@ -92,14 +96,21 @@ def candidate_document_pairs(
     n = np.int64(source.units)
     docs = np.repeat(np.arange(len(documents), dtype=np.int64), [len(d) for d in documents])
 
-    def band_codes(firsts: list[int]) -> list[np.ndarray]:
+    def band_codes(chunk: list[int]) -> list[np.ndarray]:
+        # A chunk's bands are consecutive: their signature values are made as blocks.
         return [
-            _unit_pair_codes(source.block(b0 * rows, min(_BANDS_PER_BLOCK, bands - b0) * rows), b0, settings)
-            for b0 in firsts
+            _unit_pair_codes(
+                source.block(b0 * rows, min(_BANDS_PER_BLOCK, chunk[-1] + 1 - b0) * rows), b0, settings
+            )
+            for b0 in range(chunk[0], chunk[-1] + 1, _BANDS_PER_BLOCK)
         ]
 
     found = [
-        c for chunk in run_parallel(band_codes, range(0, bands, _BANDS_PER_BLOCK), jobs, 2) for c in chunk
+        c
+        for chunk in executor.map(
+            "candidates", band_codes, range(bands), "bands", size=lambda cs: sum(map(len, cs)), min_items=2
+        )
+        for c in chunk
     ]
     codes = np.unique(np.concatenate(found))
     codes = codes[docs[codes // n] != docs[codes % n]]  # repeats inside a document are not reuse

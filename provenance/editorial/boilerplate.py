@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
-from provenance.ingest.outlets import OutletRegistry
+from provenance.ingest.outlets import Outlet, OutletRegistry
 from provenance.text import normalize, trimmed
 from provenance.text.lines import NOT_BREAK
 
@@ -49,6 +50,98 @@ def lines(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     return [span for span in found if span]
 
 
+@dataclass
+class LineCounts:
+    """Per outlet: how many documents it has, and in how many of them each short line
+    (in matching form) stands. Counts add up, so the order and grouping of the documents
+    counted never matter (`merge`)."""
+
+    documents: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, outlet: str | None, keys: Iterable[str]) -> None:
+        """One document of `outlet` whose lines have these keys (any order, repeats allowed)."""
+        if outlet is None:  # frequency is counted per known outlet only
+            return
+        self.documents[outlet] = self.documents.get(outlet, 0) + 1
+        self.lines.setdefault(outlet, Counter()).update(set(keys))
+
+    def merge(self, other: LineCounts) -> None:
+        for outlet, n in other.documents.items():
+            self.documents[outlet] = self.documents.get(outlet, 0) + n
+        for outlet, counts in other.lines.items():
+            self.lines.setdefault(outlet, Counter()).update(counts)
+
+    def frequent(self, rule: FrequencyRule = FrequencyRule()) -> FrequentLines:
+        """The lines that are furniture of each outlet under `rule`."""
+        out: FrequentLines = {}
+        for outlet, docs in self.documents.items():
+            needed = max(rule.min_documents, math.ceil(rule.min_share * docs))
+            out[outlet] = frozenset(k for k, n in self.lines.get(outlet, {}).items() if n >= needed)
+        return out
+
+
+# Outlet → the line keys that are furniture in its documents.
+FrequentLines = dict[str, frozenset[str]]
+
+
+def line_keys(
+    text: str, body: Span, outlet: str | None, rule: FrequencyRule = FrequencyRule()
+) -> list[tuple[Span, str | None]]:
+    """The body's lines, each with its key for counting (None: too long, or no outlet to
+    count it for: lines of such documents need no matching form)."""
+    spans = lines(text, *body)
+    if outlet is None:
+        return [(span, None) for span in spans]
+    return [((a, b), _key(text[a:b], rule.max_words)) for a, b in spans]
+
+
+def count_lines(
+    documents: Iterable[tuple[str, Span, str | None]], rule: FrequencyRule = FrequencyRule()
+) -> LineCounts:
+    """The line counts of documents given as (text, body, outlet)."""
+    counts = LineCounts()
+    for text, body, outlet in documents:
+        if outlet is not None:
+            counts.add(outlet, (k for _, k in line_keys(text, body, outlet, rule) if k))
+    return counts
+
+
+def furniture_of(
+    text: str,
+    body: Span,
+    outlet: str | None,
+    registry: OutletRegistry,
+    frequent: FrequentLines,
+    rule: FrequencyRule = FrequencyRule(),
+) -> list[Boilerplate]:
+    """One document's furniture lines, in text order: whole lines a registry pattern matches
+    (generic, or its outlet's own), and lines frequent among its outlet's documents."""
+    entry = _by_name(registry).get(outlet) if outlet else None
+    patterns = registry.boilerplate + (entry.boilerplate if entry else ())
+    common = frequent.get(outlet, frozenset()) if outlet else frozenset()
+    marked = []
+    for (a, b), key in line_keys(text, body, outlet, rule):
+        if any(p.fullmatch(text, a, b) for p in patterns):
+            marked.append(Boilerplate(a, b, "registry"))
+        elif key and key in common:
+            marked.append(Boilerplate(a, b, "frequency"))
+    return marked
+
+
+_BY_NAME: dict[int, tuple[OutletRegistry, dict[str, Outlet]]] = {}
+
+
+def _by_name(registry: OutletRegistry) -> dict[str, Outlet]:
+    """The registry's entries by canonical name (made once per registry: it is read per document)."""
+    kept = _BY_NAME.get(id(registry))
+    if kept is None or kept[0] is not registry:
+        if len(_BY_NAME) > 8:  # registries of earlier runs in this process
+            _BY_NAME.clear()
+        kept = _BY_NAME[id(registry)] = (registry, {o.name: o for o in registry.outlets})
+    return kept[1]
+
+
 def find_boilerplate(
     texts: Sequence[str],
     bodies: Sequence[Span],
@@ -56,41 +149,13 @@ def find_boilerplate(
     registry: OutletRegistry,
     rule: FrequencyRule = FrequencyRule(),
 ) -> list[list[Boilerplate]]:
-    """For each document, its boilerplate lines in text order."""
-    by_name = {o.name: o for o in registry.outlets}
-    body_lines = [lines(t, *b) for t, b in zip(texts, bodies, strict=True)]
-    # Frequency is counted per known outlet: lines of other documents need no matching form.
-    keys = [
-        [_key(t[a:b], rule.max_words) for a, b in spans] if outlet is not None else [None] * len(spans)
-        for t, spans, outlet in zip(texts, body_lines, outlets, strict=True)
+    """For each document, its furniture lines in text order, the frequency counted over
+    these documents."""
+    frequent = count_lines(zip(texts, bodies, outlets, strict=True), rule).frequent(rule)
+    return [
+        furniture_of(t, b, o, registry, frequent, rule)
+        for t, b, o in zip(texts, bodies, outlets, strict=True)
     ]
-
-    frequent: dict[str, set[str]] = {}  # outlet → line keys that are furniture in its documents
-    members: dict[str, list[int]] = {}
-    for d, outlet in enumerate(outlets):
-        if outlet is not None:
-            members.setdefault(outlet, []).append(d)
-    for outlet, docs in members.items():
-        needed = max(rule.min_documents, math.ceil(rule.min_share * len(docs)))
-        counts: dict[str, int] = {}
-        for d in docs:
-            for key in {k for k in keys[d] if k}:
-                counts[key] = counts.get(key, 0) + 1
-        frequent[outlet] = {k for k, n in counts.items() if n >= needed}
-
-    found: list[list[Boilerplate]] = []
-    for d, (text, spans) in enumerate(zip(texts, body_lines, strict=True)):
-        outlet = by_name.get(outlets[d]) if outlets[d] else None
-        patterns = registry.boilerplate + (outlet.boilerplate if outlet else ())
-        common = frequent.get(outlets[d], set()) if outlets[d] else set()
-        marked = []
-        for (a, b), key in zip(spans, keys[d], strict=True):
-            if any(p.fullmatch(text, a, b) for p in patterns):
-                marked.append(Boilerplate(a, b, "registry"))
-            elif key and key in common:
-                marked.append(Boilerplate(a, b, "frequency"))
-        found.append(marked)
-    return found
 
 
 def _key(line: str, max_words: int) -> str | None:

@@ -8,17 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from provenance.detect.fingerprint import (
-    DocumentShingles,
-    document_shingles,
-    hashes_signature,
-    signature_bytes,
-    winnow,
-)
-from provenance.editorial.boilerplate import Boilerplate, find_boilerplate
-from provenance.editorial.masking import masked_analysis
+from provenance.detect.fingerprint import hashes_signature, signature_bytes, winnow
+from provenance.editorial.boilerplate import FrequentLines
+from provenance.executor import Executor, as_executor
 from provenance.ingest import Document, OutletRegistry
-from provenance.parallel import run_parallel
+from provenance.record import AnalysedDocument, analyse
 from provenance.settings import DetectionSettings
 
 # Winnowing window over a document's shingle hashes: any run of 6 shared shingles (8 shared
@@ -35,41 +29,46 @@ class IndexEntry:
     signature: bytes  # datasketch LeanMinHash bytes of the document's shingle set
 
 
-def shingle_hashes(
-    doc: Document, furniture: Sequence[Boilerplate], settings: DetectionSettings
-) -> DocumentShingles:
-    """The shingle hashes of the document's units, in text order, furniture and repeats left out."""
-    view, _ = masked_analysis(doc.text, doc.body, furniture)
-    return document_shingles(view.norms, view.sentence_tokens, settings)
+def index_entry(record: AnalysedDocument, settings: DetectionSettings) -> IndexEntry:
+    """The entry of an analysed document."""
+    shingled = record.shingles
+    distinct = np.unique(shingled.hashes)
+    signature = signature_bytes(hashes_signature(distinct, settings), settings)
+    return IndexEntry(len(shingled), distinct, winnow(shingled.hashes, POSTINGS_WINDOW), signature)
 
 
 class _Entries:
+    """The per-document step, then the entry, over a chunk; forked workers inherit the documents."""
+
     def __init__(
-        self,
-        docs: Sequence[Document],
-        furniture: Sequence[Sequence[Boilerplate]],
-        settings: DetectionSettings,
+        self, docs: Sequence[Document], registry: OutletRegistry, settings: DetectionSettings
     ) -> None:
-        self.docs, self.furniture, self.settings = docs, furniture, settings
+        self.docs, self.registry, self.settings = docs, registry, settings
 
     def run(self, indices: list[int]) -> list[IndexEntry]:
-        out = []
-        for d in indices:
-            shingled = shingle_hashes(self.docs[d], self.furniture[d], self.settings)
-            distinct = np.unique(shingled.hashes)
-            signature = signature_bytes(hashes_signature(distinct, self.settings), self.settings)
-            out.append(
-                IndexEntry(len(shingled), distinct, winnow(shingled.hashes, POSTINGS_WINDOW), signature)
+        return [
+            index_entry(
+                analyse(self.docs[d], NO_LINE_STATISTICS, self.registry, self.settings), self.settings
             )
-        return out
+            for d in indices
+        ]
+
+
+# An entry depends on its document, the registry and the settings alone, never on the other
+# documents added with it or before it: furniture is judged by the registry's patterns only.
+NO_LINE_STATISTICS: FrequentLines = {}
 
 
 def index_entries(
-    docs: Sequence[Document], registry: OutletRegistry, settings: DetectionSettings, jobs: int = 1
+    docs: Sequence[Document],
+    registry: OutletRegistry,
+    settings: DetectionSettings,
+    executor: int | Executor = 1,
 ) -> list[IndexEntry]:
-    """The entry of every document, computed in `jobs` processes."""
-    furniture = find_boilerplate(
-        [d.text for d in docs], [d.body for d in docs], [d.outlet for d in docs], registry
-    )
-    task = _Entries(docs, furniture, settings)
-    return [e for chunk in run_parallel(task.run, range(len(docs)), jobs) for e in chunk]
+    """The entry of every document, computed in the executor's processes."""
+    task = _Entries(docs, registry, settings)
+    return [
+        e
+        for chunk in as_executor(executor).map("analyse", task.run, range(len(docs)), "documents")
+        for e in chunk
+    ]

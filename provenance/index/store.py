@@ -30,6 +30,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from provenance.detect.fingerprint import in_sorted
+from provenance.executor import Executor
 from provenance.index.entries import POSTINGS_WINDOW, index_entries
 from provenance.ingest import Document, DocumentDate, IngestResult, InputWarning, OutletRegistry, Skipped
 from provenance.ingest.naming import unique_id
@@ -459,7 +460,7 @@ class Index:
         self,
         ingested: IngestResult,
         registry: OutletRegistry | None = None,
-        jobs: int = 1,
+        jobs: int | Executor = 1,
         progress: Progress | None = None,
     ) -> AddResult:
         """Add the documents in one transaction.

@@ -14,6 +14,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from provenance.executor import Executor, as_executor
 from provenance.ingest.encoding import BinaryData, DecodeProblem, declared_html_charset, decode
 from provenance.ingest.manifest import Manifest, apply_manifest
 from provenance.ingest.model import Document, DocumentDate, IngestResult, InputWarning, Skipped
@@ -22,7 +23,6 @@ from provenance.ingest.outlets import OutletRegistry, load_registry
 from provenance.ingest.pages import read_html
 from provenance.ingest.records import read_records
 from provenance.ingest.txt import read_txt
-from provenance.parallel import run_parallel
 from provenance.text.display import file_name
 
 MiB = 1024 * 1024
@@ -225,7 +225,10 @@ def list_files(
 
 
 def ingest_folder(
-    root: Path, registry: OutletRegistry | None = None, jobs: int = 1, options: ReadOptions | None = None
+    root: Path,
+    registry: OutletRegistry | None = None,
+    jobs: int | Executor = 1,
+    options: ReadOptions | None = None,
 ) -> IngestResult:
     """Every document under `root` (a folder, read recursively, or a single file).
 
@@ -238,7 +241,7 @@ def ingest_folder(
 def ingest_paths(
     roots: Sequence[Path],
     registry: OutletRegistry | None = None,
-    jobs: int = 1,
+    jobs: int | Executor = 1,
     options: ReadOptions | None = None,
 ) -> IngestResult:
     """The documents under the roots (folders or files), as one result.
@@ -260,9 +263,10 @@ def ingest_paths(
     reader = _Reader(registry, options)
     result.folder = file_name(input_base(roots).resolve().name) or None
     names: dict[str, Document] = {}
-    for found, read in zip(
-        files, (r for chunk in run_parallel(reader.read, files, jobs) for r in chunk), strict=True
-    ):
+    chunks = as_executor(jobs).map(
+        "read", reader.read, files, "files", size=lambda reads: sum(len(r.documents) for r in reads)
+    )
+    for found, read in zip(files, (r for chunk in chunks for r in chunk), strict=True):
         result.warnings.extend(read.warnings)
         result.skipped.extend(read.skipped)
         records: dict[str, Document] = {}

@@ -1,0 +1,112 @@
+"""What runs a pipeline's steps, apart from the steps themselves.
+
+A step says what to do with a chunk of items (a picklable callable over a list); an
+executor says where it runs, counts what it did and shows how far it has got. Each step
+it runs leaves a `StepStats`: items in and out, seconds and the peak memory of the whole
+process tree while it ran. Steps that are not a map over items (a reduce, the lineage of
+the whole graph) run here inside `step()`, and are counted the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
+
+from provenance.executor.memory import PeakMemory
+from provenance.executor.progress import ProgressMeter, Write
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class StepStats:
+    """What one step did: its items in and out (counted in `unit`), and what it cost."""
+
+    step: str
+    unit: str
+    items_in: int
+    items_out: int = 0
+    seconds: float = 0.0
+    peak_mb: float = 0.0  # the process tree's largest proportional set size seen
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["seconds"], out["peak_mb"] = round(self.seconds, 3), round(self.peak_mb, 1)
+        return out
+
+    def line(self) -> str:
+        """One line for `-v`."""
+        return (
+            f"{self.step}: {self.items_in:,} {self.unit} in, {self.items_out:,} out, "
+            f"{self.seconds:.1f} s, peak {self.peak_mb:,.0f} MB"
+        )
+
+
+class RunningStep:
+    """The step being run: its statistics, its memory, and its progress."""
+
+    def __init__(self, stats: StepStats, meter: ProgressMeter | None) -> None:
+        self.stats, self.meter, self.memory = stats, meter, PeakMemory()
+
+    def advance(self, items: int) -> None:
+        """`items` more of the step's input are done (0: nothing new, a moment to measure)."""
+        self.memory.sample()
+        if self.meter is not None and items:
+            self.meter.advance(items)
+
+
+class Executor(ABC):
+    """Runs steps and keeps their statistics, in the order they ran, in `stats`."""
+
+    name = "executor"
+
+    def __init__(self, jobs: int = 1, progress: Write | None = None) -> None:
+        self.jobs = max(1, jobs)
+        self.progress = progress  # None: silent
+        self.stats: list[StepStats] = []
+
+    @contextmanager
+    def step(self, name: str, items_in: int, unit: str) -> Iterator[RunningStep]:
+        """Run a step here: set `.stats.items_out` inside; timing and memory are recorded."""
+        meter = ProgressMeter(self.progress, name, items_in, unit) if self.progress else None
+        running = RunningStep(StepStats(name, unit, items_in), meter)
+        started = time.perf_counter()
+        try:
+            yield running
+        finally:
+            running.memory.sample()
+            running.stats.seconds = time.perf_counter() - started
+            running.stats.peak_mb = running.memory.peak_mb
+            if meter is not None:
+                meter.finish()
+            self.stats.append(running.stats)
+
+    def map(
+        self,
+        name: str,
+        task: Callable[[list[T]], R],
+        items: Sequence[T],
+        unit: str,
+        size: Callable[[R], int] = len,  # type: ignore[assignment]
+        min_items: int | None = None,
+    ) -> list[R]:
+        """`task` over chunks of `items`, results in chunk order; items out are counted by
+        `size` of each chunk's result."""
+        with self.step(name, len(items), unit) as running:
+            results = self._map(task, items, running, min_items)
+            running.stats.items_out = sum(size(r) for r in results)
+        return results
+
+    @abstractmethod
+    def _map(
+        self, task: Callable[[list[T]], R], items: Sequence[T], running: RunningStep, min_items: int | None
+    ) -> list[R]: ...
+
+    def stats_dict(self) -> dict[str, Any]:
+        """The statistics as written beside a report."""
+        return {"executor": self.name, "jobs": self.jobs, "steps": [s.to_dict() for s in self.stats]}

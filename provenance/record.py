@@ -1,0 +1,61 @@
+"""The record per article: a document and everything the per-document step found in it.
+
+`analyse` makes it, the same way whichever command reads the article (`scan`, `index add`,
+`check`); the steps after it read its fields and add nothing to it. What it holds depends
+on the document alone, except its furniture, which also depends on the line statistics of
+the document set the caller names (`FrequentLines`; see `provenance.editorial.boilerplate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from provenance.detect.fingerprint import DocumentShingles, document_shingles
+from provenance.editorial.boilerplate import Boilerplate, FrequentLines, furniture_of
+from provenance.editorial.credits import Credit, find_credits
+from provenance.editorial.masking import masked_analysis
+from provenance.editorial.quotations import Quotation, find_quotations
+from provenance.editorial.repeats import Repeat
+from provenance.ingest import Document, OutletRegistry
+from provenance.settings import DetectionSettings
+from provenance.text.compact import Words
+
+
+@dataclass(frozen=True)
+class AnalysedDocument:
+    """One article, analysed."""
+
+    document: Document
+    furniture: list[Boilerplate]  # lines of the page, not of the article
+    repeats: list[Repeat]  # passages the article repeats inside itself
+    quotations: list[Quotation]
+    credits: list[Credit]
+    # The words left for matching (furniture and repeats out): ids and offsets.
+    words: Words
+    # Its sentence units and their shingle hashes, for MinHash.
+    shingles: DocumentShingles
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    @property
+    def body(self) -> tuple[int, int]:
+        return self.document.body
+
+
+def analyse(
+    doc: Document, frequent: FrequentLines, registry: OutletRegistry, settings: DetectionSettings
+) -> AnalysedDocument:
+    """The per-document step: furniture, repeats, quotations, credits, words and shingles."""
+    furniture = furniture_of(doc.text, doc.body, doc.outlet, registry, frequent)
+    view, repeats = masked_analysis(doc.text, doc.body, furniture)
+    return AnalysedDocument(
+        doc,
+        furniture,
+        repeats,
+        find_quotations(doc.text, *doc.body, paras=view.paragraphs),
+        find_credits(doc.text, registry, *doc.body),
+        Words.of_columns(view.norms, view.starts, view.ends),
+        document_shingles(view.norms, view.sentence_tokens, settings),
+    )

@@ -1,0 +1,344 @@
+"""Step outputs on disk: analysed-document records as Parquet shards.
+
+Parquet, Apache Arrow's columnar file format, written and read with pyarrow: Spark, DuckDB,
+pandas and polars read it natively, a step reads only the columns it needs (align reads the
+words, never the credits), and row groups of `ROWS_PER_GROUP` records make reading a few
+documents cheap.
+
+A records folder holds `part-FFFFFFFFF.parquet` files, each the records of consecutive
+documents from number F on, one row per document in `RECORD_SCHEMA`:
+
+    number                      the document's position in the run (int64)
+    id                          its id
+    furniture                   [{start, end, rule}]       page furniture lines
+    repeats                     [{first_start, first_end, repeat_start, repeat_end, words}]
+    quotations                  [{start, end, form}]
+    credits                     [{start, end, cue, name, source_id, source_name}]
+    word_ids                    [uint64]  xxHash of each word's matching form
+    word_starts, word_ends      [int32]   its code-point offsets in the document's text
+    unit_bounds                 [int32]   sentence units as token ranges, flattened (a, b, a, b, …)
+    shingle_offsets             [int64]   unit u's shingles are shingle_hashes[offsets[u]:offsets[u+1]]
+    shingle_hashes              [uint32]  crc32 of each word 3-gram
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import tempfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from provenance.analysis import line_statistics
+from provenance.detect.fingerprint import DocumentShingles
+from provenance.editorial.boilerplate import Boilerplate, FrequentLines
+from provenance.editorial.credits import Credit
+from provenance.editorial.quotations import Quotation
+from provenance.editorial.repeats import Repeat
+from provenance.executor import Executor, as_executor
+from provenance.ingest import Document, OutletRegistry
+from provenance.record import analyse
+from provenance.settings import DetectionSettings
+from provenance.text.compact import Words
+
+ROWS_PER_GROUP = 256
+_SPAN = [pa.field("start", pa.int32()), pa.field("end", pa.int32())]
+
+RECORD_SCHEMA = pa.schema(
+    [
+        pa.field("number", pa.int64(), nullable=False),
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("furniture", pa.list_(pa.struct([*_SPAN, pa.field("rule", pa.string())]))),
+        pa.field(
+            "repeats",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("first_start", pa.int32()),
+                        pa.field("first_end", pa.int32()),
+                        pa.field("repeat_start", pa.int32()),
+                        pa.field("repeat_end", pa.int32()),
+                        pa.field("words", pa.int32()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("quotations", pa.list_(pa.struct([*_SPAN, pa.field("form", pa.string())]))),
+        pa.field(
+            "credits",
+            pa.list_(
+                pa.struct(
+                    [
+                        *_SPAN,
+                        pa.field("cue", pa.string()),
+                        pa.field("name", pa.string()),
+                        pa.field("source_id", pa.string()),
+                        pa.field("source_name", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("word_ids", pa.large_list(pa.uint64())),
+        pa.field("word_starts", pa.large_list(pa.int32())),
+        pa.field("word_ends", pa.large_list(pa.int32())),
+        pa.field("unit_bounds", pa.large_list(pa.int32())),
+        pa.field("shingle_offsets", pa.large_list(pa.int64())),
+        pa.field("shingle_hashes", pa.large_list(pa.uint32())),
+    ]
+)
+WORD_COLUMNS = ["word_ids", "word_starts", "word_ends"]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A record's fields besides its document, words and shingles: what the report and the
+    meaning of links read."""
+
+    furniture: list[Boilerplate]
+    repeats: list[Repeat]
+    quotations: list[Quotation]
+    credits: list[Credit]
+
+
+def shard_name(first: int) -> str:
+    """The file of the records from document `first` on."""
+    return f"part-{first:09d}.parquet"
+
+
+def _list_array(arrays: list[np.ndarray], dtype: type[np.generic]) -> pa.LargeListArray:
+    """One list per document from numpy arrays, without a Python object per value."""
+    sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    flat = np.concatenate([np.asarray(a, dtype=dtype) for a in arrays]) if arrays else np.empty(0, dtype)
+    return pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), pa.array(flat))
+
+
+def write_records(
+    folder: Path,
+    first: int,
+    ids: list[str],
+    findings: list[Findings],
+    words: list[Words],
+    shingles: list[DocumentShingles],
+) -> Path:
+    """Write the records of documents `first`, `first + 1`, … as one shard, all or nothing."""
+    rows = len(ids)
+    columns: dict[str, Any] = {
+        "number": pa.array(range(first, first + rows), type=pa.int64()),
+        "id": pa.array(ids, type=pa.string()),
+        "furniture": [
+            [{"start": b.start, "end": b.end, "rule": b.rule} for b in f.furniture] for f in findings
+        ],
+        "repeats": [
+            [
+                {
+                    "first_start": r.first[0],
+                    "first_end": r.first[1],
+                    "repeat_start": r.repeat[0],
+                    "repeat_end": r.repeat[1],
+                    "words": r.words,
+                }
+                for r in f.repeats
+            ]
+            for f in findings
+        ],
+        "quotations": [
+            [{"start": q.start, "end": q.end, "form": q.form} for q in f.quotations] for f in findings
+        ],
+        "credits": [
+            [
+                {
+                    "start": c.start,
+                    "end": c.end,
+                    "cue": c.cue,
+                    "name": c.name,
+                    "source_id": c.source_id,
+                    "source_name": c.source_name,
+                }
+                for c in f.credits
+            ]
+            for f in findings
+        ],
+        "word_ids": _list_array([w.ids for w in words], np.uint64),
+        "word_starts": _list_array([w.starts for w in words], np.int32),
+        "word_ends": _list_array([w.ends for w in words], np.int32),
+        "unit_bounds": _list_array([s.units.reshape(-1) for s in shingles], np.int32),
+        "shingle_offsets": _list_array([s.offsets for s in shingles], np.int64),
+        "shingle_hashes": _list_array([s.hashes for s in shingles], np.uint32),
+    }
+    table = pa.table(
+        {name: columns[name] for name in RECORD_SCHEMA.names},
+        schema=RECORD_SCHEMA,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / shard_name(first)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, row_group_size=ROWS_PER_GROUP, compression="zstd")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _lists(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A list column's values and offsets as numpy arrays (row i: values[offsets[i]:offsets[i+1]])."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    offsets = array.offsets.to_numpy()
+    values = array.values.to_numpy(zero_copy_only=False)
+    return values[offsets[0] : offsets[-1]], offsets - offsets[0]
+
+
+def read_findings(path: Path) -> list[Findings]:
+    """The findings of every record of a shard, in document order."""
+    table = pq.read_table(path, columns=["furniture", "repeats", "quotations", "credits"])
+    out = []
+    for furniture, repeats, quotations, credits in zip(
+        *(table.column(c).to_pylist() for c in ("furniture", "repeats", "quotations", "credits")),
+        strict=True,
+    ):
+        out.append(
+            Findings(
+                [Boilerplate(b["start"], b["end"], b["rule"]) for b in furniture],
+                [
+                    Repeat(
+                        (r["first_start"], r["first_end"]), (r["repeat_start"], r["repeat_end"]), r["words"]
+                    )
+                    for r in repeats
+                ],
+                [Quotation(q["start"], q["end"], q["form"]) for q in quotations],
+                [Credit(**c) for c in credits],
+            )
+        )
+    return out
+
+
+def read_shingles(path: Path) -> list[DocumentShingles]:
+    """The units and shingle hashes of every record of a shard, in document order."""
+    table = pq.read_table(path, columns=["unit_bounds", "shingle_offsets", "shingle_hashes"])
+    bounds, bound_at = _lists(table.column("unit_bounds"))
+    offsets, offset_at = _lists(table.column("shingle_offsets"))
+    hashes, hash_at = _lists(table.column("shingle_hashes"))
+    return [
+        DocumentShingles(
+            bounds[bound_at[i] : bound_at[i + 1]].astype(np.int32).reshape(-1, 2),
+            offsets[offset_at[i] : offset_at[i + 1]].astype(np.int64),
+            hashes[hash_at[i] : hash_at[i + 1]].astype(np.uint32),
+        )
+        for i in range(table.num_rows)
+    ]
+
+
+class WordsReader:
+    """Any document's words, read from the records shards a row group at a time; the most
+    recently read groups are kept (`groups` of them), so a step that reads documents in
+    roughly increasing order reads each group about once."""
+
+    def __init__(self, shards: list[tuple[int, Path]], groups: int = 16) -> None:
+        self._shards = sorted(shards)
+        self._firsts = [first for first, _ in self._shards]
+        self._files: dict[Path, pq.ParquetFile] = {}
+        self._cache: OrderedDict[tuple[int, int], tuple[np.ndarray, ...]] = OrderedDict()
+        self._groups = groups
+
+    def __getitem__(self, number: int) -> Words:
+        k = bisect.bisect_right(self._firsts, number) - 1
+        if k < 0:
+            raise IndexError(number)
+        first, path = self._shards[k]
+        group, row = divmod(number - first, ROWS_PER_GROUP)
+        ids, starts, ends, at = self._group(k, path, group)
+        a, b = at[row], at[row + 1]
+        return Words(ids[a:b], starts[a:b], ends[a:b])
+
+    def _group(self, shard: int, path: Path, group: int) -> tuple[np.ndarray, ...]:
+        key = (shard, group)
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+            return found
+        file = self._files.get(path)
+        if file is None:
+            file = self._files[path] = pq.ParquetFile(path)
+        table = file.read_row_group(group, columns=WORD_COLUMNS)
+        ids, at = _lists(table.column("word_ids"))
+        starts, _ = _lists(table.column("word_starts"))
+        ends, _ = _lists(table.column("word_ends"))
+        found = self._cache[key] = (
+            ids.astype(np.uint64, copy=False),
+            starts.astype(np.int32, copy=False),
+            ends.astype(np.int32, copy=False),
+            at,
+        )
+        if len(self._cache) > self._groups:
+            self._cache.popitem(last=False)
+        return found
+
+
+class _AnalysingToShards:
+    """The per-document step over a chunk of consecutive documents, its records written as
+    one shard in `folder`; only where they are goes back. Forked workers inherit the documents."""
+
+    def __init__(
+        self,
+        folder: Path,
+        docs: Sequence[Document],
+        frequent: FrequentLines,
+        registry: OutletRegistry,
+        settings: DetectionSettings,
+    ) -> None:
+        self.folder, self.docs, self.frequent, self.registry = folder, docs, frequent, registry
+        self.settings = settings
+
+    def write(self, indices: list[int]) -> list[tuple[int, Path, list[int]]]:
+        records = [analyse(self.docs[d], self.frequent, self.registry, self.settings) for d in indices]
+        path = write_records(
+            self.folder,
+            indices[0],
+            [r.document.id for r in records],
+            [Findings(r.furniture, r.repeats, r.quotations, r.credits) for r in records],
+            [r.words for r in records],
+            [r.shingles for r in records],
+        )
+        return [(indices[0], path, [len(r.words) for r in records])]
+
+
+@dataclass(frozen=True)
+class Shards:
+    """The records of a document set, written as shards (see `provenance.shards`)."""
+
+    paths: list[tuple[int, Path]]  # (first document, shard), in document order
+    word_counts: list[int]  # per document
+
+
+def analyse_to_shards(
+    docs: Sequence[Document],
+    registry: OutletRegistry,
+    settings: DetectionSettings,
+    folder: Path,
+    executor: int | Executor = 1,
+) -> Shards:
+    """Every document through the per-document step, the records written to shards in
+    `folder`; furniture is judged by the line statistics of these documents."""
+    executor = as_executor(executor)
+    frequent = line_statistics(docs, executor).frequent()
+    task = _AnalysingToShards(folder, docs, frequent, registry, settings)
+    written = [
+        w
+        for chunk in executor.map(
+            "analyse", task.write, range(len(docs)), "documents", size=lambda c: sum(len(w[2]) for w in c)
+        )
+        for w in chunk
+    ]
+    return Shards(
+        [(first, path) for first, path, _ in written], [n for _, _, counts in written for n in counts]
+    )

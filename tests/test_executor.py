@@ -1,0 +1,120 @@
+"""The executor: steps counted (items in and out, time, memory of the process tree) and
+progress on stderr, apart from what the steps do."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from provenance import parallel
+from provenance.executor import LocalExecutor, as_executor
+from provenance.executor.memory import tree_pss_mb
+from provenance.executor.progress import ProgressMeter
+
+
+def _squares(chunk: list[int]) -> list[int]:
+    return [n * n for n in chunk]
+
+
+def _hold_memory(chunk: list[int]) -> list[int]:
+    block = bytearray(64 << 20)  # touched, so it is resident in the worker
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    time.sleep(1.2)  # long enough for the executor to sample it
+    return [len(chunk)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_map_keeps_the_order_and_records_its_step(jobs: int) -> None:
+    executor = LocalExecutor(jobs)
+    out = executor.map("square", _squares, list(range(1000)), "numbers", min_items=1)
+    assert [n for chunk in out for n in chunk] == [n * n for n in range(1000)]
+    (stats,) = executor.stats
+    assert (stats.step, stats.unit, stats.items_in, stats.items_out) == ("square", "numbers", 1000, 1000)
+    assert stats.seconds > 0 and stats.peak_mb > 0
+    assert executor.stats_dict()["steps"][0]["items_in"] == 1000
+
+
+def test_a_step_run_here_is_counted_like_a_map() -> None:
+    executor = LocalExecutor(1)
+    with executor.step("reduce", 7, "documents") as step:
+        step.stats.items_out = 3
+    executor.map("square", _squares, [1, 2], "numbers")
+    assert [(s.step, s.items_in, s.items_out) for s in executor.stats] == [("reduce", 7, 3), ("square", 2, 2)]
+    assert "reduce: 7 documents in, 3 out" in executor.stats[0].line()
+
+
+def test_a_step_that_fails_is_still_recorded() -> None:
+    executor = LocalExecutor(1)
+    with pytest.raises(ZeroDivisionError), executor.step("broken", 1, "items"):
+        _ = 1 / 0
+    assert [s.step for s in executor.stats] == ["broken"]
+
+
+@pytest.mark.skipif(tree_pss_mb() is None, reason="the system gives no PSS")
+def test_peak_memory_counts_the_workers_not_only_this_process() -> None:
+    before = tree_pss_mb()
+    assert before is not None
+    executor = LocalExecutor(2)
+    executor.map("hold", _hold_memory, [1, 2], "items", min_items=1)
+    # Two workers each hold 64 MB while the step runs: the tree's peak shows both.
+    assert executor.stats[0].peak_mb >= before + 100
+
+
+def test_the_tree_of_this_process_is_at_least_this_process() -> None:
+    pss = tree_pss_mb(os.getpid())
+    assert pss is None or pss > 1
+
+
+def test_as_executor_takes_a_number_of_jobs_or_an_executor() -> None:
+    executor = LocalExecutor(3)
+    assert as_executor(executor) is executor
+    assert as_executor(2).jobs == 2 and as_executor(None).jobs == parallel.default_jobs()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_says_done_total_rate_and_time_left_at_most_every_interval() -> None:
+    lines: list[str] = []
+    clock = _Clock()
+    meter = ProgressMeter(lines.append, "analyse", 10_000, "documents", interval=2.0, clock=clock)
+    clock.now = 1.0
+    meter.advance(1_000)  # too soon for a line
+    clock.now = 2.5
+    meter.advance(1_500)
+    clock.now = 3.0
+    meter.advance(500)  # within the interval of the last line
+    clock.now = 10.0
+    meter.advance(7_000)  # done: the closing line says so
+    meter.finish()
+    assert lines == [
+        "analyse: 2,500/10,000 documents (25%), 1,000/s, 8 s left",
+        "analyse: 10,000 documents in 10 s, 1,000/s",
+    ]
+
+
+def test_a_quick_step_prints_nothing() -> None:
+    lines: list[str] = []
+    meter = ProgressMeter(lines.append, "read", 5, "files")
+    meter.advance(5)
+    meter.finish()
+    assert lines == []
+
+
+def test_long_steps_report_progress_through_the_executor(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(
+        "provenance.executor.progress.ProgressMeter.__init__.__defaults__", (0.0, time.monotonic)
+    )
+    executor = LocalExecutor(2, lines.append)
+    executor.map("square", _squares, list(range(2000)), "numbers", min_items=1)
+    assert lines and lines[0].startswith("square: ") and "/2,000 numbers (" in lines[0]
+    assert lines[-1].startswith("square: 2,000 numbers in ")

@@ -1,0 +1,87 @@
+"""Records on disk: Parquet shards that give back exactly what the per-document step made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from provenance import shards as shards_module
+from provenance.analysis import analyse_documents
+from provenance.ingest import ingest_folder, load_registry
+from provenance.settings import DetectionSettings
+from provenance.shards import (
+    RECORD_SCHEMA,
+    WordsReader,
+    analyse_to_shards,
+    read_findings,
+    read_shingles,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SETTINGS = DetectionSettings()
+
+
+@pytest.fixture(scope="module")
+def seeds_docs() -> list:
+    docs = ingest_folder(SEEDS).documents
+    return docs * 60  # several shards (more than one chunk of work)
+
+
+def test_shards_give_back_the_records_the_step_made(
+    seeds_docs: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shards_module, "ROWS_PER_GROUP", 8)  # several row groups per shard
+    registry = load_registry()
+    in_memory = analyse_documents(seeds_docs, registry, SETTINGS)
+    shards = analyse_to_shards(seeds_docs, registry, SETTINGS, tmp_path / "records", 2)
+    assert len(shards.paths) > 1 and pq.ParquetFile(shards.paths[0][1]).num_row_groups > 1
+    assert [first for first, _ in shards.paths] == sorted(f for f, _ in shards.paths)
+    findings = [f for _, p in shards.paths for f in read_findings(p)]
+    shingles = [s for _, p in shards.paths for s in read_shingles(p)]
+    words = WordsReader(shards.paths, groups=2)
+    assert len(findings) == len(shingles) == len(in_memory)
+    assert shards.word_counts == [len(r.words) for r in in_memory]
+    # Read in an order that leaves and comes back to row groups.
+    order = list(range(len(in_memory)))[::-7] + list(range(len(in_memory)))
+    for n in order:
+        r = in_memory[n]
+        f, s, w = findings[n], shingles[n], words[n]
+        assert (f.furniture, f.repeats, f.quotations, f.credits) == (
+            r.furniture,
+            r.repeats,
+            r.quotations,
+            r.credits,
+        )
+        assert np.array_equal(s.units, r.shingles.units) and np.array_equal(s.offsets, r.shingles.offsets)
+        assert np.array_equal(s.hashes, r.shingles.hashes) and s.hashes.dtype == np.uint32
+        assert np.array_equal(w.ids, r.words.ids) and w.ids.dtype == np.uint64
+        assert np.array_equal(w.starts, r.words.starts) and np.array_equal(w.ends, r.words.ends)
+    assert any(f.credits for f in findings) and any(f.quotations for f in findings)
+
+
+def test_a_shard_is_plain_parquet_in_the_documented_schema(seeds_docs: list, tmp_path: Path) -> None:
+    shards = analyse_to_shards(seeds_docs[:5], load_registry(), SETTINGS, tmp_path, 1)
+    [(first, path)] = shards.paths
+    table = pq.read_table(path)
+    assert first == 0 and table.schema.equals(RECORD_SCHEMA)
+    assert table.column("id").to_pylist() == [d.id for d in seeds_docs[:5]]
+    assert table.column("number").to_pylist() == list(range(5))
+
+
+def test_the_step_alone_on_the_same_input_writes_the_same_bytes(seeds_docs: list, tmp_path: Path) -> None:
+    registry = load_registry()
+    one = analyse_to_shards(seeds_docs, registry, SETTINGS, tmp_path / "one", 1)
+    two = analyse_to_shards(seeds_docs, registry, SETTINGS, tmp_path / "two", 2)
+    assert [p.name for _, p in one.paths] == [p.name for _, p in two.paths]
+    assert all(a.read_bytes() == b.read_bytes() for (_, a), (_, b) in zip(one.paths, two.paths, strict=True))
+    assert not [p for p in (tmp_path / "one").iterdir() if p.suffix != ".parquet"]
+
+
+def test_a_document_outside_the_shards_is_an_error(seeds_docs: list, tmp_path: Path) -> None:
+    shards = analyse_to_shards(seeds_docs[:3], load_registry(), SETTINGS, tmp_path, 1)
+    words = WordsReader(shards.paths)
+    with pytest.raises(IndexError):
+        words[-1]
