@@ -229,7 +229,9 @@ def build_lineage(
     copied) is split between the two clusters, each with its own earliest member.
     Segments with fewer than `min_segment_words` aligned words join their neighbour.
     """
-    edges = sorted(edges, key=lambda e: (e.a, e.b))
+    # The whole edge is the key, so that two edges over the same passages (detection makes
+    # none, a caller may) come out in one order whatever order they were given in.
+    edges = sorted(edges, key=lambda e: (e.a, e.b, e.points, e.matched_words, e.similarity, e.kind))
     aligned = [_Aligned(e) for e in edges]
     cuts = _cuts(edges, aligned)
     # Segment nodes: consecutive cuts of a document, numbered in document order.
