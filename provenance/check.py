@@ -25,16 +25,27 @@ from provenance.editorial.meaning import DocumentFacts, LinkSides, link_meaning
 from provenance.index import AddResult, Index
 from provenance.index.entries import NO_LINE_STATISTICS
 from provenance.ingest import Document, InputWarning, OutletRegistry, ReadOptions, Skipped, ingest_folder
+from provenance.ingest.dates import parse_iso
 from provenance.ingest.files import read_bytes
+from provenance.ingest.model import DocumentDate
 from provenance.ingest.outlets import load_registry
+from provenance.lineage import Order as LineageOrder
+from provenance.lineage import compare, earliest
 from provenance.record import analyse
 from provenance.schemas import errors as schema_errors
 from provenance.settings import DetectionSettings
 
 SCHEMA = "check-result.schema.json"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 FailOn = Literal["uncredited", "any", "never"]
 Order = Literal["earlier", "same-day", "later", "unordered"]
+# A source against the draft, by the rule that orders the members of a lineage cluster.
+_ORDER: dict[LineageOrder, Order] = {
+    "before": "earlier",
+    "same": "same-day",
+    "after": "later",
+    "unknown": "unordered",
+}
 # The sources of a draft most often sharing winnowed shingles with it; beyond this many, a
 # passage copied by every outlet still shows the earliest of them.
 MAX_SOURCES = 200
@@ -103,13 +114,21 @@ def corpus_index(
     return index, index.add(ingest_folder(folder, registry, jobs, options), registry, jobs)
 
 
-def _order(source: Document, draft_day: str | None) -> Order:
-    day = source.date.day
-    if day is None:
-        return "unordered"
-    if draft_day is None or day < draft_day:
-        return "earlier"
-    return "same-day" if day == draft_day else "later"
+def draft_date_of(value: str | None) -> DocumentDate | None:
+    """The draft's date given as `YYYY-MM-DD` or an RFC 3339 date-time (ValueError if it is
+    neither); None places the draft after every indexed document."""
+    if value is None:
+        return None
+    parsed = parse_iso(value, "given")
+    if parsed is None or value.strip() != value:
+        raise ValueError(f"{value!r} is not a day as YYYY-MM-DD or an RFC 3339 date-time")
+    return DocumentDate(parsed.value, parsed.precision)
+
+
+def _order(source: DocumentDate, draft: DocumentDate | None) -> Order:
+    if draft is None:  # after everything indexed: every source with a year is earlier
+        return "earlier" if source.has_year else "unordered"
+    return _ORDER[compare(source, draft)]
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -131,9 +150,12 @@ def check_draft(
 ) -> dict[str, Any]:
     """The findings of one draft, in the shape of a `drafts[]` entry of the check result.
 
-    `draft_date` (YYYY-MM-DD) places the draft in time; None puts it after every indexed
-    document. Documents identical to the draft (same sha256) are not its sources.
+    `draft_date` (`YYYY-MM-DD` or an RFC 3339 date-time) places the draft in time, and a
+    source is ordered against it as lineage orders the members of a cluster: by day, then
+    by time when both have one; None puts it after every indexed document. Documents
+    identical to the draft (same sha256) are not its sources.
     """
+    when = draft_date_of(draft_date)
     settings = settings or index.settings
     registry = registry or load_registry()
     # The draft and its sources are analysed as the index analyses what it stores: furniture
@@ -155,18 +177,19 @@ def check_draft(
         values = signature_from_bytes(stored[numbers[doc_id]])[1]
         return round(float(np.mean(values == draft_signature)), 4)
 
-    entries = [_source_entry(r, docs, facts, draft_date, similarity_of) for r in reuses]
+    entries = [_source_entry(r, docs, facts, when, similarity_of) for r in reuses]
+    dates = {d.id: d.date for d in sources}
     findings = []
     for start, end in _merged([(e["draft_start"], e["draft_end"]) for e in entries]):
         inside = [e for e in entries if start <= e["draft_start"] and e["draft_end"] <= end]
-        findings.append(_finding(draft.text, start, end, inside))
+        findings.append(_finding(draft.text, start, end, inside, dates))
     uncredited = sum(f["severity"] == "uncredited" for f in findings)
     reused = sum(f["end"] - f["start"] for f in findings)
     return {
         "id": draft.id,
         "sha256": draft.sha256,
-        "date": draft_date,
-        "date_assumed": "given" if draft_date else "after-index",
+        "date": None if when is None else when.value,
+        "date_assumed": "given" if when else "after-index",
         "outlet": draft.outlet,
         "text": draft.text,
         "findings": findings,
@@ -184,11 +207,11 @@ def _source_entry(
     r: Reuse,
     docs: list[Document],
     facts: list[DocumentFacts],
-    draft_date: str | None,
+    draft_date: DocumentDate | None,
     similarity_of: Callable[[str], float],
 ) -> dict[str, Any]:
     source = docs[r.a]
-    order = _order(source, draft_date)
+    order = _order(source.date, draft_date)
     # The link is oriented from the earlier side; credit is asked of the later one.
     if order == "later":
         sides = LinkSides(r.b, r.b_span, r.a, r.a_span, True)
@@ -222,13 +245,16 @@ def _source_entry(
     }
 
 
-def _finding(text: str, start: int, end: int, sources: list[dict[str, Any]]) -> dict[str, Any]:
+def _finding(
+    text: str, start: int, end: int, sources: list[dict[str, Any]], dates: dict[str, DocumentDate]
+) -> dict[str, Any]:
     sources = sorted(sources, key=lambda e: (_order_key(e), e["date"] or "", e["document"], e["start"]))
-    before = [e for e in sources if e["order"] in ("earlier", "same-day")]
-    first_day = min((e["date"][:10] for e in before), default=None)
-    earliest = sorted({e["document"] for e in before if e["date"][:10] == first_day})
-    if earliest:
-        status = "determined" if len(earliest) == 1 else "tie"
+    # The earliest of the sources not later than the draft, as lineage finds a cluster's origin.
+    before = sorted({e["document"] for e in sources if e["order"] in ("earlier", "same-day")})
+    found, first = earliest(list(range(len(before))), [dates[d] for d in before])
+    first_ids = [before[n] for n in first]
+    if first_ids:
+        status = found
     else:
         status = "undated" if any(e["order"] == "unordered" for e in sources) else "draft-earlier"
     classes = {e["class"] for e in sources}
@@ -244,7 +270,7 @@ def _finding(text: str, start: int, end: int, sources: list[dict[str, Any]]) -> 
         "class": finding_class,
         "credited": credited,
         "status": status,
-        "earliest": earliest,
+        "earliest": first_ids,
         "sources": sources,
     }
 

@@ -14,14 +14,13 @@ import stat
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from provenance import __version__, jsontext
-from provenance.check import CheckInvalidError, check, corpus_index, read_drafts
+from provenance.check import CheckInvalidError, check, corpus_index, draft_date_of, read_drafts
 from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config, parse_size
 from provenance.executor import Executor, LocalExecutor
 from provenance.index import Index, IndexProblem
@@ -714,15 +713,15 @@ def index_report_command(
 
 
 class _Day(click.ParamType):
-    name = "YYYY-MM-DD"
+    name = "YYYY-MM-DD[THH:MM:SS+HH:MM]"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
-            if len(value) == 10:
-                return date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-        self.fail(f"{value!r} is not a day as YYYY-MM-DD", param, ctx)
+            when = draft_date_of(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        assert when is not None and when.value is not None
+        return when.value
 
 
 @cli.command("check")
@@ -739,7 +738,8 @@ class _Day(click.ParamType):
     "draft_date",
     type=_Day(),
     default=None,
-    help="The draft's publication day. Default: after everything indexed, so every dated source is earlier.",
+    help="The draft's publication day, or an RFC 3339 date-time (a time orders sources of the same day "
+    "that have one). Default: after everything indexed, so every dated source is earlier.",
 )
 @click.option(
     "--format",

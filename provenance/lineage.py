@@ -94,25 +94,23 @@ def _instant(d: DocumentDate) -> datetime:
 
 
 def earliest(documents: list[int], dates: list[DocumentDate]) -> tuple[OriginStatus, list[int]]:
-    """The origin of a set of documents: one earliest, a tie, or undated."""
+    """The origin of a set of documents: one earliest, a tie, or undated.
+
+    The origin is every dated member that `compare` puts after no other: on the earliest
+    day, the members without a time (nothing orders them within the day) and those at the
+    day's earliest time. A later time that day is not an origin: an earlier time precedes it.
+    """
     dated = sorted({d for d in documents if dates[d].has_year})
     if not dated:
         return "undated", []
-    first: list[int] = []
-    for d in dated:
-        if not first:
-            first = [d]
-            continue
-        order = compare(dates[d], dates[first[0]])
-        if order == "before":
-            first = [d]
-        elif order == "same":
-            first.append(d)
-    # A day-only date cannot be ordered against a time on the same day: all of that day tie.
-    if any(dates[d].precision != "datetime" for d in first):
-        day = dates[first[0]].day
-        first = [d for d in dated if dates[d].day == day]
-    first = sorted(set(first))
+    day = min(dates[d].day for d in dated)  # type: ignore[type-var]
+    first = [d for d in dated if dates[d].day == day]
+    timed = [d for d in first if dates[d].precision == "datetime"]
+    if timed:
+        # Every member is weighed against the whole day, not against a running minimum,
+        # which made the origin depend on the numbering of the documents.
+        moment = min(_instant(dates[d]) for d in timed)
+        first = [d for d in first if dates[d].precision != "datetime" or _instant(dates[d]) == moment]
     return ("determined" if len(first) == 1 else "tie"), first
 
 
@@ -231,7 +229,9 @@ def build_lineage(
     copied) is split between the two clusters, each with its own earliest member.
     Segments with fewer than `min_segment_words` aligned words join their neighbour.
     """
-    edges = sorted(edges, key=lambda e: (e.a, e.b))
+    # The whole edge is the key, so that two edges over the same passages (detection makes
+    # none, a caller may) come out in one order whatever order they were given in.
+    edges = sorted(edges, key=lambda e: (e.a, e.b, e.points, e.matched_words, e.similarity, e.kind))
     aligned = [_Aligned(e) for e in edges]
     cuts = _cuts(edges, aligned)
     # Segment nodes: consecutive cuts of a document, numbered in document order.
@@ -345,6 +345,10 @@ def _absorb_slivers(
                 if segments[m].end != segments[n].start and segments[n].end != segments[m].start:
                     continue
                 other = uf.find(m)
+                # Only a cluster takes a sliver: text of one document is linked to nothing,
+                # and joining a sliver to it would put that text in a cluster.
+                if len(docs[other]) < 2:
+                    continue
                 if other != uf.find(root) and other not in slivers and keeps_origin(root, other):
                     votes[other] = votes.get(other, 0) + 1
         if votes:

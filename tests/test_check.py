@@ -127,6 +127,9 @@ def test_corpus_folder_gives_the_same_findings_as_the_index(desk: Path) -> None:
         (["draft.txt", "--index", "nowhere.sqlite"], "no index here"),
         (["draft.txt", "--index", "x.sqlite", "--corpus", "."], "exclude each other"),
         (["draft.txt", "--date", "2025-02-30"], "not a day"),
+        # A time without a zone names no moment: it cannot be ordered against one that has.
+        (["draft.txt", "--date", "2025-10-11T09:00"], "not a day"),
+        (["draft.txt", "--date", "2025-10-11T09:00:00"], "not a day"),
         (["draft.txt", "--fail-on", "sometimes"], "sometimes"),
     ],
 )
@@ -178,3 +181,98 @@ def test_a_kazakh_story_crediting_kazinform_passes(tmp_path: Path, credit: str, 
     finding = result.stdout.splitlines()[0]
     assert ("copied text, credited" if credit else "uncredited copied text") in finding
     assert "earliest kz-1 (Kazinform, 2025-10-11)" in finding
+
+
+# Sources ordered against the draft by lineage's rule: by day, then by time when both have one.
+SAME_DAY = {
+    "noon": "2025-10-11T12:00:00+00:00",
+    "day": "2025-10-11",
+    "yearless": None,  # its dateline gives a day and month, no year
+    "undated": None,
+}
+
+
+@pytest.fixture(scope="module")
+def same_day_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of four articles holding 001's summit sentence: one at noon on 11 October,
+    one on that day without a time, one with a dateline without a year, one undated."""
+    root = tmp_path_factory.mktemp("same-day")
+    (root / "pub").mkdir()
+    lines = []
+    for n, (name, date) in enumerate(SAME_DAY.items()):
+        opening = "Астана, 11 октября. " if name == "yearless" else f"Материал номер {n} о саммите. "
+        record = {"id": name, "text": f"{opening}Вступление к статье.\n\n{COPIED}\n\nКонец статьи {name}.\n"}
+        if date:
+            record["date"] = date
+        lines.append(json.dumps(record, ensure_ascii=False))
+    (root / "pub" / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = root / "index.sqlite"
+    with Index(path, create=True) as index:
+        added = index.add(ingest_folder(root / "pub"))
+    assert not added.warnings
+    return path
+
+
+def _checked(path: Path, draft_date: str | None) -> dict:
+    draft = path.parent / "draft.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    with Index(path) as index:
+        result = check(read_drafts([str(draft)]), index, draft_date=draft_date)
+    assert schema_errors("check-result.schema.json", result) == []
+    [finding] = result["drafts"][0]["findings"]
+    return finding
+
+
+@pytest.mark.parametrize(
+    ("draft_date", "noon", "day", "status", "earliest"),
+    [
+        # Both have a time: 09:00 is before noon, 15:00 after, and 12:00 is a tie.
+        ("2025-10-11T09:00:00+00:00", "later", "same-day", "determined", ["day"]),
+        ("2025-10-11T15:00:00+00:00", "earlier", "same-day", "tie", ["day", "noon"]),
+        ("2025-10-11T12:00:00+00:00", "same-day", "same-day", "tie", ["day", "noon"]),
+        # The same moment written in another zone: 14:00 at +05:00 is 09:00 UTC.
+        ("2025-10-11T14:00:00+05:00", "later", "same-day", "determined", ["day"]),
+        # A draft without a time is a tie with everything of its day.
+        ("2025-10-11", "same-day", "same-day", "tie", ["day", "noon"]),
+        ("2025-10-10", "later", "later", "undated", []),
+        (None, "earlier", "earlier", "tie", ["day", "noon"]),
+    ],
+)
+def test_a_time_orders_the_draft_against_a_source_of_the_same_day(
+    same_day_index: Path, draft_date: str | None, noon: str, day: str, status: str, earliest: list[str]
+) -> None:
+    finding = _checked(same_day_index, draft_date)
+    orders = {s["document"]: s["order"] for s in finding["sources"]}
+    precisions = {s["document"]: s["date_precision"] for s in finding["sources"]}
+    assert precisions == {"noon": "datetime", "day": "day", "yearless": "month-day", "undated": "none"}
+    # A year-less or undated source is never put in order, whatever the draft's date.
+    assert orders == {"noon": noon, "day": day, "yearless": "unordered", "undated": "unordered"}
+    assert (finding["status"], finding["earliest"]) == (status, earliest)
+
+
+def test_the_earliest_source_of_a_day_is_found_by_time_as_in_a_scan(tmp_path: Path) -> None:
+    # Two sources of one day, both with a time: the earlier is the earliest, not a tie.
+    (tmp_path / "pub").mkdir()
+    records = [
+        {"id": "nine", "date": "2025-10-11T09:00:00+00:00", "text": f"Утро.\n\n{COPIED}\n"},
+        {"id": "noon", "date": "2025-10-11T12:00:00+00:00", "text": f"Полдень.\n\n{COPIED}\n"},
+    ]
+    (tmp_path / "pub" / "a.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    path = tmp_path / "index.sqlite"
+    with Index(path, create=True) as index:
+        index.add(ingest_folder(tmp_path / "pub"))
+    finding = _checked(path, None)
+    assert (finding["status"], finding["earliest"]) == ("determined", ["nine"])
+    assert [s["document"] for s in finding["sources"]] == ["nine", "noon"]
+
+
+def test_a_draft_date_with_a_time_is_given_on_the_command_line(desk: Path) -> None:
+    result = run_cli("check", "draft.txt", "--date", "2025-10-09T08:00:00Z", "--format", "json", cwd=desk)
+    data = json.loads(result.stdout)
+    assert schema_errors("check-result.schema.json", data) == []
+    assert data["drafts"][0]["date"] == "2025-10-09T08:00:00+00:00"
+    # 001 is dated 2025-10-09 without a time: the same day, so a tie, not an order.
+    orders = {s["document"]: s["order"] for s in data["drafts"][0]["findings"][0]["sources"]}
+    assert orders[NUR_ID] == "same-day"
