@@ -16,6 +16,7 @@ from provenance.ingest import Document, OutletRegistry
 from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Vocabulary
+from provenance.text.language import Language, detect_language
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Findings:
     repeats: list[Repeat]
     quotations: list[Quotation]
     credits: list[Credit]
+    language: Language | None = None
 
 
 class _PerDocument:
@@ -47,12 +49,15 @@ class _PerDocument:
         for d in indices:
             doc = self.docs[d]
             view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
+            language = detect_language(doc.text[slice(*doc.body)])
             found = Findings(
                 repeats,
                 find_quotations(doc.text, *doc.body, paras=view.paragraphs),
                 find_credits(doc.text, self.registry, *doc.body),
+                language,
             )
-            out.append((prepare(view, vocabulary, self.settings), found))
+            code = language.code if language else None
+            out.append((prepare(view, vocabulary, self.settings, code), found))
         return vocabulary.words, out
 
 

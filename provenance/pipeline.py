@@ -110,7 +110,8 @@ def scan_documents(
     ]
     lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
     facts = [
-        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, found, strict=True)
+        DocumentFacts(d.text, d.outlet, f.quotations, f.credits, f.language)
+        for d, f in zip(docs, found, strict=True)
     ]
     meanings = [
         link_meaning(

@@ -19,7 +19,7 @@ from provenance.detect.align import (
 )
 from provenance.detect.candidates import candidate_document_pairs
 from provenance.detect.fingerprint import DocumentShingles, document_shingles, frequent_shingles
-from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
+from provenance.detect.stock import content_mask, function_words, load_stock_phrases, stock_mask
 from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
 from provenance.text import AnalyzedText
@@ -67,17 +67,22 @@ class DetectionResult:
 @dataclass(frozen=True)
 class Prepared:
     """What detection needs of one document, made wherever the document was analysed:
-    its words (vocabulary ids and offsets) and its units' shingle hashes."""
+    its words (vocabulary ids and offsets), its units' shingle hashes, and its language
+    (ISO 639-1, None when not told), whose function words and stock phrases it is read with."""
 
     words: Words
     shingles: DocumentShingles
+    language: str | None = None
 
 
-def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
+def prepare(
+    view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings, language: str | None = None
+) -> Prepared:
     """One analysed document in the form detection reads."""
     return Prepared(
         Words.of_columns(view.norms, view.starts, view.ends, vocabulary),
         document_shingles(view.norms, view.sentence_tokens, settings),
+        language,
     )
 
 
@@ -106,7 +111,7 @@ def find_reuse(
     shingled = [p.shingles for p in prepared]
     frequent = frequent_shingles(shingled, settings.max_shingle_documents)
     pairs = candidate_document_pairs(shingled, settings, frequent, jobs)
-    work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
+    work = _Work(texts, bodies, prepared, vocabulary, settings)
     listed = list(pairs)
     # Pairs of one document come together, so a worker's chunk makes its structures once;
     # the reuses are put back in the order of the pairs.
@@ -134,7 +139,7 @@ def verify_pairs(
 ) -> list[Reuse]:
     """The reused passages of the given document pairs (a < b, sorted), aligned exactly as
     `find_reuse` aligns its candidates; for callers that chose the pairs themselves."""
-    work = _Work(texts, bodies, [p.words for p in prepared], vocabulary, settings)
+    work = _Work(texts, bodies, prepared, vocabulary, settings)
     return work.align_pairs(sorted(pairs))
 
 
@@ -161,15 +166,23 @@ class _Work:
         self,
         texts: list[str],
         bodies: list[Span],
-        words: list[Words],
+        prepared: list[Prepared],
         vocabulary: Vocabulary,
         settings: DetectionSettings,
     ) -> None:
-        self.texts, self.bodies, self.words, self.settings = texts, bodies, words, settings
-        # Stock phrases and function words as vocabulary ids; a word never seen cannot occur.
-        encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases())
-        self.phrases = tuple(p for p in encoded if None not in p)
-        self.function_ids = frozenset(i for w in load_function_words() if (i := vocabulary.id(w)) is not None)
+        self.texts, self.bodies, self.settings = texts, bodies, settings
+        self.words = [p.words for p in prepared]
+        self.languages = [p.language for p in prepared]
+        # Each language's stock phrases and function words as vocabulary ids (a word never
+        # seen cannot occur); a document is read with those of its own language.
+        self.phrases: dict[str | None, tuple[tuple[int, ...], ...]] = {}
+        self.function_ids: dict[str | None, frozenset[int]] = {}
+        for language in dict.fromkeys(self.languages):
+            encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases(None, language))
+            self.phrases[language] = tuple(p for p in encoded if None not in p)  # type: ignore[misc]
+            self.function_ids[language] = frozenset(
+                i for w in function_words(language) if (i := vocabulary.id(w)) is not None
+            )
         self._cache: OrderedDict[int, DocumentGrams] = OrderedDict()
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cached_words = 0
@@ -186,8 +199,9 @@ class _Work:
     def _masks_of(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
         found = self._masks.get(doc)
         if found is None:
-            ids = self.words[doc].ids.tolist()
-            stock, content = stock_mask(ids, self.phrases), content_mask(ids, self.function_ids)
+            ids, language = self.words[doc].ids.tolist(), self.languages[doc]
+            stock = stock_mask(ids, self.phrases[language])
+            content = content_mask(ids, self.function_ids[language])
             found = self._masks[doc] = (np.array(stock, dtype=bool), np.array(content, dtype=bool))
         return found
 
