@@ -56,7 +56,11 @@ def run(articles: int) -> dict[str, Any]:
     detect_language(KAZAKH * 3)  # the models are loaded on first use
     sizes = [len(t) for t in russian]
     return {
-        "machine": {"python": platform.python_version(), "provenance": __version__, "load": round(os.getloadavg()[0], 2)},
+        "machine": {
+            "python": platform.python_version(),
+            "provenance": __version__,
+            "load": round(os.getloadavg()[0], 2),
+        },
         "sample_chars": SAMPLE_CHARS,
         "mean_chars": round(sum(sizes) / len(sizes)),
         "ru": _timed(russian),

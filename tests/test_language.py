@@ -4,6 +4,7 @@ phrases each document is read with."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from provenance.detect.stock import content_mask, function_words, load_stock_phrases, stock_mask
 from provenance.pipeline import scan
+from provenance.report.html import report_language
 from provenance.text import normalize
 from provenance.text.language import MIN_CONFIDENCE, SAMPLE_CHARS, Language, detect_language
 
@@ -178,3 +180,30 @@ def test_kazakh_function_words_and_stock_phrases_do_not_make_kazakh_reuse(tmp_pa
     report = scan(tmp_path, jobs=1)
     assert {d["language"]["code"] for d in report["documents"]} == {"kk"}
     assert report["links"] == []
+
+
+# --- the interface language chosen for the documents -----------------------------------------
+
+
+def _documents(*texts: str) -> dict[str, Any]:
+    documents = []
+    for text in texts:
+        found = detect_language(text)
+        documents.append(
+            {"text": text, "body": {"start": 0, "end": len(text)}, "language": found.to_json() if found else None}
+        )
+    return {"documents": documents}
+
+
+@pytest.mark.parametrize(
+    ("texts", "lang"),
+    [
+        ((KAZAKH, KAZAKH, RUSSIAN), "kk"),
+        ((KAZAKH, RUSSIAN, RUSSIAN), "ru"),  # half Kazakh is not most; the letters are Cyrillic
+        ((KAZAKH, ENGLISH, ENGLISH), "en"),
+        ((ENGLISH,), "en"),
+        ((), "en"),
+    ],
+)
+def test_the_page_is_kazakh_when_most_documents_are(texts: tuple[str, ...], lang: str) -> None:
+    assert report_language(_documents(*texts)) == lang
