@@ -175,11 +175,11 @@ class _Work:
         self.languages = [p.language for p in prepared]
         # Each language's stock phrases and function words as vocabulary ids (a word never
         # seen cannot occur); a document is read with those of its own language.
-        self.phrases: dict[str | None, tuple[tuple[int, ...], ...]] = {}
+        self.phrases: dict[str | None, tuple[tuple[int | None, ...], ...]] = {}
         self.function_ids: dict[str | None, frozenset[int]] = {}
         for language in dict.fromkeys(self.languages):
             encoded = (tuple(vocabulary.id(w) for w in p) for p in load_stock_phrases(None, language))
-            self.phrases[language] = tuple(p for p in encoded if None not in p)  # type: ignore[misc]
+            self.phrases[language] = tuple(p for p in encoded if None not in p)
             self.function_ids[language] = frozenset(
                 i for w in function_words(language) if (i := vocabulary.id(w)) is not None
             )
