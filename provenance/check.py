@@ -168,7 +168,7 @@ def check_draft(
     docs = [r.document for r in records]
     me = len(sources)
     reuses = verify_pairs(records, settings, [(s, me) for s in range(me)])
-    facts = [DocumentFacts(r.text, r.document.outlet, r.quotations, r.credits) for r in records]
+    facts = [DocumentFacts(r.text, r.document.outlet, r.quotations, r.credits, r.language) for r in records]
     numbers = index.numbers([sources[r.a].id for r in reuses])
     stored = index.signatures(list(numbers.values()))
     draft_signature = hashes_signature(np.unique(draft_hashes), settings)

@@ -262,8 +262,9 @@ _lang_option = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
-    help="Language of the HTML report's interface (default: the documents' language, Russian "
-    "when most of their letters are Cyrillic).",
+    help="Language of the HTML report's interface (default: the documents' language: Kazakh when "
+    "most documents are told as Kazakh, else Russian when most of their letters are Cyrillic, else "
+    "English).",
 )
 
 
@@ -770,6 +771,13 @@ class _Day(click.ParamType):
 @click.option(
     "--exit-zero", is_flag=True, help="Exit 0 even when findings fail the check (2 still means an error)."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the text and HTML output (the JSON is the same in every language).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print no warnings on stderr.")
 def check_command(
     drafts: tuple[str, ...],
@@ -786,6 +794,7 @@ def check_command(
     max_document_chars: int | None,
     strict: bool | None,
     exit_zero: bool,
+    lang: Lang,
     quiet: bool,
 ) -> None:
     """Check DRAFTS (files, or - for standard input) against the index before publishing.
@@ -843,9 +852,9 @@ def check_command(
         except CheckInvalidError as exc:
             _fail(str(exc))
     views = {
-        "text": render_text,
+        "text": lambda r: render_text(r, lang),
         "json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
-        "html": render_check_html,
+        "html": lambda r: render_check_html(r, lang),
     }
     rendered = views[fmt](result)
     if output is None:
@@ -856,7 +865,7 @@ def check_command(
         except OSError as exc:
             _fail(f"cannot write {output}: {exc.strerror or exc}")
         if not quiet:
-            _err(render_text(result).splitlines()[-1])
+            _err(render_text(result, lang).splitlines()[-1])
     if read.skipped and not read.documents:
         sys.exit(EXIT_ERROR)
     _strict_exit(config, input_warnings)

@@ -101,17 +101,19 @@ def scan_documents(
         shingles = [s for _, path in shards.paths for s in read_shingles(path)]
         words = WordsReader(shards.paths)
         texts, bodies = [d.text for d in docs], [d.body for d in docs]
+        findings = [f for _, path in shards.paths for f in read_findings(path)]
+        languages = [f.language.code if f.language else None for f in findings]
         detection = find_reuse(
-            DetectionInput(texts, bodies, words, shards.word_counts, shingles), settings, executor
+            DetectionInput(texts, bodies, words, shards.word_counts, shingles, languages), settings, executor
         )
         del shingles, words
-        findings = [f for _, path in shards.paths for f in read_findings(path)]
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
     )
     facts = [
-        DocumentFacts(d.text, d.outlet, f.quotations, f.credits) for d, f in zip(docs, findings, strict=True)
+        DocumentFacts(d.text, d.outlet, f.quotations, f.credits, f.language)
+        for d, f in zip(docs, findings, strict=True)
     ]
     furniture, repeats = [f.furniture for f in findings], [f.repeats for f in findings]
     del findings

@@ -19,6 +19,7 @@ from provenance.editorial.repeats import Repeat
 from provenance.ingest import Document, OutletRegistry
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words
+from provenance.text.language import Language, detect_language
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class AnalysedDocument:
     words: Words
     # Its sentence units and their shingle hashes, for MinHash.
     shingles: DocumentShingles
+    # The language of its body (None: too short or too unsure to tell), whose function words
+    # and stock phrases it is read with.
+    language: Language | None = None
 
     @property
     def text(self) -> str:
@@ -47,7 +51,7 @@ class AnalysedDocument:
 def analyse(
     doc: Document, frequent: FrequentLines, registry: OutletRegistry, settings: DetectionSettings
 ) -> AnalysedDocument:
-    """The per-document step: furniture, repeats, quotations, credits, words and shingles."""
+    """The per-document step: furniture, repeats, quotations, credits, words, shingles and language."""
     furniture = furniture_of(doc.text, doc.body, doc.outlet, registry, frequent)
     view, repeats = masked_analysis(doc.text, doc.body, furniture)
     return AnalysedDocument(
@@ -58,4 +62,5 @@ def analyse(
         find_credits(doc.text, registry, *doc.body),
         Words.of_columns(view.norms, view.starts, view.ends),
         document_shingles(view.norms, view.sentence_tokens, settings),
+        detect_language(doc.text[slice(*doc.body)]),
     )

@@ -19,6 +19,8 @@ documents from number F on, one row per document in `RECORD_SCHEMA`:
     unit_bounds                 [int32]   sentence units as token ranges, flattened (a, b, a, b, …)
     shingle_offsets             [int64]   unit u's shingles are shingle_hashes[offsets[u]:offsets[u+1]]
     shingle_hashes              [uint32]  crc32 of each word 3-gram
+    language                    ISO 639-1 code of the body's language, or null
+    language_confidence         the detector's confidence in it, or null
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from provenance.ingest import Document, OutletRegistry
 from provenance.record import analyse
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words
+from provenance.text.language import Language
 
 ROWS_PER_GROUP = 256
 _SPAN = [pa.field("start", pa.int32()), pa.field("end", pa.int32())]
@@ -91,6 +94,8 @@ RECORD_SCHEMA = pa.schema(
         pa.field("unit_bounds", pa.large_list(pa.int32())),
         pa.field("shingle_offsets", pa.large_list(pa.int64())),
         pa.field("shingle_hashes", pa.large_list(pa.uint32())),
+        pa.field("language", pa.string()),
+        pa.field("language_confidence", pa.float64()),
     ]
 )
 WORD_COLUMNS = ["word_ids", "word_starts", "word_ends"]
@@ -105,6 +110,7 @@ class Findings:
     repeats: list[Repeat]
     quotations: list[Quotation]
     credits: list[Credit]
+    language: Language | None = None
 
 
 def shard_name(first: int) -> str:
@@ -172,6 +178,10 @@ def write_records(
         "unit_bounds": _list_array([s.units.reshape(-1) for s in shingles], np.int32),
         "shingle_offsets": _list_array([s.offsets for s in shingles], np.int64),
         "shingle_hashes": _list_array([s.hashes for s in shingles], np.uint32),
+        "language": pa.array([f.language.code if f.language else None for f in findings], pa.string()),
+        "language_confidence": pa.array(
+            [f.language.confidence if f.language else None for f in findings], pa.float64()
+        ),
     }
     table = pa.table(
         {name: columns[name] for name in RECORD_SCHEMA.names},
@@ -200,11 +210,11 @@ def _lists(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def read_findings(path: Path) -> list[Findings]:
     """The findings of every record of a shard, in document order."""
-    table = pq.read_table(path, columns=["furniture", "repeats", "quotations", "credits"])
+    names = ("furniture", "repeats", "quotations", "credits", "language", "language_confidence")
+    table = pq.read_table(path, columns=list(names))
     out = []
-    for furniture, repeats, quotations, credits in zip(
-        *(table.column(c).to_pylist() for c in ("furniture", "repeats", "quotations", "credits")),
-        strict=True,
+    for furniture, repeats, quotations, credits, language, confidence in zip(
+        *(table.column(c).to_pylist() for c in names), strict=True
     ):
         out.append(
             Findings(
@@ -217,6 +227,7 @@ def read_findings(path: Path) -> list[Findings]:
                 ],
                 [Quotation(q["start"], q["end"], q["form"]) for q in quotations],
                 [Credit(**c) for c in credits],
+                None if language is None else Language(language, confidence),
             )
         )
     return out
@@ -305,7 +316,7 @@ class _AnalysingToShards:
             self.folder,
             indices[0],
             [r.document.id for r in records],
-            [Findings(r.furniture, r.repeats, r.quotations, r.credits) for r in records],
+            [Findings(r.furniture, r.repeats, r.quotations, r.credits, r.language) for r in records],
             [r.words for r in records],
             [r.shingles for r in records],
         )

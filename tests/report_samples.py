@@ -94,6 +94,7 @@ def document_entry(
     body: tuple[int, int] | None = None,
     title: str | None = None,
     url: str | None = None,
+    language: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A document of a report, its derived numbers left for `finish` to fill in."""
     start, end = body if body else (0, len(text))
@@ -119,6 +120,7 @@ def document_entry(
         "reused_chars": 0,
         "reused_share": 0.0,
         "links": 0,
+        "language": language,
         "quotations": [],
         "credits": [],
         "cites": [],
@@ -383,7 +385,7 @@ def sample_report() -> dict[str, Any]:
     ]
 
     report = {
-        "schema_version": "1.2.0",
+        "schema_version": "1.3.0",
         "tool": {"name": "provenance", "version": "0.1.0"},
         "offset_unit": "unicode-codepoint",
         "input": {"root": "corpus", "files_seen": 5, "manifest": None, "encoding": None},

@@ -526,7 +526,7 @@ def test_interface_language(browser: Any, tmp_path: Path) -> None:
     from provenance.report.html import render_html
 
     report = sample_report()
-    for lang, word in (("en", "Articles"), ("ru", "Статьи")):
+    for lang, word in (("en", "Articles"), ("ru", "Статьи"), ("kk", "Мақалалар")):
         path = tmp_path / f"{lang}.html"
         path.write_text(render_html(report, lang), encoding="utf-8")  # type: ignore[arg-type]
         visit = Visit(browser, path)
@@ -590,15 +590,17 @@ def test_check_page_opens_without_console_errors(browser: Any, tmp_path: Path) -
         index.add(ingest_folder(SEEDS))
         result = check(read_drafts([str(draft)]), index)
     assert result["summary"]["findings"]
-    page = tmp_path / "check.html"
-    page.write_text(render_check_html(result), encoding="utf-8")
-    visit = Visit(browser, page)
-    try:
-        assert visit.page.locator("mark").count() == result["summary"]["findings"]
-        assert visit.requests == [visit.url]
-        assert visit.problems == []
-    finally:
-        visit.close()
+    for lang, heading in (("en", "Draft check"), ("kk", "Жобаны тексеру")):
+        page = tmp_path / f"check-{lang}.html"
+        page.write_text(render_check_html(result, lang), encoding="utf-8")  # type: ignore[arg-type]
+        visit = Visit(browser, page)
+        try:
+            assert visit.page.locator("mark").count() == result["summary"]["findings"]
+            assert visit.page.text_content("h1") == heading
+            assert visit.requests == [visit.url]
+            assert visit.problems == []
+        finally:
+            visit.close()
 
 
 def test_date_column_sorts_by_the_moment_at_the_ends_of_datetime(browser: Any, tmp_path: Path) -> None:

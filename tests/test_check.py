@@ -276,3 +276,40 @@ def test_a_draft_date_with_a_time_is_given_on_the_command_line(desk: Path) -> No
     # 001 is dated 2025-10-09 without a time: the same day, so a tie, not an order.
     orders = {s["document"]: s["order"] for s in data["drafts"][0]["findings"][0]["sources"]}
     assert orders[NUR_ID] == "same-day"
+
+@pytest.mark.parametrize(
+    ("lang", "finding", "summary"),
+    [
+        ("kk", "дереккөзі көрсетілмеген көшірілген мәтін (сөзбе-сөз,", "табылған үзінділер: 1 (дереккөзі көрсетілмегені: 1), жобалар: 1; --fail-on uncredited деңгейінде не одан жоғары: 1"),
+        ("ru", "скопированный текст без ссылки (дословно,", "найдено фрагментов: 1 (без ссылки: 1), черновиков: 1; на уровне --fail-on uncredited или выше: 1"),
+    ],
+)
+def test_lang_prints_findings_in_that_language(desk: Path, lang: str, finding: str, summary: str) -> None:
+    result = run_cli("check", "draft.txt", "--lang", lang, cwd=desk)
+    assert result.returncode == 1, result.stderr
+    line, last = result.stdout.splitlines()
+    start = DRAFT.index(COPIED)
+    assert line.startswith(f"draft.txt:{start}-{start + len(COPIED)}: {finding}")
+    assert f"; {'ең ерте: ' if lang == 'kk' else 'самый ранний: '}{NUR_ID} (NUR.KZ, " in line
+    assert last == summary
+    english = run_cli("check", "draft.txt", "--format", "json", cwd=desk)
+    translated = run_cli("check", "draft.txt", "--format", "json", "--lang", lang, cwd=desk)
+    assert json.loads(translated.stdout) == json.loads(english.stdout)  # the JSON has no language
+
+
+def test_lang_is_in_the_help_and_refuses_other_languages(desk: Path) -> None:
+    shown = run_cli("check", "--help", cwd=desk)
+    assert "--lang [en|ru|kk]" in shown.stdout and "Language of the text and HTML output" in shown.stdout
+    refused = run_cli("check", "draft.txt", "--lang", "uz", cwd=desk)
+    assert refused.returncode == 2 and "--lang" in refused.stderr
+
+
+def test_html_in_kazakh(desk: Path, tmp_path: Path) -> None:
+    out = tmp_path / "check.html"
+    result = run_cli("check", "draft.txt", "--format", "html", "--lang", "kk", "-o", str(out), cwd=desk)
+    assert result.returncode == 1, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="kk">' in page and "<h1>Жобаны тексеру</h1>" in page
+    assert "<th>Дереккөз</th>" in page and "Draft check" not in page
+    # The summary on stderr is in the page's language too.
+    assert result.stderr.startswith("provenance: табылған үзінділер: 1")

@@ -23,7 +23,17 @@ from seed_ids import SEEDS
 
 from provenance.pipeline import STEPS_FILE, dumps
 from provenance.report.html import render_html, report_language
-from provenance.report.messages import CATALOGUES, EN, LANGUAGES, RU, plural, plural_forms
+from provenance.report.messages import (
+    CATALOGUES,
+    CHECK,
+    CHECK_PAGE,
+    EN,
+    KK,
+    LANGUAGES,
+    RU,
+    plural,
+    plural_forms,
+)
 from provenance.report.prov_export import build_prov, render_prov
 from provenance.report.validate import validate_report
 
@@ -46,9 +56,8 @@ def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def other(lang: str) -> str:
-    [rest] = [x for x in LANGUAGES if x != lang]
-    return rest
+def others(lang: str) -> list[str]:
+    return [x for x in LANGUAGES if x != lang]
 
 
 Provenance = Callable[..., subprocess.CompletedProcess[str]]
@@ -132,7 +141,7 @@ def test_lang_chooses_the_interface_language(
     assert page == render_html(report, lang)  # type: ignore[arg-type]
     assert f'<html lang="{lang}">' in page
     assert CATALOGUES[lang]["heading"] in page and CATALOGUES[lang]["page_title"] in page
-    assert CATALOGUES[other(lang)]["heading"] not in page
+    assert all(CATALOGUES[x]["heading"] not in page for x in others(lang))
     assert not path.with_name("lineage.html").exists()
 
 
@@ -404,7 +413,7 @@ def test_help_mentions_lang_and_prov_json(provenance: Provenance, command: list[
     result = provenance(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "--lang" in result.stdout and "prov-json" in result.stdout
-    assert "[en|ru]" in result.stdout
+    assert "[en|ru|kk]" in result.stdout
 
 
 # --- the catalogues -----------------------------------------------------------------------------
@@ -412,20 +421,25 @@ def test_help_mentions_lang_and_prov_json(provenance: Provenance, command: list[
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
-def test_both_catalogues_have_the_same_keys() -> None:
-    assert sorted(EN.keys() - RU.keys()) == []
-    assert sorted(RU.keys() - EN.keys()) == []
-    assert CATALOGUES == {"en": EN, "ru": RU}
-    assert all(isinstance(v, str) and v.strip() for c in (EN, RU) for v in c.values())
+@pytest.mark.parametrize("catalogues", [CATALOGUES, CHECK, CHECK_PAGE], ids=["report", "check", "check-page"])
+def test_every_catalogue_has_the_same_keys_in_every_language(catalogues: dict[str, dict[str, str]]) -> None:
+    assert tuple(catalogues) == LANGUAGES
+    english = catalogues["en"]
+    for lang, catalogue in catalogues.items():
+        assert sorted(english.keys() - catalogue.keys()) == [], lang
+        assert sorted(catalogue.keys() - english.keys()) == [], lang
+        assert all(isinstance(v, str) and v.strip() for v in catalogue.values())
+    assert CATALOGUES == {"en": EN, "ru": RU, "kk": KK}
 
 
-def test_placeholders_match_and_every_message_formats() -> None:
-    for key, english in EN.items():
+@pytest.mark.parametrize("catalogues", [CATALOGUES, CHECK, CHECK_PAGE], ids=["report", "check", "check-page"])
+def test_placeholders_match_and_every_message_formats(catalogues: dict[str, dict[str, str]]) -> None:
+    for key, english in catalogues["en"].items():
         names = set(PLACEHOLDER.findall(english))
-        assert set(PLACEHOLDER.findall(RU[key])) == names, key
         values = {name: "X" for name in names}
-        english.format(**values)
-        RU[key].format(**values)
+        for lang, catalogue in catalogues.items():
+            assert set(PLACEHOLDER.findall(catalogue[key])) == names, (lang, key)
+            catalogue[key].format(**values)
     assert {"date"} <= set(PLACEHOLDER.findall(EN["cluster_tie"]))
 
 
@@ -433,6 +447,17 @@ def test_the_russian_catalogue_is_russian() -> None:
     """A key copied over untranslated reads English on a Russian page (short labels excepted)."""
     untranslated = [k for k in EN if RU[k] == EN[k] and re.search(r"[a-z]{4}", EN[k])]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("catalogues", [CATALOGUES, CHECK, CHECK_PAGE], ids=["report", "check", "check-page"])
+def test_the_kazakh_catalogue_is_kazakh(catalogues: dict[str, dict[str, str]]) -> None:
+    """Neither English nor Russian copied over: every sentence has a letter only Kazakh uses."""
+    en, ru, kk = catalogues["en"], catalogues["ru"], catalogues["kk"]
+    copied = [k for k in en if kk[k] in (en[k], ru[k]) and re.search(r"[a-zа-я]{4}", en[k] + ru[k])]
+    # Words Kazakh shares with Russian, and a format with no word in it.
+    assert [k for k in copied if k not in ("src_manifest", "src_html-meta", "at")] == []
+    sentences = [v for v in kk.values() if len(v.split()) >= 6]
+    assert sentences and all(re.search("[әғқңөұүһі]", v, re.IGNORECASE) for v in sentences)
 
 
 @pytest.mark.parametrize(
@@ -462,9 +487,15 @@ def test_english_plurals(n: int, expected: str) -> None:
     assert plural("en", n, "link") == expected
 
 
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 байланыс"), (1, "1 байланыс"), (5, "5 байланыс"), (21, "21 байланыс")])
+def test_kazakh_nouns_keep_one_form_after_a_number(n: int, expected: str) -> None:
+    assert plural("kk", n, "link") == expected
+
+
 def test_plural_forms_cover_the_same_words() -> None:
-    en, ru = plural_forms("en"), plural_forms("ru")
-    assert en.keys() == ru.keys() and "link" in en
+    en, ru, kk = plural_forms("en"), plural_forms("ru"), plural_forms("kk")
+    assert en.keys() == ru.keys() == kk.keys() and "link" in en
+    assert all(len(f) == 1 for f in kk.values())
     assert all(len(f) == 2 for f in en.values()) and all(len(f) == 3 for f in ru.values())
     assert plural("ru", 5, "word") == "5 слов" and plural("en", 1, "character") == "1 character"
 

@@ -20,10 +20,11 @@ from provenance.detect.align import (
 )
 from provenance.detect.candidates import candidate_document_pairs
 from provenance.detect.fingerprint import DocumentShingles, frequent_shingles
-from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
+from provenance.detect.stock import content_mask, function_words, load_stock_phrases, stock_mask
 from provenance.executor import Executor, as_executor
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words, word_id
+from provenance.text.language import Language
 
 __all__ = [
     "AnalysedText",
@@ -74,6 +75,8 @@ class AnalysedText(Protocol):
     def words(self) -> Words: ...
     @property
     def shingles(self) -> DocumentShingles: ...
+    @property
+    def language(self) -> Language | None: ...
 
 
 class WordsSource(Protocol):
@@ -85,13 +88,16 @@ class WordsSource(Protocol):
 @dataclass(frozen=True)
 class DetectionInput:
     """What detection reads of a document set: texts and bodies, words (in memory or read
-    from shards when a pair needs them) with their counts, and the units' shingles."""
+    from shards when a pair needs them) with their counts, the units' shingles, and each
+    document's language (ISO 639-1, None when not told), whose function words and stock
+    phrases it is read with."""
 
     texts: Sequence[str]
     bodies: Sequence[Span]
     words: WordsSource
     word_counts: Sequence[int]
     shingles: list[DocumentShingles]
+    languages: Sequence[str | None]
 
     @classmethod
     def of(cls, records: Sequence[AnalysedText]) -> DetectionInput:
@@ -103,6 +109,7 @@ class DetectionInput:
             words,
             [len(w) for w in words],
             [r.shingles for r in records],
+            [r.language.code if r.language else None for r in records],
         )
 
 
@@ -177,10 +184,15 @@ class _Work:
 
     def __init__(self, documents: DetectionInput, settings: DetectionSettings) -> None:
         self.texts, self.bodies, self.words = documents.texts, documents.bodies, documents.words
+        self.languages = documents.languages
         self.settings = settings
-        # Stock phrases and function words as word ids.
-        self.phrases = tuple(tuple(map(word_id, p)) for p in load_stock_phrases())
-        self.function_ids = frozenset(map(word_id, load_function_words()))
+        # Each language's stock phrases and function words as word ids; a document is read
+        # with those of its own language.
+        self.phrases: dict[str | None, tuple[tuple[int, ...], ...]] = {}
+        self.function_ids: dict[str | None, frozenset[int]] = {}
+        for language in dict.fromkeys(self.languages):
+            self.phrases[language] = tuple(tuple(map(word_id, p)) for p in load_stock_phrases(None, language))
+            self.function_ids[language] = frozenset(map(word_id, function_words(language)))
         self._cache: OrderedDict[int, DocumentGrams] = OrderedDict()
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cached_words = 0
@@ -197,8 +209,9 @@ class _Work:
     def _masks_of(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
         found = self._masks.get(doc)
         if found is None:
-            ids = self.words[doc].ids.tolist()
-            stock, content = stock_mask(ids, self.phrases), content_mask(ids, self.function_ids)
+            ids, language = self.words[doc].ids.tolist(), self.languages[doc]
+            stock = stock_mask(ids, self.phrases[language])
+            content = content_mask(ids, self.function_ids[language])
             found = self._masks[doc] = (np.array(stock, dtype=bool), np.array(content, dtype=bool))
         return found
 

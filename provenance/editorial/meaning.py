@@ -16,6 +16,7 @@ from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.text import visible_length
+from provenance.text.language import Language
 
 Span = tuple[int, int]
 LinkClass = Literal["shared-quotation", "copied-text", "mixed"]
@@ -35,6 +36,7 @@ class DocumentFacts:
     outlet: str | None
     quotations: Sequence[Quotation]
     credits: Sequence[Credit]
+    language: Language | None = None  # recorded in the report; no meaning depends on it
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from provenance.report.coverage import covered_chars
 from provenance.settings import DetectionSettings
 from provenance.text import normalize, trimmed
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 def _digest(*parts: str) -> str:
@@ -92,6 +92,7 @@ def build_report(
         reused = covered_chars(d.text, spans_by_doc.get(index, []), holes[index])
         entry = _document_entry(d, reused, counted, links_by_doc[index])
         facts = editorial.documents[index]
+        entry["language"] = facts.language.to_json() if facts.language else None
         entry["quotations"] = [{"start": q.start, "end": q.end, "form": q.form} for q in facts.quotations]
         entry["credits"] = [
             {

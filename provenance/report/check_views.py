@@ -4,52 +4,63 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from provenance.report.html import shown, template_environment
+from provenance.report.messages import CATALOGUES, CHECK, CHECK_PAGE, Lang, plural
 
 TEMPLATE = "check.html.j2"
-_CLASS_WORDS = {"copied-text": "copied text", "shared-quotation": "shared quotation", "mixed": "mixed"}
+_CLASSES = ("copied-text", "shared-quotation", "mixed")
 
 
-def _source_label(s: dict[str, Any]) -> str:
-    facts = [x for x in (s["outlet"], s["date"] or "undated") if x]
+def _source_label(s: dict[str, Any], words: dict[str, str]) -> str:
+    facts = [x for x in (s["outlet"], s["date"] or words["undated"]) if x]
     return f"{s['document']} ({', '.join(facts)})"
 
 
-def finding_line(name: str, f: dict[str, Any]) -> str:
+def finding_line(name: str, f: dict[str, Any], lang: Lang = "en") -> str:
     """`name:START-END: what, from whom` — one finding, as a linter prints one problem."""
+    words, t = CHECK[lang], CATALOGUES[lang]
     first = f["sources"][0]
-    what = (
-        f"{f['severity']} {_CLASS_WORDS[f['class']]}"
-        if f["severity"] == "uncredited"
-        else _CLASS_WORDS[f["class"]]
-    )
+    what = words[f["class"]]
+    if f["severity"] == "uncredited":
+        what = words["uncredited"].format(what=what)
     if f["credited"]:
-        what += ", credited"
-    head = f"{what} ({first['kind']}, {first['matched_words']} words)"
+        what += words["credited"]
+    head = f"{what} ({t[first['kind']]}, {plural(lang, first['matched_words'], 'word')})"
     by_id = {s["document"]: s for s in f["sources"]}
     if f["status"] in ("determined", "tie"):
         earliest = "; ".join(
-            f"{_source_label(by_id[i])} at {by_id[i]['start']}-{by_id[i]['end']}" for i in f["earliest"]
+            words["at"].format(source=_source_label(s, words), start=s["start"], end=s["end"])
+            for s in (by_id[i] for i in f["earliest"])
         )
-        where = f"earliest {'(tie) ' if f['status'] == 'tie' else ''}{earliest}"
+        where = words["earliest_tie" if f["status"] == "tie" else "earliest"].format(sources=earliest)
     elif f["status"] == "undated":
-        where = "no earlier source with a year"
+        where = words["no_year"]
     else:
-        where = "every source is later than the draft"
+        where = words["all_later"]
     others = [s for s in f["sources"] if s["document"] not in f["earliest"]]
-    also = f"; also {', '.join(_source_label(s) for s in others)}" if others else ""
+    also = words["also"].format(sources=", ".join(_source_label(s, words) for s in others)) if others else ""
     return f"{name}:{f['start']}-{f['end']}: {head}; {where}{also}"
 
 
-def render_text(result: dict[str, Any]) -> str:
-    """Every finding on its own line, then one summary line."""
-    lines = [finding_line(d["name"], f) for d in result["drafts"] for f in d["findings"]]
+def render_text(result: dict[str, Any], lang: Lang = "en") -> str:
+    """Every finding on its own line, then one summary line, in `lang`."""
+    lines = [finding_line(d["name"], f, lang) for d in result["drafts"] for f in d["findings"]]
     s = result["summary"]
-    drafts = f"{s['drafts']} draft{'s' if s['drafts'] != 1 else ''}"
-    findings = f"{s['findings']} finding{'s' if s['findings'] != 1 else ''}"
+    if lang == "en":
+        drafts = f"{s['drafts']} draft{'s' if s['drafts'] != 1 else ''}"
+        findings = f"{s['findings']} finding{'s' if s['findings'] != 1 else ''}"
+    else:  # counts after a label: see CHECK
+        drafts, findings = s["drafts"], s["findings"]
     lines.append(
-        f"{findings} ({s['uncredited']} uncredited) in {drafts}; {s['failing']} at or above --fail-on "
-        f"{result['fail_on']}"
+        CHECK[lang]["summary"].format(
+            findings=findings,
+            uncredited=s["uncredited"],
+            drafts=drafts,
+            failing=s["failing"],
+            fail_on=result["fail_on"],
+        )
     )
     return "\n".join(lines) + "\n"
 
@@ -66,11 +77,26 @@ def _segments(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def render_check_html(result: dict[str, Any]) -> str:
-    """One self-contained page: each draft with its findings marked, and their sources."""
+def render_check_html(result: dict[str, Any], lang: Lang = "en") -> str:
+    """One self-contained page in `lang`: each draft with its findings marked, and their sources."""
     drafts = [{**d, "segments": _segments(d["text"], d["findings"])} for d in result["drafts"]]
+    t = CHECK_PAGE[lang]
+
+    def say(key: str, **values: Any) -> Markup:
+        # The sentence escaped, then the values put in, each escaped unless already markup.
+        return Markup(escape(t[key])).format(**values)
+
     return (
         template_environment()
         .get_template(TEMPLATE)
-        .render(result=result, drafts=drafts, classes=_CLASS_WORDS)
+        .render(
+            result=result,
+            drafts=drafts,
+            lang=lang,
+            t=t,
+            say=say,
+            code=lambda text: Markup("<code>{}</code>").format(text),
+            classes={c: CHECK[lang][c] for c in _CLASSES},
+            kinds=CATALOGUES[lang],
+        )
     )

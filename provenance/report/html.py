@@ -97,14 +97,19 @@ def shown(text: str) -> str:
 
 
 def report_language(report: dict[str, Any]) -> Lang:
-    """The interface language that suits the documents: Russian when they are mostly Cyrillic."""
-    return _language(report["documents"])
+    """The interface language that suits the documents: Kazakh when most of them are told as
+    Kazakh, else Russian when their letters are mostly Cyrillic, else English."""
+    documents = report["documents"]
+    kazakh = sum(1 for d in documents if (d.get("language") or {}).get("code") == "kk")
+    if kazakh * 2 > len(documents):
+        return "kk"
+    return _language(documents)
 
 
 def render_html(report: dict[str, Any], lang: Lang | None = None) -> str:
     """The report as one HTML page: no network requests, same input → same bytes.
 
-    `lang` is the interface language (`en` or `ru`); by default the documents' language.
+    `lang` is the interface language (`en`, `ru` or `kk`); by default the documents' language.
     """
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")

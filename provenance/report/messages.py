@@ -1,16 +1,16 @@
-"""The words of the HTML report, in English and Russian.
+"""The words of the HTML report, in English, Russian and Kazakh.
 
 One catalogue for the page and its script: the template reads `t.key`, the script gets the
 keys it needs in the embedded data. Plurals follow each language's rule (Russian has three
-forms), so counts read naturally in both.
+forms; a Kazakh noun after a number keeps its one form), so counts read naturally in each.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-Lang = Literal["en", "ru"]
-LANGUAGES: tuple[Lang, ...] = ("en", "ru")
+Lang = Literal["en", "ru", "kk"]
+LANGUAGES: tuple[Lang, ...] = ("en", "ru", "kk")
 
 EN: dict[str, str] = {
     "page_title": "Reused text report",
@@ -297,9 +297,153 @@ RU: dict[str, str] = {
     "src_url": "адрес",
 }
 
-CATALOGUES: dict[Lang, dict[str, str]] = {"en": EN, "ru": RU}
+KK: dict[str, str] = {
+    "page_title": "Қайта пайдаланылған мәтін туралы есеп",
+    "heading": "Қайта пайдаланылған мәтін: оны кім бірінші жариялады",
+    "lede": "Бірнеше мақалаға ортақ үзінділер және әрқайсысы үшін осы корпустағы ең ерте жарияланым — ол "
+    "міндетті түрде бастапқы автор емес.",
+    "documents": "Құжаттар",
+    "links": "Байланыстар",
+    "clusters": "Кластерлер",
+    "origins_found": "Бастапқы дереккөз табылды",
+    "ties": "Теңдіктер",
+    "undated": "күні жоқ",
+    "undated_title": "Күні жоқ",
+    "reused_chars": "Қайта пайдаланылған таңбалар",
+    "copied_text": "көшірілген мәтін",
+    "mixed": "аралас",
+    "shared_quotation": "ортақ дәйексөз",
+    "shared_quotations": "Ортақ дәйексөздер",
+    "credited": "дереккөзі көрсетілген",
+    "not_credited": "дереккөзі көрсетілмеген",
+    "warnings": "Ескертулер",
+    "skipped": "Өткізіп жіберілгендер",
+    "input": "Кіріс",
+    "files_seen": "файл табылды",
+    "from_manifest": "манифесттегі метадеректер",
+    "read_as": "барлық файлдың кодтауы",
+    "report_format": "есеп форматы",
+    "offsets_note": "ығысулар Unicode кодтық нүктелерімен берілген",
+    "how_to_read": "Бұл есепті қалай оқу керек",
+    "legend_copied": "Екі жақта да тура сөз емес, авторлық мәтін бар: бір басылымның өз мәтіні екіншісінде "
+    "шығады. Кейінгі басылым ертерек басылымға сілтеме жасамаса, белгіленеді.",
+    "legend_quote": "Екі жақ та бір адамның сөзін келтіреді (әр үзіндінің кемінде 80 %-ы — тура сөз). Бір "
+    "сөзді дәйексөз етіп келтірген екі басылым бірін-бірі көшірмейді; кім бірінші басқаны бәрібір "
+    "көрсетіледі. Жолақтармен белгіленген; тура сөз курсивпен берілген.",
+    "legend_mixed": "Бір жақ дәйексөз келтіреді, екіншісі келтірмейді, мысалы, басылымның өз сөзімен "
+    "баяндалған дәйексөз.",
+    "legend_credited": "Кейінгі мақала ертерек мақаланың басылымын дереккөз ретінде атайды.",
+    "legend_uncredited": "Кейінгі мақала дереккөзін көрсетпеген көшірілген мәтін: қызыл жиек.",
+    "legend_kinds": "Үзінділердің қаншалықты ұқсас екенін астын сызу көрсетеді: тұтас сызық — сөздер бірдей; "
+    "үзік сызық — бір-екі сөз өзгертілген (ұқсастық ≥ 0,8); нүктелі сызық — кей жерлері қайта жазылған.",
+    "legend_excluded": "Сызылған сұр мәтін іздеуге де, қайта пайдаланылған үлеске де кірмейді: сайттың "
+    "қызметтік жолдары және мақала өз ішінде қайталайтын үзінді.",
+    "legend_colour": "Үзіндінің түсі — мақаланың нөмірленген дереккөздер тізіміндегі оның дереккөзінің түсі.",
+    "verbatim": "сөзбе-сөз",
+    "near-verbatim": "сөзбе-сөзге жуық",
+    "partial": "ішінара",
+    "parameters": "Параметрлер",
+    "views": "Бөлімдер",
+    "view_corpus": "Мақалалар",
+    "view_article": "Мақала",
+    "view_lineage": "Шежіре",
+    "view_outlets": "Басылымдар",
+    "filters": "Сүзгілер",
+    "hide_quotes": "Ортақ дәйексөздерді жасыру",
+    "min_words": "Жасырылатын сәйкестіктер:",
+    "words_unit": "сөзден қысқа",
+    "exclude_outlet": "Басылымды алып тастау",
+    "exclude_none": "— жоқ —",
+    "reset": "Қалпына келтіру",
+    "search": "Іздеу",
+    "search_placeholder": "басылым, тақырып, файл…",
+    "filters_note": "Сүзгілер беттегі барлық үлесті қайта есептейді; JSON-есеп өзгермейді.",
+    "col_outlet": "Басылым",
+    "col_date": "Күні",
+    "col_title": "Тақырыбы",
+    "col_reused": "Қайта пайдаланылғаны",
+    "col_sources": "Дереккөздер",
+    "col_earliest": "Ең ерте дереккөз",
+    "sort_hint": "Сұрыптау үшін баған тақырыбын басыңыз.",
+    "unknown_outlet": "басылымы белгісіз",
+    "no_year": "жылы жоқ",
+    "no_year_warning": "Күнінде жыл жоқ: бұл мақала уақыт шкаласына қойылмайды.",
+    "from": "қайдан алынды",
+    "earliest_self": "осы корпустағы ең ертесі",
+    "earliest_tie": "тең, сол күні",
+    "earliest_unknown": "реті белгісіз",
+    "none": "—",
+    "rows_shown": "мақала көрсетілген",
+    "earlier_source": "ертерек дереккөз",
+    "later_copy": "кейінгі көшірме",
+    "same_day": "сол күні",
+    "order_unknown": "реті белгісіз",
+    "reused": "қайта пайдаланылғаны",
+    "of_article": "мақаланың",
+    "sources": "Дереккөздер",
+    "credits": "Сілтемелер",
+    "metadata_header": "Метадеректер тақырыбы",
+    "after_article": "Мақаладан кейінгі мәтін",
+    "extracted": "беттен алынған мәтін",
+    "boilerplate": "Қызметтік жолдар",
+    "boilerplate_note": "Іздеуге де, қайта пайдаланылған үлестерге де кірмейтін сайттың қызметтік жолдары: "
+    "басылымдар тізілімінде көрсетілген жолдар (registry) немесе бір басылымның көп мақаласында "
+    "қайталанатын бірдей қысқа жол (frequency).",
+    "repeat_note": "осы мақаланың алдыңғы үзіндісін қайталайды",
+    "previous": "Алдыңғы",
+    "next": "Келесі",
+    "previous_article": "Алдыңғы мақала",
+    "next_article": "Келесі мақала",
+    "close": "Жабу",
+    "this_article": "Осы мақала",
+    "twin_title": "Үзінді және оның егізі",
+    "twin_hint": "Айырмашылығы бар сөздер белгіленген.",
+    "open_in_article": "мақаласында ашу",
+    "similarity": "ұқсастық",
+    "matched_words": "сәйкес сөз",
+    "no_reuse": "Қайта пайдаланылған мәтін табылмады.",
+    "earliest_in_corpus": "осы корпустағы ең ертесі",
+    "tie_label": "тең — сол күні, ешқайсысына басымдық берілмейді",
+    "cluster_determined": "Осы корпустағы ең ертесі:",
+    "cluster_tie": "Тең: бұл жарияланымдардың ең ерте күні бірдей — {date}; ешқайсысына басымдық берілмейді.",
+    "cluster_undated": "Бірде-бір жарияланымның жылы көрсетілген күні жоқ: ең ертесін анықтау мүмкін емес.",
+    "yearless_apart": "жылы жоқ — орнын анықтау мүмкін емес",
+    "undated_apart": "күні жоқ — орнын анықтау мүмкін емес",
+    "same_day_group": "сол күні",
+    "hidden_by_filters": "барлық байланысы сүзгілермен жасырылған",
+    "outlets_heading": "Кім кімнен көшіреді",
+    "outlets_note": "Жолдар — ертерек басылым, бағандар — кейінгі басылым. Әр ұяшықта кейінгі жақтың қайта "
+    "пайдаланылған таңбалары мен байланыстар саны берілген; түсі неғұрлым қою болса, соғұрлым көп. "
+    "Реті белгісіз байланыстар (сол күні, жылы жоқ) екінші кестеде: олар туралы кім кімнен алғанын "
+    "айту мүмкін емес.",
+    "earlier_later": "ертерек ↓ · кейінірек →",
+    "unordered_heading": "Реті белгісіз (сол күні немесе жылы жоқ)",
+    "link_count": "байланыс",
+    "credited_share": "сілтемемен",
+    "quotation_share": "дәйексөз",
+    "footer": "{tool} құралы JSON-есеп негізінде жасады (формат {version}). «Ең ерте» — осы корпустағы ең "
+    "ертесі; көрсетілмеген жыл ешқашан болжанбайды.",
+    "needs_script": "Бөлімдер, сүзгілер және қатар салыстыру скриптермен жұмыс істейді; скриптерсіз барлық "
+    "бөлім толық көрсетіледі.",
+    "precision_datetime": "күні мен уақыты",
+    "precision_day": "күні",
+    "src_header": "файл тақырыбы",
+    "src_record": "жазба",
+    "src_dateline": "басындағы күн",
+    "src_trailer": "соңындағы күн",
+    "src_json-ld": "JSON-LD",
+    "src_html-meta": "meta-тег",
+    "src_html-time": "time тегі",
+    "src_html-title": "бет тақырыбы",
+    "src_html-canonical": "канондық мекенжай",
+    "src_manifest": "манифест",
+    "src_signature": "қолтаңба",
+    "src_url": "мекенжай",
+}
 
-# Plural forms: English "one/other", Russian "one/few/many".
+CATALOGUES: dict[Lang, dict[str, str]] = {"en": EN, "ru": RU, "kk": KK}
+
+# Plural forms: English "one/other", Russian "one/few/many", Kazakh one form.
 _FORMS: dict[Lang, dict[str, tuple[str, ...]]] = {
     "en": {
         "document": ("document", "documents"),
@@ -315,12 +459,21 @@ _FORMS: dict[Lang, dict[str, tuple[str, ...]]] = {
         "character": ("знак", "знака", "знаков"),
         "word": ("слово", "слова", "слов"),
     },
+    "kk": {
+        "document": ("құжат",),
+        "link": ("байланыс",),
+        "passage": ("үзінді",),
+        "character": ("таңба",),
+        "word": ("сөз",),
+    },
 }
 
 
 def plural(lang: Lang, n: int, word: str) -> str:
-    """`n` and the form of `word` that goes with it, e.g. "3 links", "5 связей"."""
+    """`n` and the form of `word` that goes with it, e.g. "3 links", "5 связей", "5 байланыс"."""
     forms = _FORMS[lang][word]
+    if lang == "kk":
+        return f"{n} {forms[0]}"
     if lang == "en":
         return f"{n} {forms[0] if n == 1 else forms[1]}"
     tens, ones = n % 100, n % 10
@@ -336,3 +489,163 @@ def plural(lang: Lang, n: int, word: str) -> str:
 def plural_forms(lang: Lang) -> dict[str, tuple[str, ...]]:
     """The plural forms, for the page's script."""
     return _FORMS[lang]
+
+
+# The words of `check`'s text output (one finding a line, then a summary line). Counts in the
+# summary stand after a label in Russian and Kazakh, where the noun would change with the
+# number and the case.
+CHECK: dict[Lang, dict[str, str]] = {
+    "en": {
+        "copied-text": "copied text",
+        "shared-quotation": "shared quotation",
+        "mixed": "mixed",
+        "uncredited": "uncredited {what}",
+        "credited": ", credited",
+        "undated": "undated",
+        "at": "{source} at {start}-{end}",
+        "earliest": "earliest {sources}",
+        "earliest_tie": "earliest (tie) {sources}",
+        "no_year": "no earlier source with a year",
+        "all_later": "every source is later than the draft",
+        "also": "; also {sources}",
+        "summary": "{findings} ({uncredited} uncredited) in {drafts}; {failing} at or above --fail-on "
+        "{fail_on}",
+    },
+    "ru": {
+        "copied-text": "скопированный текст",
+        "shared-quotation": "общая цитата",
+        "mixed": "смешанный",
+        "uncredited": "{what} без ссылки",
+        "credited": ", со ссылкой",
+        "undated": "без даты",
+        "at": "{source}, {start}-{end}",
+        "earliest": "самый ранний: {sources}",
+        "earliest_tie": "самые ранние (ничья): {sources}",
+        "no_year": "нет более раннего источника с годом",
+        "all_later": "все источники опубликованы позже черновика",
+        "also": "; также {sources}",
+        "summary": "найдено фрагментов: {findings} (без ссылки: {uncredited}), черновиков: {drafts}; "
+        "на уровне --fail-on {fail_on} или выше: {failing}",
+    },
+    "kk": {
+        "copied-text": "көшірілген мәтін",
+        "shared-quotation": "ортақ дәйексөз",
+        "mixed": "аралас",
+        "uncredited": "дереккөзі көрсетілмеген {what}",
+        "credited": ", дереккөзі көрсетілген",
+        "undated": "күні жоқ",
+        "at": "{source}, {start}-{end}",
+        "earliest": "ең ерте: {sources}",
+        "earliest_tie": "ең ерте (тең): {sources}",
+        "no_year": "жылы көрсетілген ертерек дереккөз жоқ",
+        "all_later": "барлық дереккөз жобадан кейін жарияланған",
+        "also": "; сондай-ақ {sources}",
+        "summary": "табылған үзінділер: {findings} (дереккөзі көрсетілмегені: {uncredited}), жобалар: "
+        "{drafts}; --fail-on {fail_on} деңгейінде не одан жоғары: {failing}",
+    },
+}
+
+# The words of `check`'s HTML page.
+CHECK_PAGE: dict[Lang, dict[str, str]] = {
+    "en": {
+        "title": "Draft check — {findings} findings, {uncredited} uncredited",
+        "heading": "Draft check",
+        "against_index": "Against the index {path} ({documents} documents).",
+        "against_corpus": "Against the corpus {path} ({documents} documents).",
+        "totals": "{findings} findings, {uncredited} uncredited; {failing} at or above {fail_on}.",
+        "earliest_note": "“Earliest” means earliest in the index, not the original author.",
+        "draft_totals": "{findings} findings, {uncredited} uncredited, {share} % of the text found "
+        "elsewhere.",
+        "published": "Published {date}.",
+        "after_index": "Taken to be published after everything indexed.",
+        "uncredited": "uncredited",
+        "credited": "credited",
+        "earliest": "Earliest in the index:",
+        "earliest_tie": "Earliest (a tie, same day):",
+        "no_year": "No earlier source with a year: the order is not known.",
+        "all_later": "Every source was published after the draft.",
+        "col_source": "Source",
+        "col_outlet": "Outlet",
+        "col_date": "Date",
+        "col_order": "Order",
+        "col_kind": "Kind",
+        "col_words": "Words",
+        "col_credited": "Credited",
+        "col_text": "Their text",
+        "undated": "undated",
+        "yes": "yes",
+        "no": "no",
+        "order_earlier": "earlier",
+        "order_same-day": "same day",
+        "order_later": "later",
+        "order_unordered": "order unknown",
+    },
+    "ru": {
+        "title": "Проверка черновика — найдено фрагментов: {findings}, без ссылки: {uncredited}",
+        "heading": "Проверка черновика",
+        "against_index": "Сверка с индексом {path} (документов: {documents}).",
+        "against_corpus": "Сверка с корпусом {path} (документов: {documents}).",
+        "totals": "Найдено фрагментов: {findings}, без ссылки: {uncredited}; на уровне {fail_on} или выше: "
+        "{failing}.",
+        "earliest_note": "«Самый ранний» — самый ранний в индексе, не обязательно первоисточник.",
+        "draft_totals": "Найдено фрагментов: {findings}, без ссылки: {uncredited}; {share} % текста найдено "
+        "в других публикациях.",
+        "published": "Опубликован {date}.",
+        "after_index": "Считается опубликованным после всего, что есть в индексе.",
+        "uncredited": "без ссылки",
+        "credited": "со ссылкой",
+        "earliest": "Самый ранний в индексе:",
+        "earliest_tie": "Самые ранние (ничья, тот же день):",
+        "no_year": "Нет более раннего источника с годом: порядок неизвестен.",
+        "all_later": "Все источники опубликованы после черновика.",
+        "col_source": "Источник",
+        "col_outlet": "Издание",
+        "col_date": "Дата",
+        "col_order": "Порядок",
+        "col_kind": "Вид",
+        "col_words": "Слов",
+        "col_credited": "Ссылка",
+        "col_text": "Их текст",
+        "undated": "без даты",
+        "yes": "да",
+        "no": "нет",
+        "order_earlier": "раньше",
+        "order_same-day": "тот же день",
+        "order_later": "позже",
+        "order_unordered": "порядок неизвестен",
+    },
+    "kk": {
+        "title": "Жобаны тексеру — табылған үзінділер: {findings}, дереккөзі көрсетілмегені: {uncredited}",
+        "heading": "Жобаны тексеру",
+        "against_index": "{path} индексімен салыстырылды (құжаттар: {documents}).",
+        "against_corpus": "{path} корпусымен салыстырылды (құжаттар: {documents}).",
+        "totals": "Табылған үзінділер: {findings}, дереккөзі көрсетілмегені: {uncredited}; {fail_on} "
+        "деңгейінде не одан жоғары: {failing}.",
+        "earliest_note": "«Ең ерте» — индекстегі ең ертесі, ол міндетті түрде бастапқы автор емес.",
+        "draft_totals": "Табылған үзінділер: {findings}, дереккөзі көрсетілмегені: {uncredited}; мәтіннің "
+        "{share} %-ы басқа жарияланымдарда табылды.",
+        "published": "Жарияланған күні: {date}.",
+        "after_index": "Индекстегінің бәрінен кейін жарияланған деп есептеледі.",
+        "uncredited": "дереккөзі көрсетілмеген",
+        "credited": "дереккөзі көрсетілген",
+        "earliest": "Индекстегі ең ертесі:",
+        "earliest_tie": "Ең ертелері (тең, сол күні):",
+        "no_year": "Жылы көрсетілген ертерек дереккөз жоқ: реті белгісіз.",
+        "all_later": "Барлық дереккөз жобадан кейін жарияланған.",
+        "col_source": "Дереккөз",
+        "col_outlet": "Басылым",
+        "col_date": "Күні",
+        "col_order": "Реті",
+        "col_kind": "Түрі",
+        "col_words": "Сөз",
+        "col_credited": "Сілтеме",
+        "col_text": "Олардың мәтіні",
+        "undated": "күні жоқ",
+        "yes": "иә",
+        "no": "жоқ",
+        "order_earlier": "ертерек",
+        "order_same-day": "сол күні",
+        "order_later": "кейінірек",
+        "order_unordered": "реті белгісіз",
+    },
+}
