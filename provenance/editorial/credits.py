@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from provenance.ingest.outlets import Outlet, OutletRegistry
 from provenance.text.lines import has_line_break
@@ -58,45 +59,62 @@ _CUES: tuple[tuple[str, str], ...] = (
 )
 _AP = "['’ʼʻ‘]"  # Uzbek o‘/g‘ and the ʼ of "ma’lum", as typed
 _SUFFIX_MARK = "[-'’ʼʻ‘]"  # joins a case suffix to a Latin name: "Kazinform-ға", "Kun.uz'ga"
-# Cues that follow the name they credit, each a word or phrase of its own.
-_CUES_AFTER_NAME: tuple[tuple[str, str], ...] = (
+# Cues that follow the name they credit, each a word or phrase of its own: (label, a part of
+# every match in lower case, pattern).
+_CUES_AFTER_NAME: tuple[tuple[str, str, str], ...] = (
     # Kazakh: reports, writes (and their past forms), "referring to X" (X in the dative),
     # "according to X's report / data" (X in the genitive).
-    ("хабарлайды", r"хабарла(?:йды|ды)"),
-    ("жазады", r"жаз(?:ады|ды)"),
-    ("сілтеме жасап", rf"сілтеме{_SP}+жаса(?:п|й{_SP}+отырып)"),
-    ("хабарлауынша", r"хабарлауынша"),
-    ("мәліметінше", r"мәліметінше"),
+    ("хабарлайды", "хабарла", r"хабарла(?:йды|ды)"),
+    ("жазады", "жаз", r"жаз(?:ады|ды)"),
+    ("сілтеме жасап", "сілтеме", rf"сілтеме{_SP}+жаса(?:п|й{_SP}+отырып)"),
+    ("хабарлауынша", "хабарлауынша", r"хабарлауынша"),
+    ("мәліметінше", "мәліметінше", r"мәліметінше"),
     # Uzbek, Latin and Cyrillic: reports, announced, "according to X's data / report".
-    ("xabar beradi", rf"xabar{_SP}+ber(?:adi|di|moqda)"),
-    ("ma'lum qildi", rf"ma{_AP}lum{_SP}+qil(?:di|moqda)"),
-    ("ma'lumotiga ko'ra", rf"ma{_AP}lumot(?:lar)?iga{_SP}+ko{_AP}ra"),
-    ("xabariga ko'ra", rf"xabariga{_SP}+ko{_AP}ra"),
-    ("хабар беради", rf"хабар{_SP}+бер(?:ади|ди|моқда)"),
-    ("маълум қилди", rf"маълум{_SP}+қил(?:ди|моқда)"),
-    ("маълумотига кўра", rf"маълумот(?:лар)?ига{_SP}+кўра"),
-    ("хабарига кўра", rf"хабарига{_SP}+кўра"),
+    ("xabar beradi", "xabar", rf"xabar{_SP}+ber(?:adi|di|moqda)"),
+    ("ma'lum qildi", "qil", rf"ma{_AP}lum{_SP}+qil(?:di|moqda)"),
+    ("ma'lumotiga ko'ra", "lumot", rf"ma{_AP}lumot(?:lar)?iga{_SP}+ko{_AP}ra"),
+    ("xabariga ko'ra", "xabariga", rf"xabariga{_SP}+ko{_AP}ra"),
+    ("хабар беради", "хабар", rf"хабар{_SP}+бер(?:ади|ди|моқда)"),
+    ("маълум қилди", "маълум", rf"маълум{_SP}+қил(?:ди|моқда)"),
+    ("маълумотига кўра", "маълумот", rf"маълумот(?:лар)?ига{_SP}+кўра"),
+    ("хабарига кўра", "хабарига", rf"хабарига{_SP}+кўра"),
     # Kyrgyz: reports, informs, stated.
-    ("кабарлайт", r"кабарла(?:йт|ды)"),
-    ("маалымдайт", r"маалымда(?:йт|ды)"),
-    ("билдирди", r"билдир(?:ди|ет)"),
+    ("кабарлайт", "кабарла", r"кабарла(?:йт|ды)"),
+    ("маалымдайт", "маалымда", r"маалымда(?:йт|ды)"),
+    ("билдирди", "билдир", r"билдир(?:ди|ет)"),
     # English "…, Reuters reported".
-    ("reports", r"report(?:s|ed)"),
-    ("writes", r"wr(?:ites|ote)"),
+    ("reports", "report", r"report(?:s|ed)"),
+    ("writes", "wr", r"wr(?:ites|ote)"),
 )
 # Uzbek "according to X": the dative suffix is on the name itself ("Kun.uz'ga ko'ra").
-_CUES_ON_SUFFIX: tuple[tuple[str, str], ...] = (
-    ("ga ko'ra", rf"ga{_SP}+ko{_AP}ra"),
-    ("га кўра", rf"га{_SP}+кўра"),
+_CUES_ON_SUFFIX: tuple[tuple[str, str, str], ...] = (
+    ("ga ko'ra", "ga", rf"ga{_SP}+ko{_AP}ra"),
+    ("га кўра", "кўра", rf"га{_SP}+кўра"),
 )
-_CUE_AFTER_RE = re.compile(
-    "|".join(
-        [rf"(?<!\w)(?P<k{i}>{pattern})(?!\w)" for i, (_, pattern) in enumerate(_CUES_AFTER_NAME)]
-        + [rf"(?<={_SUFFIX_MARK})(?P<s{i}>{pattern})(?!\w)" for i, (_, pattern) in enumerate(_CUES_ON_SUFFIX)]
-    ),
-    re.IGNORECASE,
-)
-_LABELS_ON_SUFFIX = {f"s{i}": label for i, (label, _) in enumerate(_CUES_ON_SUFFIX)}
+_AFTER: dict[str, tuple[str, str]] = {  # group name -> (stem, the group's pattern)
+    **{
+        f"k{i}": (stem, rf"(?<!\w)(?P<k{i}>{pattern})(?!\w)")
+        for i, (_, stem, pattern) in enumerate(_CUES_AFTER_NAME)
+    },
+    **{
+        f"s{i}": (stem, rf"(?<={_SUFFIX_MARK})(?P<s{i}>{pattern})(?!\w)")
+        for i, (_, stem, pattern) in enumerate(_CUES_ON_SUFFIX)
+    },
+}
+_LABELS_ON_SUFFIX = {f"s{i}": label for i, (label, _, _) in enumerate(_CUES_ON_SUFFIX)}
+
+
+@cache
+def _cue_after_re(groups: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(_AFTER[g][1] for g in groups), re.IGNORECASE)
+
+
+def _cues_after_in(text: str, start: int, end: int) -> re.Pattern[str] | None:
+    """The cues-after-name pattern, with only the cues whose stem text[start:end] holds: each
+    alternative is tried at every position, and most texts hold few of them."""
+    lowered = text[start:end].lower()
+    groups = tuple(g for g, (stem, _) in _AFTER.items() if stem in lowered)
+    return _cue_after_re(groups) if groups else None
 # A noun between a name and the cue after it, in the case the cue asks for: "Tengrinews.kz
 # тілшісі жазады" (its correspondent), "Kazinform агенттігіне сілтеме жасап" (its agency),
 # "UzA muxbiri xabar beradi", "мэриянын маалымат кызматы кабарлады".
@@ -114,7 +132,7 @@ _SUFFIX_RE = re.compile(
     rf"|ga|ka|qa|ning|dan|дан|га|ка|қа|нинг)\Z",
     re.IGNORECASE,
 )
-_LABELS_AFTER = {f"k{i}": label for i, (label, _) in enumerate(_CUES_AFTER_NAME)}
+_LABELS_AFTER = {f"k{i}": label for i, (label, _, _) in enumerate(_CUES_AFTER_NAME)}
 _CUE_RE = re.compile(
     rf"(?<!\w)(?P<kak>как{_SP}+)?(?:"
     + "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_CUES))
@@ -299,7 +317,8 @@ def find_credits(text: str, registry: OutletRegistry, start: int = 0, end: int |
     """Credit phrases in text[start:end], in text order."""
     start, end, _ = slice(start, end).indices(len(text))
     credits = _credits_before_cue(text, registry, start, end)
-    for m in _CUE_AFTER_RE.finditer(text, start, end):
+    cues_after = _cues_after_in(text, start, end)
+    for m in cues_after.finditer(text, start, end) if cues_after else ():
         key = m.lastgroup
         assert key is not None  # every alternative is a named group
         on_suffix = key in _LABELS_ON_SUFFIX
