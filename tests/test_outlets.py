@@ -11,7 +11,7 @@ import pytest
 
 from provenance import schemas
 from provenance.ingest import detect_outlet, load_registry, registry_from_data
-from provenance.ingest.outlets import DEFAULT_REGISTRY, Outlet, OutletRegistry
+from provenance.ingest.outlets import DEFAULT_REGISTRY, Outlet, OutletRegistry, _needs
 
 REGISTRY = load_registry()
 
@@ -383,3 +383,27 @@ def test_a_users_entry_taking_a_packaged_domain_under_another_id_is_an_error(tmp
 def test_an_invalid_users_registry_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"invalid outlet registry mine\.json: .*standalone"):
         load_registry(_write(tmp_path, {"standalone": "yes", "outlets": []}))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"переда[её]т[  ]+NUR\.KZ\b", ("переда", "т", "NUR.KZ")),
+        (r"/(?:ТАСС|TASS)/", ("/",)),
+        (r"alpha|beta", ()),  # either may match: nothing is needed
+        (r"(?i)KAZINFORM", ()),  # any case: no literal to look for
+        (r"a+", ()),
+    ],
+)
+def test_a_signature_needs_its_top_level_literals(pattern: str, needs: tuple[str, ...]) -> None:
+    assert _needs(re.compile(pattern)) == needs
+
+
+def test_every_example_holds_what_its_signatures_need() -> None:
+    # The quick test before each regex must never hide a match.
+    for o in WITH_SIGNATURES:
+        for example in o.examples:
+            assert any(
+                all(n in example for n in needs) and sig.search(example)
+                for sig, needs in zip(o.signatures, o.signature_needs, strict=True)
+            ), (o.id, example)

@@ -43,6 +43,8 @@ class Outlet:
     # (language tag, (name, case forms...)) pairs; a tuple so that entries stay hashable.
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()
     examples: tuple[str, ...] = ()  # lines of its own text its signatures match
+    # Per signature, text every match contains: a quick `in` test before the regex runs.
+    signature_needs: tuple[tuple[str, ...], ...] = ()
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -79,6 +81,16 @@ class OutletRegistry:
         if not alternatives:
             return re.compile(r"(?!)")
         return re.compile("(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def _signatures(self) -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
+        # (outlet name, signature, text it needs) of every kind "outlet" entry, in order.
+        return tuple(
+            (o.name, sig, need)
+            for o in self.outlets
+            if o.kind == "outlet"
+            for sig, need in zip(o.signatures, o.signature_needs or ((),) * len(o.signatures), strict=True)
+        )
 
     @cached_property
     def _exact(self) -> frozenset[str]:
@@ -137,6 +149,30 @@ def _compiled(patterns: list[str], what: str, origin: str) -> tuple[re.Pattern[s
                 f"invalid outlet registry {origin}: {what}: bad pattern {pattern!r}: {exc}"
             ) from exc
     return tuple(compiled)
+
+
+def _needs(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """The literal runs at the top level of `pattern` (outside groups, alternatives and
+    repeats), which every match contains; empty when it has none or cannot be read."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        # A private module: the hint is only for speed, so a Python without it loses nothing else.
+        from re import _parser as parser  # type: ignore[attr-defined]
+
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+        literal = parser.LITERAL
+    except Exception:  # any failure just means no hint
+        return ()
+    runs, run = [], ""
+    for op, value in items:
+        if op is literal:
+            run += chr(value)
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    return tuple(dict.fromkeys(r for r in runs if r))
 
 
 def _normal_host(host: str) -> str:
@@ -218,6 +254,7 @@ def registry_from_data(data: object, origin: str = "<memory>") -> OutletRegistry
                 languages=tuple(entry.get("languages", [])),
                 names=tuple((tag, tuple(forms)) for tag, forms in entry.get("names", {}).items()),
                 examples=examples,
+                signature_needs=tuple(map(_needs, signatures)),
             )
         )
     generic = _compiled(data.get("boilerplate", []), "boilerplate", origin)
@@ -272,11 +309,13 @@ def detect_outlet(
     Only kind "outlet" entries can own a text; no signature means no outlet, never a guess.
     """
     body = text[body_start : len(text) if body_end is None else body_end]
-    matched = [
-        outlet.name
-        for outlet in registry.outlets
-        if outlet.kind == "outlet" and any(sig.search(body) for sig in outlet.signatures)
-    ]
+    matched: list[str] = []
+    for name, signature, needs in registry._signatures:
+        if matched and matched[-1] == name:
+            continue  # another signature of an outlet already found
+        # The `in` tests are quick and spare most texts the regex.
+        if all(n in body for n in needs) and signature.search(body):
+            matched.append(name)
     if len(matched) > 1:
         return None, "ambiguous outlet signatures: " + ", ".join(matched)
     return (matched[0] if matched else None), None
