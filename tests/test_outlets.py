@@ -407,3 +407,10 @@ def test_every_example_holds_what_its_signatures_need() -> None:
                 all(n in example for n in needs) and sig.search(example)
                 for sig, needs in zip(o.signatures, o.signature_needs, strict=True)
             ), (o.id, example)
+
+
+def test_a_spelling_in_a_users_entry_is_theirs(tmp_path: Path) -> None:
+    entry = _entry(id="kazinform-digest", name="Kazinform Digest", aliases=["Казинформ"])
+    registry = load_registry(_write(tmp_path, {"outlets": [entry]}))
+    assert registry.canonical_name("Казинформ") == "Kazinform Digest"
+    assert registry.canonical_name("Казинформа") == "Kazinform"  # the packaged forms it leaves
