@@ -101,6 +101,7 @@ _AFTER: dict[str, tuple[str, str]] = {  # group name -> (stem, the group's patte
         for i, (_, stem, pattern) in enumerate(_CUES_ON_SUFFIX)
     },
 }
+_LABELS_AFTER = {f"k{i}": label for i, (label, _, _) in enumerate(_CUES_AFTER_NAME)}
 _LABELS_ON_SUFFIX = {f"s{i}": label for i, (label, _, _) in enumerate(_CUES_ON_SUFFIX)}
 
 
@@ -115,6 +116,8 @@ def _cues_after_in(text: str, start: int, end: int) -> re.Pattern[str] | None:
     lowered = text[start:end].lower()
     groups = tuple(g for g, (stem, _) in _AFTER.items() if stem in lowered)
     return _cue_after_re(groups) if groups else None
+
+
 # A noun between a name and the cue after it, in the case the cue asks for: "Tengrinews.kz
 # тілшісі жазады" (its correspondent), "Kazinform агенттігіне сілтеме жасап" (its agency),
 # "UzA muxbiri xabar beradi", "мэриянын маалымат кызматы кабарлады".
@@ -132,7 +135,6 @@ _SUFFIX_RE = re.compile(
     rf"|ga|ka|qa|ning|dan|дан|га|ка|қа|нинг)\Z",
     re.IGNORECASE,
 )
-_LABELS_AFTER = {f"k{i}": label for i, (label, _, _) in enumerate(_CUES_AFTER_NAME)}
 _CUE_RE = re.compile(
     rf"(?<!\w)(?P<kak>как{_SP}+)?(?:"
     + "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_CUES))
