@@ -164,7 +164,8 @@ def _needs(pattern: re.Pattern[str]) -> tuple[str, ...]:
         literal = parser.LITERAL
     except Exception:  # any failure just means no hint
         return ()
-    runs, run = [], ""
+    runs: list[str] = []
+    run = ""
     for op, value in items:
         if op is literal:
             run += chr(value)
