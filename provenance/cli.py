@@ -209,7 +209,8 @@ _registry_option = click.option(
     default=None,
     help="Outlet registry (JSON, schemas/outlet-registry.schema.json): outlets and sources with "
     "their names, case forms, signatures, web domains, page-furniture lines and CSS selectors "
-    "for their saved pages. Default: the packaged one.",
+    "for their saved pages. It extends the packaged one (an entry with a packaged id replaces "
+    'it); with "standalone": true it is used alone.',
 )
 _jobs_option = click.option(
     "-j",

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.editorial.credits import Credit, find_credits
-from provenance.ingest import load_registry
+from provenance.ingest import detect_outlet, load_registry
 
 REGISTRY = load_registry()
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -323,3 +323,129 @@ def test_english_and_attribution_credits(text: str, cue: str, name: str, source_
 @pytest.mark.parametrize("text", ["He reported to the minister.", "The report said so.", "the ministry reported"])
 def test_english_not_credits(text: str) -> None:
     assert find_credits(text, REGISTRY) == []
+
+
+# Kazakh through case endings and nouns, Uzbek and Kyrgyz
+
+_Case = tuple[str, str, str, str, str | None]
+
+
+def _check(text: str, span: str, cue: str, name: str, source_id: str | None) -> None:
+    credit = _only(text)
+    assert (text[credit.start : credit.end], credit.cue, credit.name, credit.source_id) == (
+        span,
+        cue,
+        name,
+        source_id,
+    )
+
+
+_KAZAKH: list[_Case] = [
+    # A case suffix after a hyphen, a name in a case of its own, a noun in the case the cue asks.
+    ("Кітапхана ашылды, Kazinform-ға сілтеме жасап.", "Kazinform-ға сілтеме жасап", "сілтеме жасап", "Kazinform", "kazinform"),
+    ("Бұл ҚазАқпаратқа сілтеме жасай отырып жазылды.", "ҚазАқпаратқа сілтеме жасай отырып", "сілтеме жасап", "ҚазАқпаратқа", "kazinform"),
+    ("Бұл Kazinform агенттігіне сілтеме жасап жазылды.", "Kazinform агенттігіне сілтеме жасап", "сілтеме жасап", "Kazinform", "kazinform"),
+    ("Бұл Zakon.kz сайтына сілтеме жасап жазылды.", "Zakon.kz сайтына сілтеме жасап", "сілтеме жасап", "Zakon.kz", "zakon-kz"),
+    ("Бұл туралы Tengrinews.kz тілшісі жазады.", "Tengrinews.kz тілшісі жазады", "жазады", "Tengrinews.kz", "tengrinews"),
+    ("Бұл туралы Ақорда баспасөз қызметі хабарлады.", "Ақорда баспасөз қызметі хабарлады", "хабарлайды", "Ақорда", "akorda"),
+    ("Tengrinews.kz-тің хабарлауынша, кітапхана ашылды.", "Tengrinews.kz-тің хабарлауынша", "хабарлауынша", "Tengrinews.kz", "tengrinews"),
+    ("ҚазАқпараттың мәліметінше, қорда қырық мың кітап бар.", "ҚазАқпараттың мәліметінше", "мәліметінше", "ҚазАқпараттың", "kazinform"),
+    ("Кітапхана ашылды, - деп хабарлайды Baq.kz.", "деп хабарлайды Baq.kz", "хабарлайды", "Baq.kz", "baq-kz"),
+    ("Кітапхана ашылды, деп жазады Egemen Qazaqstan.", "деп жазады Egemen Qazaqstan", "жазады", "Egemen Qazaqstan", "egemen-qazaqstan"),
+    # A name the registry does not know is kept as written.
+    ("Бұл туралы Листок Приречья тілшісі хабарлайды.", "Листок Приречья тілшісі хабарлайды", "хабарлайды", "Листок Приречья", None),
+]
+_UZBEK: list[_Case] = [
+    ("Bu haqda Kun.uz xabar beradi.", "Kun.uz xabar beradi", "xabar beradi", "Kun.uz", "kun-uz"),
+    ("Yangi kutubxona ochildi, bu haqda Daryo xabar berdi.", "Daryo xabar berdi", "xabar beradi", "Daryo", "daryo"),
+    ("Bu haqda UzA muxbiri xabar bermoqda.", "UzA muxbiri xabar bermoqda", "xabar beradi", "UzA", "uza"),
+    ("Bu haqda O‘zA ma’lum qildi.", "O‘zA ma’lum qildi", "ma'lum qildi", "O‘zA", "uza"),
+    ("Gazeta.uz'ga ko‘ra, kutubxona ochildi.", "Gazeta.uz'ga ko‘ra", "ga ko'ra", "Gazeta.uz", "gazeta-uz"),
+    ("Kun.uz ma'lumotiga ko'ra, kutubxonada qirq ming kitob bor.", "Kun.uz ma'lumotiga ko'ra", "ma'lumotiga ko'ra", "Kun.uz", "kun-uz"),
+    ("Daryo xabariga koʻra, kutubxona ochildi.", "Daryo xabariga koʻra", "xabariga ko'ra", "Daryo", "daryo"),
+    ("Bu haqda Listok Prirechya xabar berdi.", "Listok Prirechya xabar berdi", "xabar beradi", "Listok Prirechya", None),
+    # Cyrillic
+    ("Бу ҳақда ЎзА хабар беради.", "ЎзА хабар беради", "хабар беради", "ЎзА", "uza"),
+    ("Бу ҳақда Дарё мухбири хабар берди.", "Дарё мухбири хабар берди", "хабар беради", "Дарё", "daryo"),
+    ("Бу ҳақда ЎзА маълум қилди.", "ЎзА маълум қилди", "маълум қилди", "ЎзА", "uza"),
+    ("ЎзА маълумотига кўра, кутубхона очилди.", "ЎзА маълумотига кўра", "маълумотига кўра", "ЎзА", "uza"),
+    ("Дарё хабарига кўра, кутубхона очилди.", "Дарё хабарига кўра", "хабарига кўра", "Дарё", "daryo"),
+    ("Reuters'га кўра, нархлар ошди.", "Reuters'га кўра", "га кўра", "Reuters", None),
+]
+_KYRGYZ: list[_Case] = [
+    ("Бул тууралуу Kabar кабарлайт.", "Kabar кабарлайт", "кабарлайт", "Kabar", "kabar"),
+    ("Бул тууралуу 24.kg маалымдады.", "24.kg маалымдады", "маалымдайт", "24.kg", "24-kg"),
+    ("Бул тууралуу Кабар агенттиги билдирди.", "Кабар агенттиги билдирди", "билдирди", "Кабар", "kabar"),
+    ("Бул тууралуу Kaktus.media кабарчысы кабарлады.", "Kaktus.media кабарчысы кабарлады", "кабарлайт", "Kaktus.media", "kaktus-media"),
+    ("Бул тууралуу Кыргызгидромет билдирди.", "Кыргызгидромет билдирди", "билдирди", "Кыргызгидромет", None),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "cue", "name", "source_id"), _KAZAKH + _UZBEK + _KYRGYZ)
+def test_kazakh_uzbek_and_kyrgyz_credits(text: str, span: str, cue: str, name: str, source_id: str | None) -> None:
+    _check(text, span, cue, name, source_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Бұл туралы тілшісі хабарлайды.",  # a noun with no name before it
+        "Ол сілтеме жасап отыр.",  # a pronoun
+        "Кітапхана ашылды, деп хабарлайды.",
+        "Бұл кітапқа сілтеме жасап жазылды.",  # a common noun in the dative
+        "Bu haqda xabar berdi.",
+        "U xabar berdi.",
+        "Yangi kitob, bu haqda ular xabar berdi.",  # lower-case Latin words are the sentence's
+        "Yangi qoidaga ko'ra, kutubxona ochildi.",  # a common noun's own suffix
+        "Bu qoidalar bog'ga ko'ra emas.",
+        "Ал билдирди.",
+        "Бул тууралуу маалымат кызматы кабарлады.",
+        "Бул тууралуу кабарлады.",
+        "Kazinform-ға",  # a suffix and no cue
+    ],
+)
+def test_kazakh_uzbek_and_kyrgyz_not_credits(text: str) -> None:
+    assert find_credits(text, REGISTRY) == []
+
+
+def test_own_signature_and_a_credit_of_it_by_another_outlet() -> None:
+    own = "Шымкентте жаңа кітапхана ашылды, деп хабарлайды Tengrinews.kz тілшісі."
+    quoted = "Шымкентте жаңа кітапхана ашылды, деп хабарлайды Baq.kz Tengrinews.kz-ке сілтеме жасап."
+    # Both name Tengrinews in a credit; only the first is Tengrinews's own byline.
+    assert [c.source_id for c in find_credits(own, REGISTRY)] == ["tengrinews"]
+    assert [c.source_id for c in find_credits(quoted, REGISTRY)] == ["baq-kz", "tengrinews"]
+    assert detect_outlet(own, REGISTRY) == ("Tengrinews", None)
+    assert detect_outlet(quoted, REGISTRY) == (None, None)
+
+
+_REGION_PIECES = st.one_of(
+    st.text(alphabet="абқғәіAKUzk .,'’ʻ-\n", max_size=8),
+    st.sampled_from(
+        [
+            "деп хабарлайды ",
+            " хабарлайды",
+            " тілшісі ",
+            "-ға ",
+            "сілтеме жасап",
+            " xabar berdi",
+            "'ga ko'ra",
+            " ma'lumotiga ko'ra",
+            " кабарлайт",
+            " билдирди",
+            "Kazinform",
+            "ҚазАқпаратқа",
+            "Kun.uz",
+            "Листок Приречья",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REGION_PIECES, max_size=16).map("".join))
+def test_region_credits_are_ordered_spans_on_one_line(text: str) -> None:
+    previous_end = 0
+    for c in find_credits(text, REGISTRY):
+        assert previous_end <= c.start < c.end <= len(text)
+        assert c.name and c.name in text[c.start : c.end] and "\n" not in text[c.start : c.end]
+        previous_end = c.end

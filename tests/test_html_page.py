@@ -413,9 +413,16 @@ def test_a_relative_canonical_link_is_resolved_and_a_script_link_ignored() -> No
         ),
         # ... and is kept as written when nothing else is known.
         (
+            '<meta property="og:site_name" content="Листок Приречья">'
+            '<link rel="canonical" href="https://listok-prirechya.example/20251010/123.html">',
+            "Листок Приречья",
+            "html-meta",
+        ),
+        # A site name the registry knows gives its canonical name.
+        (
             '<meta property="og:site_name" content="Sputnik Казахстан">'
             '<link rel="canonical" href="https://ru.sputnik.kz/20251010/123.html">',
-            "Sputnik Казахстан",
+            "Sputnik",
             "html-meta",
         ),
         ("", None, None),

@@ -33,6 +33,15 @@ def _entry(**fields: object) -> dict[str, object]:
         ("www.inform.kz", "Kazinform"),
         ("m.tengrinews.kz", "Tengrinews"),
         ("www.akorda.kz", "Акорда"),
+        ("kun.uz", "Kun.uz"),
+        ("www.gazeta.uz", "Gazeta.uz"),
+        ("24.kg", "24.kg"),
+        ("ru.sputnik.kg", "Sputnik"),
+        ("asiaplustj.info", "Asia-Plus"),
+        ("turkmenportal.com", "Turkmenportal"),
+        ("tass.com", "ТАСС"),
+        ("www.president.uz", "Пресс-служба президента Узбекистана"),
+        ("24.kz", "Khabar 24"),
     ],
 )
 def test_packaged_registry_knows_the_outlets_domains(host: str, name: str) -> None:
@@ -40,7 +49,9 @@ def test_packaged_registry_knows_the_outlets_domains(host: str, name: str) -> No
     assert outlet is not None and outlet.name == name
 
 
-@pytest.mark.parametrize("host", ["notnur.kz", "nur.kz.example.com", "kz", "", "tengrinews.com"])
+@pytest.mark.parametrize(
+    "host", ["notnur.kz", "nur.kz.example.com", "kz", "", "tengrinews.com", "gov.kz", "mfa.gov.kg", "kg"]
+)
 def test_a_host_only_matches_a_listed_domain_or_its_subdomains(host: str) -> None:
     assert REGISTRY.outlet_for_host(host) is None
 
