@@ -12,6 +12,7 @@ import pytest
 from provenance import schemas
 from provenance.ingest import detect_outlet, load_registry, registry_from_data
 from provenance.ingest.outlets import DEFAULT_REGISTRY, Outlet, OutletRegistry, _needs
+from provenance.ingest.pages import read_html
 
 REGISTRY = load_registry()
 
@@ -414,3 +415,24 @@ def test_a_spelling_in_a_users_entry_is_theirs(tmp_path: Path) -> None:
     registry = load_registry(_write(tmp_path, {"outlets": [entry]}))
     assert registry.canonical_name("Казинформ") == "Kazinform Digest"
     assert registry.canonical_name("Казинформа") == "Kazinform"  # the packaged forms it leaves
+
+
+OUTLETS_WITH_DOMAINS = [o for o in ENTRIES if o.kind == "outlet" and o.domains]
+
+
+def test_almost_every_outlet_has_a_web_domain() -> None:
+    assert len(OUTLETS_WITH_DOMAINS) >= 60
+
+
+@pytest.mark.parametrize("outlet", OUTLETS_WITH_DOMAINS, ids=lambda o: o.id)
+def test_each_outlet_is_detected_in_a_made_up_page_saved_from_its_site(outlet: Outlet) -> None:
+    # A saved page names its site in its canonical link; the text names no outlet.
+    page = (
+        "<html><head><title>Библиотека</title>"
+        f'<link rel="canonical" href="https://www.{outlet.domains[0]}/news/2025/10/11/library">'
+        "</head><body><article><h1>Библиотеку открыли</h1>"
+        + "<p>В городе открыли новую библиотеку, в её фонде сорок тысяч книг и журналов.</p>" * 3
+        + "</article></body></html>"
+    )
+    [doc], _, _ = read_html("page.html", page, "utf-8", REGISTRY)
+    assert (doc.outlet, doc.outlet_source) == (outlet.name, "url")
