@@ -40,6 +40,7 @@ from typing import Any
 
 from bench import scale_corpus
 from bench.scale_corpus import Copy, Planted
+from provenance.executor.memory import tree_pss_mb
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("floor", "scan", "plain")
@@ -112,9 +113,15 @@ def plain(folder: Path, out: Path) -> int:
 class Measured:
     wall: float
     cpu: float  # user + system seconds
-    peak_mb: float
+    peak_mb: float  # the largest single process's peak resident size
     stderr: str
     stdout: str
+    # The whole process tree's proportional set size, sampled every SAMPLE_S: shared pages
+    # counted once, every worker included (None where the system does not say).
+    peak_tree_mb: float | None = None
+
+
+SAMPLE_S = 0.25
 
 
 def measure(command: list[str], logs: Path) -> Measured:
@@ -129,8 +136,16 @@ def measure(command: list[str], logs: Path) -> Measured:
         proc = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO, start_new_session=True
         )
+        tree: float | None = None
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                now = tree_pss_mb(proc.pid)
+                if now is not None:
+                    tree = max(tree or 0.0, now)
+                time.sleep(SAMPLE_S)
         except BaseException:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -143,7 +158,7 @@ def measure(command: list[str], logs: Path) -> Measured:
         raise RuntimeError(f"{' '.join(command)} exited {proc.returncode}: {stderr.strip()[-2000:]}")
     # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Measured(wall, usage.ru_utime + usage.ru_stime, peak, stderr, stdout)
+    return Measured(wall, usage.ru_utime + usage.ru_stime, peak, stderr, stdout, tree)
 
 
 def repeated(command: list[str], logs: Path, runs: int, label: str) -> tuple[dict[str, Any], Measured]:
@@ -154,7 +169,8 @@ def repeated(command: list[str], logs: Path, runs: int, label: str) -> tuple[dic
         # Other work on the machine slows a run down: the load before it says how much.
         loads.append(round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else float("nan"))
         m = measure(command, logs)
-        _log(f"{label} run {k + 1}/{runs}: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU, {m.peak_mb:.0f} MB")
+        tree = f", tree {m.peak_tree_mb:.0f} MB" if m.peak_tree_mb is not None else ""
+        _log(f"{label} run {k + 1}/{runs}: {m.wall:.1f} s wall, {m.cpu:.1f} s CPU, {m.peak_mb:.0f} MB{tree}")
         done.append(m)
     summary = {
         "ran": True,
@@ -163,6 +179,11 @@ def repeated(command: list[str], logs: Path, runs: int, label: str) -> tuple[dic
         "wall_seconds_each": [round(m.wall, 3) for m in done],
         "cpu_seconds": round(statistics.median(m.cpu for m in done), 3),
         "peak_mb": round(max(m.peak_mb for m in done), 1),
+        "peak_tree_mb": (
+            round(max(m.peak_tree_mb for m in done if m.peak_tree_mb is not None), 1)
+            if any(m.peak_tree_mb is not None for m in done)
+            else None
+        ),
         "load_average_before_each": loads,
     }
     return summary, done[-1]
@@ -354,7 +375,7 @@ def _not_run_note(name: str, size: dict[str, Any], sizes: list[dict[str, Any]]) 
 def table(results: dict[str, Any]) -> str:
     head = (
         f"{'articles':>8}  {'program':<6} {'runs':>4} {'wall s':>9} {'CPU s':>9} {'peak MB':>8} "
-        f"{'art/s':>8} {'recall':>7}  notes"
+        f"{'tree MB':>8} {'art/s':>8} {'recall':>7}  notes"
     )
     lines = [head, "-" * (len(head) + 30)]
     sizes = results["sizes"]
@@ -377,9 +398,10 @@ def table(results: dict[str, Any]) -> str:
                 note = (
                     f"{p['candidate_paragraph_pairs']:,} paragraph pairs; {p['found']}/{p['planted']} found"
                 )
+            tree = f"{p['peak_tree_mb']:>8.0f}" if p.get("peak_tree_mb") is not None else f"{'-':>8}"
             lines.append(
                 f"{n:>8}  {name:<6} {p['runs']:>4} {p['wall_seconds']:>9.2f} {p['cpu_seconds']:>9.2f} "
-                f"{p['peak_mb']:>8.0f} {p['articles_per_second']:>8.1f} {recall:>7}  {note}"
+                f"{p['peak_mb']:>8.0f} {tree} {p['articles_per_second']:>8.1f} {recall:>7}  {note}"
             )
     lines += ["", "ratios of wall time:"]
     lines.append(
@@ -423,7 +445,8 @@ def table(results: dict[str, Any]) -> str:
     lines += [
         "",
         f"floor and plain run in one process; scan with --jobs {jobs}. CPU s adds up a program's",
-        "processes; peak MB is its largest single process (forked workers share pages, so not summed).",
+        "processes; peak MB is its largest single process; tree MB the peak proportional set size of",
+        f"all its processes together (shared pages counted once), sampled every {SAMPLE_S} s.",
         f"1-minute load average before the runs: {min(loads):.2f} to {max(loads):.2f} on {m['cpus']} CPUs "
         "(other work on the machine lengthens wall times).",
         f"machine: {m['cpus']} CPUs, {m['memory_mb'] or '?'} MB, Python {m['python']}, {m['platform']}; "

@@ -269,7 +269,9 @@ class WordsReader:
         group, row = divmod(number - first, ROWS_PER_GROUP)
         ids, starts, ends, at = self._group(k, path, group)
         a, b = at[row], at[row + 1]
-        return Words(ids[a:b], starts[a:b], ends[a:b])
+        # Copies: a view would keep the whole row group alive for as long as a caller keeps
+        # the document's words.
+        return Words(ids[a:b].copy(), starts[a:b].copy(), ends[a:b].copy())
 
     def _group(self, shard: int, path: Path, group: int) -> tuple[np.ndarray, ...]:
         key = (shard, group)
