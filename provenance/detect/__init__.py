@@ -24,6 +24,7 @@ from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
 from provenance.text import AnalyzedText
 from provenance.text.compact import Vocabulary, Words
+from provenance.text.spans import Span
 
 __all__ = [
     "DetectionResult",
@@ -38,7 +39,6 @@ __all__ = [
     "verify_pairs",
 ]
 
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True)

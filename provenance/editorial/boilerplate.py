@@ -17,8 +17,8 @@ from typing import Literal
 from provenance.ingest.outlets import OutletRegistry
 from provenance.text import normalize, trimmed
 from provenance.text.lines import NOT_BREAK
+from provenance.text.spans import Span
 
-Span = tuple[int, int]
 BoilerplateRule = Literal["registry", "frequency"]
 
 _LINE = re.compile(f"{NOT_BREAK}+")

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.repeats import Repeat, repeats_in
 from provenance.text import AnalyzedText, analyze
-
-Span = tuple[int, int]
+from provenance.text.spans import Span
 
 
 def masked_analysis(

@@ -16,8 +16,8 @@ from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.text import visible_length
+from provenance.text.spans import Span
 
-Span = tuple[int, int]
 LinkClass = Literal["shared-quotation", "copied-text", "mixed"]
 
 # A side "quotes" a passage when at least QUOTED of it is direct speech, and "does not" when

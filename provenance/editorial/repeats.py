@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from provenance.text import Token
-
-Span = tuple[int, int]
+from provenance.text.spans import Span
 
 # Fewer words repeated are usually a name or a formula said twice (a document's title in
 # the headline and again in a list), not a doubled passage.

@@ -6,8 +6,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from provenance.text import visible_length
-
-Span = tuple[int, int]
+from provenance.text.spans import Span
 
 
 def _union(spans: Sequence[Span]) -> list[Span]:

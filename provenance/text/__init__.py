@@ -15,7 +15,8 @@ from provenance.text.normalize import (
     tokenize,
     unify_marks,
 )
-from provenance.text.segment import Span, paragraphs, sentences, trimmed
+from provenance.text.segment import paragraphs, sentences, trimmed
+from provenance.text.spans import Span
 
 __all__ = [
     "NORMALIZATION_VERSION",
