@@ -20,7 +20,7 @@ FIRST_SUMMIT = "состоявшийся три года назад в Аста�
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    return scan(SEEDS)
+    return scan(SEEDS).to_dict()
 
 
 def _doc(report: dict[str, Any], doc_id: str) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def test_repeats_and_furniture_never_make_links(tmp_path: Path) -> None:
         "Связано с темой\n",
         encoding="utf-8",
     )
-    result = scan(tmp_path)
+    result = scan(tmp_path).to_dict()
     assert result["links"] == []
     a = _doc(result, "a")
     assert [e["reason"] for e in a["excluded"]] == ["boilerplate", "internal-duplicate", "boilerplate"]
@@ -145,7 +145,7 @@ def test_a_copy_of_a_repeated_paragraph_is_one_link_and_one_share(tmp_path: Path
     (tmp_path / "b.txt").write_text(
         f" date 2025-01-02 Новости дня.\n\n{paragraph}\n\n{paragraph}\n", encoding="utf-8"
     )
-    result = scan(tmp_path)
+    result = scan(tmp_path).to_dict()
     assert len(result["links"]) == 1
     b = _doc(result, "b")
     # The doubled copy makes one link, and the share is that of one paragraph, not two.
@@ -162,5 +162,5 @@ def test_outlet_matrix_sums_the_links(report: dict[str, Any]) -> None:
 
 def test_copying_the_seed_folder_changes_nothing(tmp_path: Path, report: dict[str, Any]) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    again = scan(tmp_path / "seeds")
+    again = scan(tmp_path / "seeds").to_dict()
     assert again["links"] == report["links"] and again["boilerplate"] == report["boilerplate"]

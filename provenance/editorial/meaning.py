@@ -135,7 +135,7 @@ def link_meaning(link: LinkSides, docs: Sequence[DocumentFacts]) -> LinkMeaning:
 class EditorialResult:
     """Everything the semantics stage found, by document index and by link index."""
 
-    furniture: Sequence[Sequence[Boilerplate]]
+    boilerplate: Sequence[Sequence[Boilerplate]]
     repeats: Sequence[Sequence[Repeat]]
     documents: Sequence[DocumentFacts]
     links: Sequence[LinkMeaning]
