@@ -135,16 +135,16 @@ def check_draft(
     """
     settings = settings or index.settings
     registry = registry or load_registry()
-    furniture = find_boilerplate([draft.text], [draft.body], [draft.outlet], registry)
-    prepared, _, _ = analyse_documents([draft], furniture, registry, settings, 1)
+    boilerplate = find_boilerplate([draft.text], [draft.body], [draft.outlet], registry)
+    prepared, _, _ = analyse_documents([draft], boilerplate, registry, settings, 1)
     draft_hashes = prepared[0].shingles.hashes
     hits = index.hits(draft_hashes, settings.max_shingle_documents, MIN_SHARED_SHINGLES)[:MAX_SOURCES]
     sources = [d for d in index.documents([h.number for h in hits]) if d.sha256 != draft.sha256]
     docs = [*sources, draft]
-    furniture = find_boilerplate(
+    boilerplate = find_boilerplate(
         [d.text for d in docs], [d.body for d in docs], [d.outlet for d in docs], registry
     )
-    prepared, found, vocabulary = analyse_documents(docs, furniture, registry, settings, 1)
+    prepared, found, vocabulary = analyse_documents(docs, boilerplate, registry, settings, 1)
     me = len(sources)
     reuses = verify_pairs(
         [d.text for d in docs],

@@ -344,9 +344,9 @@ def sample_report() -> dict[str, Any]:
         }
     ]
     local["cites"] = ["ТАСС"]
-    furniture = span(LOCAL, "Поделиться")
+    boilerplate = span(LOCAL, "Поделиться")
     local["excluded"] = [
-        {"start": furniture[0], "end": furniture[1], "reason": "boilerplate", "rule": "registry"}
+        {"start": boilerplate[0], "end": boilerplate[1], "reason": "boilerplate", "rule": "registry"}
     ]
 
     local_passage = ref(

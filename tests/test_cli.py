@@ -140,7 +140,7 @@ def test_invalid_report_writes_nothing_and_exits_2(tmp_path: Path, monkeypatch: 
     assert not out.exists()
 
 
-def test_custom_registry_adds_furniture_and_credits(tmp_path: Path) -> None:
+def test_custom_registry_adds_boilerplate_and_credits(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(

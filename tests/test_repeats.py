@@ -54,7 +54,7 @@ def test_seed_003_repeated_paragraph_and_004_repeated_lead() -> None:
     assert t4[rep.repeat[1] :].startswith(" Акорда")
 
 
-def test_masked_analysis_drops_furniture_and_the_later_repeat_only() -> None:
+def test_masked_analysis_drops_boilerplate_and_the_later_repeat_only() -> None:
     text = f"{LEAD} в Ташкенте.\nПоделиться\n{LEAD} в Ташкенте."
     share = text.index("Поделиться")
     view, repeats = masked_analysis(text, (0, len(text)), [Boilerplate(share, share + 10, "registry")])

@@ -1,4 +1,4 @@
-"""Page furniture: lines that belong to a site's page, not to the article.
+"""Boilerplate: lines of page furniture, that belong to a site's page, not to the article.
 
 A line is boilerplate when a registry pattern matches all of it (generic patterns for every
 document, an outlet's own for its documents), or when the same short line stands in many
@@ -26,7 +26,7 @@ _LINE = re.compile(f"{NOT_BREAK}+")
 
 @dataclass(frozen=True)
 class Boilerplate:
-    """One line of page furniture: `text[start:end]`, surrounding whitespace left out."""
+    """One boilerplate line: `text[start:end]`, surrounding whitespace left out."""
 
     start: int
     end: int
@@ -35,7 +35,7 @@ class Boilerplate:
 
 @dataclass(frozen=True)
 class FrequencyRule:
-    # A line is furniture when it stands in at least `min_documents` documents of an outlet
+    # A line is boilerplate when it stands in at least `min_documents` documents of an outlet
     # and in at least `min_share` of them; longer lines are text, however often repeated.
     min_documents: int = 3
     min_share: float = 0.2
@@ -65,7 +65,7 @@ def find_boilerplate(
         for t, spans, outlet in zip(texts, body_lines, outlets, strict=True)
     ]
 
-    frequent: dict[str, set[str]] = {}  # outlet → line keys that are furniture in its documents
+    frequent: dict[str, set[str]] = {}  # outlet → line keys that are boilerplate in its documents
     members: dict[str, list[int]] = {}
     for d, outlet in enumerate(outlets):
         if outlet is not None:
@@ -94,6 +94,6 @@ def find_boilerplate(
 
 
 def _key(line: str, max_words: int) -> str | None:
-    """The line in matching form, or None when it is too long (or too empty) to be furniture."""
+    """The line in matching form, or None when it is too long (or too empty) to be boilerplate."""
     words = normalize(line).split()
     return " ".join(words) if 0 < len(words) <= max_words else None

@@ -36,10 +36,10 @@ class IndexEntry:
 
 
 def shingle_hashes(
-    doc: Document, furniture: Sequence[Boilerplate], settings: DetectionSettings
+    doc: Document, boilerplate: Sequence[Boilerplate], settings: DetectionSettings
 ) -> DocumentShingles:
-    """The shingle hashes of the document's units, in text order, furniture and repeats left out."""
-    view, _ = masked_analysis(doc.text, doc.body, furniture)
+    """The shingle hashes of the document's units, in text order, boilerplate and repeats left out."""
+    view, _ = masked_analysis(doc.text, doc.body, boilerplate)
     return document_shingles(view.norms, view.sentence_tokens, settings)
 
 
@@ -47,15 +47,15 @@ class _Entries:
     def __init__(
         self,
         docs: Sequence[Document],
-        furniture: Sequence[Sequence[Boilerplate]],
+        boilerplate: Sequence[Sequence[Boilerplate]],
         settings: DetectionSettings,
     ) -> None:
-        self.docs, self.furniture, self.settings = docs, furniture, settings
+        self.docs, self.boilerplate, self.settings = docs, boilerplate, settings
 
     def run(self, indices: list[int]) -> list[IndexEntry]:
         out = []
         for d in indices:
-            shingled = shingle_hashes(self.docs[d], self.furniture[d], self.settings)
+            shingled = shingle_hashes(self.docs[d], self.boilerplate[d], self.settings)
             distinct = np.unique(shingled.hashes)
             signature = signature_bytes(hashes_signature(distinct, self.settings), self.settings)
             out.append(
@@ -68,8 +68,8 @@ def index_entries(
     docs: Sequence[Document], registry: OutletRegistry, settings: DetectionSettings, jobs: int = 1
 ) -> list[IndexEntry]:
     """The entry of every document, computed in `jobs` processes."""
-    furniture = find_boilerplate(
+    boilerplate = find_boilerplate(
         [d.text for d in docs], [d.body for d in docs], [d.outlet for d in docs], registry
     )
-    task = _Entries(docs, furniture, settings)
+    task = _Entries(docs, boilerplate, settings)
     return [e for chunk in run_parallel(task.run, range(len(docs)), jobs) for e in chunk]

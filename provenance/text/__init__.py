@@ -61,7 +61,7 @@ class AnalyzedText:
 def analyze(text: str, start: int = 0, end: int | None = None, exclude: Sequence[Span] = ()) -> AnalyzedText:
     """Tokenise and segment `text[start:end]`; all spans are offsets into `text`.
 
-    Words inside an `exclude` span (page furniture, a scraper's repeat) are left out, so
+    Words inside an `exclude` span (boilerplate, a scraper's repeat) are left out, so
     later stages never match them; paragraphs and sentences keep their original extent.
     """
     end = len(text) if end is None else end
