@@ -33,11 +33,11 @@ class _PerDocument:
     def __init__(
         self,
         docs: Sequence[Document],
-        furniture: Sequence[Sequence[Boilerplate]],
+        boilerplate: Sequence[Sequence[Boilerplate]],
         registry: OutletRegistry,
         settings: DetectionSettings,
     ) -> None:
-        self.docs, self.furniture, self.registry, self.settings = docs, furniture, registry, settings
+        self.docs, self.boilerplate, self.registry, self.settings = docs, boilerplate, registry, settings
 
     def run(self, indices: list[int]) -> tuple[list[str], list[tuple[Prepared, Findings]]]:
         """The chunk's words, and per document its detection input (word ids local to the
@@ -46,7 +46,7 @@ class _PerDocument:
         out = []
         for d in indices:
             doc = self.docs[d]
-            view, repeats = masked_analysis(doc.text, doc.body, self.furniture[d])
+            view, repeats = masked_analysis(doc.text, doc.body, self.boilerplate[d])
             found = Findings(
                 repeats,
                 find_quotations(doc.text, *doc.body, paras=view.paragraphs),
@@ -58,13 +58,13 @@ class _PerDocument:
 
 def analyse_documents(
     docs: Sequence[Document],
-    furniture: Sequence[Sequence[Boilerplate]],
+    boilerplate: Sequence[Sequence[Boilerplate]],
     registry: OutletRegistry,
     settings: DetectionSettings,
     jobs: int,
 ) -> tuple[list[Prepared], list[Findings], Vocabulary]:
     """Every document through the per-document stages, in `jobs` processes, with one vocabulary."""
-    task = _PerDocument(docs, furniture, registry, settings)
+    task = _PerDocument(docs, boilerplate, registry, settings)
     vocabulary = Vocabulary()
     prepared: list[Prepared] = []
     found: list[Findings] = []

@@ -1,6 +1,6 @@
 """The library API: scan a folder into a lineage report, and write its views.
 
-ingest → text (furniture and repeats masked) → fingerprint → candidates → verify/align →
+ingest → text (boilerplate and repeats masked) → fingerprint → candidates → verify/align →
 lineage → meaning (quotations, credits) → report. Each stage takes and returns plain data;
 this module only passes it along.
 """
@@ -92,8 +92,8 @@ def scan_documents(
     jobs = jobs or default_jobs()
     docs = ingested.documents
     texts, bodies = [d.text for d in docs], [d.body for d in docs]
-    furniture = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
-    prepared, found, vocabulary = analyse_documents(docs, furniture, registry, settings, jobs)
+    boilerplate = find_boilerplate(texts, bodies, [d.outlet for d in docs], registry)
+    prepared, found, vocabulary = analyse_documents(docs, boilerplate, registry, settings, jobs)
     progress(f"analysed {len(docs)} documents ({len(vocabulary)} distinct words)")
     detection = find_reuse(texts, bodies, prepared, vocabulary, settings, jobs)
     # The words of every document are no longer needed; a large archive needs the room.
@@ -125,7 +125,7 @@ def scan_documents(
         )
         for k in lineage.links
     ]
-    editorial = EditorialResult(furniture, [f.repeats for f in found], facts, meanings)
+    editorial = EditorialResult(boilerplate, [f.repeats for f in found], facts, meanings)
     return build_report(root, ingested, detection, lineage, settings, editorial)
 
 
