@@ -10,7 +10,7 @@ import random
 
 from provenance.detect import find_reuse, prepare_all
 from provenance.settings import DetectionSettings
-from provenance.text import analyze
+from provenance.text import analyse
 
 SYLLABLES = [
     "ра",
@@ -80,7 +80,7 @@ def run_trials(edit: bool, trials: int = 60, settings: DetectionSettings | None 
         text_c = paragraph(rng, vocab) + "\n\n" + paragraph(rng, vocab)  # unrelated
         texts = [text_a, text_b, text_c]
         bodies = [(0, len(t)) for t in texts]
-        prepared, words = prepare_all([analyze(t) for t in texts], settings)
+        prepared, words = prepare_all([analyse(t) for t in texts], settings)
         result = find_reuse(texts, bodies, prepared, words, settings)
         spans = [r.b_span for r in result.reuses if (r.a, r.b) == (0, 1)]
         hits += covered(text_b, " ".join(planted).capitalize(), spans)

@@ -22,7 +22,7 @@ from provenance.detect.fingerprint import DocumentShingles, document_shingles, f
 from provenance.detect.stock import content_mask, load_function_words, load_stock_phrases, stock_mask
 from provenance.parallel import run_parallel
 from provenance.settings import DetectionSettings
-from provenance.text import AnalyzedText
+from provenance.text import AnalysedText
 from provenance.text.compact import Vocabulary, Words
 from provenance.text.spans import Span
 
@@ -73,7 +73,7 @@ class Prepared:
     shingles: DocumentShingles
 
 
-def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
+def prepare(view: AnalysedText, vocabulary: Vocabulary, settings: DetectionSettings) -> Prepared:
     """One analysed document in the form detection reads."""
     return Prepared(
         Words.of_columns(view.norms, view.starts, view.ends, vocabulary),
@@ -82,7 +82,7 @@ def prepare(view: AnalyzedText, vocabulary: Vocabulary, settings: DetectionSetti
 
 
 def prepare_all(
-    views: Sequence[AnalyzedText], settings: DetectionSettings
+    views: Sequence[AnalysedText], settings: DetectionSettings
 ) -> tuple[list[Prepared], Vocabulary]:
     """`prepare` every document with one shared vocabulary."""
     vocabulary = Vocabulary()

@@ -72,7 +72,7 @@ class Words:
     def of_columns(
         cls, norms: Sequence[str], starts: np.ndarray, ends: np.ndarray, vocabulary: Vocabulary
     ) -> Words:
-        """The words of an analysed text (see `AnalyzedText`), with ids from `vocabulary`."""
+        """The words of an analysed text (see `AnalysedText`), with ids from `vocabulary`."""
         return cls(vocabulary.encode(norms), np.asarray(starts, np.int32), np.asarray(ends, np.int32))
 
     def renumber(self, mapping: np.ndarray) -> None:
