@@ -37,6 +37,7 @@ from provenance.report.model import (
     Summary,
     Tool,
     WarningEntry,
+    collector_paused,
 )
 from provenance.settings import DetectionSettings
 from provenance.text import normalize, trimmed
@@ -69,6 +70,17 @@ def build_report(
     editorial: EditorialResult,
 ) -> Report:
     """The report, in the shape of `schemas/lineage-report.schema.json`."""
+    with collector_paused():
+        return _build(root, ingested, lineage, settings, editorial)
+
+
+def _build(
+    root: str,
+    ingested: IngestResult,
+    lineage: Lineage,
+    settings: DetectionSettings,
+    editorial: EditorialResult,
+) -> Report:
     docs = ingested.documents
     excluded = [
         _excluded(boilerplate, repeats)

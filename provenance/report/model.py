@@ -13,10 +13,12 @@ hints, so adding a field is one line (see `OPTIONAL` for one the JSON may lack).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -27,6 +29,7 @@ from provenance.text.spans import Span
 
 _JSON_NAME = "json"  # field metadata: the JSON key, where it is not the attribute's name
 _OPTIONAL = "optional"  # field metadata: left out of the JSON while the value is None
+_TEXT = "text"  # field metadata: a string as long as an article
 
 
 # A field that may be missing from the JSON, None when it is (and left out while None):
@@ -34,100 +37,99 @@ _OPTIONAL = "optional"  # field metadata: left out of the JSON while the value i
 OPTIONAL: Mapping[str, Any] = {_OPTIONAL: True}
 
 
+# A string as long as an article (a text, a snippet of one): the JSON writer writes a copy of it,
+# see `_copy`.
+TEXT: Mapping[str, Any] = {_TEXT: True}
+
+
 def json_name(name: str) -> Mapping[str, Any]:
     """Field metadata: the JSON key is `name`, one Python cannot spell as an attribute."""
     return {_JSON_NAME: name}
 
 
-_Convert = Callable[[Any], Any]
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _span_to_json(span: Span) -> dict[str, int]:
-    return {"start": span[0], "end": span[1]}
-
-
-def _span_from_json(data: Mapping[str, int]) -> Span:
-    return data["start"], data["end"]
-
-
-def _converters(hint: Any) -> tuple[_Convert, _Convert]:
-    """(to JSON, from JSON) for a value of type `hint`."""
+def _writer(hint: Any, value: str) -> str | None:
+    """A Python expression of `value` (of type `hint`) as JSON data; None when it is as it is."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if isinstance(hint, type) and issubclass(hint, Node):
-        return (lambda v: v.to_dict()), hint.from_dict
+        return f"{value}.to_dict(copies)"
     if origin in (typing.Union, types.UnionType):
         [inner] = [a for a in args if a is not type(None)]
-        out, back = _converters(inner)
-        if out is _same:
-            return _same, _same
-        return (lambda v: None if v is None else out(v)), (lambda v: None if v is None else back(v))
-    if origin is tuple and args == (int, int):
-        return _span_to_json, _span_from_json
+        written = _writer(inner, value)
+        return None if written is None else f"(None if {value} is None else {written})"
+    if origin is tuple and args == (int, int):  # a Span
+        return f"{{'start': {value}[0], 'end': {value}[1]}}"
     if origin is tuple:
-        out, back = _converters(args[0])
-        if out is _same:
-            return list, tuple
-        return (lambda v: [out(x) for x in v]), (lambda v: tuple(back(x) for x in v))
-    return _same, _same  # str, int, float, bool, a free-form mapping
+        written = _writer(args[0], "x")
+        return f"list({value})" if written is None else f"[{written} for x in {value}]"
+    return None  # str, int, float, bool, a free-form mapping
 
 
-@dataclass(frozen=True, slots=True)
-class _Field:
-    name: str
-    key: str
-    optional: bool
-    to_json: _Convert
-    from_json: _Convert
+def _reader(hint: Any, value: str, classes: dict[str, type]) -> str | None:
+    """A Python expression of JSON data `value` as a value of type `hint`; None when it is as it is."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(hint, type) and issubclass(hint, Node):
+        classes[hint.__name__] = hint
+        return f"{hint.__name__}.from_dict({value})"
+    if origin in (typing.Union, types.UnionType):
+        [inner] = [a for a in args if a is not type(None)]
+        read = _reader(inner, value, classes)
+        return None if read is None else f"(None if {value} is None else {read})"
+    if origin is tuple and args == (int, int):  # a Span
+        return f"({value}['start'], {value}['end'])"
+    if origin is tuple:
+        read = _reader(args[0], "x", classes)
+        return f"tuple({value})" if read is None else f"tuple([{read} for x in {value}])"
+    return None
 
 
-_PLANS: dict[type, tuple[_Field, ...]] = {}
-
-
-def _plan(cls: type) -> tuple[_Field, ...]:
-    """How each field of `cls` is written and read, worked out once per class."""
-    plan = _PLANS.get(cls)
-    if plan is None:
-        hints = typing.get_type_hints(cls)
-        plan = tuple(
-            _Field(
-                f.name,
-                f.metadata.get(_JSON_NAME, f.name),
-                f.metadata.get(_OPTIONAL, False),
-                *_converters(hints[f.name]),
-            )
-            for f in dataclasses.fields(cls)
-        )
-        _PLANS[cls] = plan
-    return plan
+def _install_codec(cls: type[Node]) -> None:
+    """Give `cls` its `to_dict` and `from_dict`, written out field by field from its type hints
+    (as `dataclasses` writes `__init__`): a report of 100,000 articles converts millions of
+    objects, and a loop over fields per object would take several times as long."""
+    hints = typing.get_type_hints(cls)
+    classes: dict[str, type] = {}
+    write, read, keys = [], [], []
+    for f in dataclasses.fields(cls):
+        key = f.metadata.get(_JSON_NAME, f.name)
+        keys.append(key)
+        attr = f"self.{f.name}"
+        value = _writer(hints[f.name], attr) or attr
+        if f.metadata.get(_TEXT, False):
+            value = f"(_copy({attr}) if copies else {attr})"
+        if f.metadata.get(_OPTIONAL, False):
+            write.append(f"    if {attr} is not None:\n        out[{key!r}] = {value}")
+            data = f"data.get({key!r})"
+        else:
+            write.append(f"    out[{key!r}] = {value}")
+            data = f"data[{key!r}]"
+        read.append(f"{f.name}={_reader(hints[f.name], data, classes) or data}")
+    code = (
+        "def to_dict(self, copies=False):\n    out = {}\n" + "\n".join(write) + "\n    return out\n"
+        "def from_dict(cls, data):\n"
+        "    if data.keys() - KEYS:\n"
+        f"        raise ValueError(f'{cls.__name__}: unknown keys {{sorted(data.keys() - KEYS)}}')\n"
+        f"    return cls({', '.join(read)})\n"
+    )
+    namespace: dict[str, Any] = {**classes, "KEYS": frozenset(keys), "_copy": _copy}
+    exec(code, namespace)
+    cls.to_dict = namespace["to_dict"]  # type: ignore[method-assign]
+    cls.from_dict = classmethod(namespace["from_dict"])  # type: ignore[method-assign, assignment]
 
 
 class Node:
-    """An object of the report: written to and read from its JSON form, field by field."""
+    """An object of the report, written to and read from its JSON form (see `_install_codec`)."""
 
     __slots__ = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The object as JSON data, keys in the schema's order."""
-        out: dict[str, Any] = {}
-        for f in _plan(type(self)):
-            value = getattr(self, f.name)
-            if value is None and f.optional:
-                continue
-            out[f.key] = f.to_json(value)
-        return out
+    def to_dict(self, copies: bool = False) -> dict[str, Any]:
+        """The object as JSON data, keys in the schema's order; with `copies`, a copy of each
+        article-sized string (`TEXT`), for the JSON writer (see `_copy`)."""
+        raise NotImplementedError
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The object of JSON data that the schema accepts (a key it does not know is an error)."""
-        plan = _plan(cls)
-        unknown = set(data) - {f.key for f in plan}
-        if unknown:
-            raise ValueError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
-        return cls(**{f.name: f.from_json(data[f.key]) for f in plan if f.key in data})
+        raise NotImplementedError
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ class DocumentEntry(Node):
     url: str | None
     url_source: str | None
     body: Span
-    text: str
+    text: str = field(metadata=TEXT)
     counted_chars: int
     reused_chars: int
     reused_share: float
@@ -226,7 +228,7 @@ class PassageRef(Node):
     document: str
     start: int
     end: int
-    snippet: str
+    snippet: str = field(metadata=TEXT)
 
     @property
     def span(self) -> Span:
@@ -248,7 +250,7 @@ class CreditEvidence(Node):
     document: str
     start: int
     end: int
-    snippet: str
+    snippet: str = field(metadata=TEXT)
     source: str | None
 
 
@@ -286,7 +288,7 @@ class ClusterPassage(Node):
     document: str
     start: int
     end: int
-    snippet: str
+    snippet: str = field(metadata=TEXT)
     date: str | None
     date_precision: str
     outlet: str | None
@@ -323,7 +325,7 @@ class BoilerplateLine(Node):
     """One distinct boilerplate line, once per outlet and rule, with the documents it stands in."""
 
     outlet: str | None
-    text: str
+    text: str = field(metadata=TEXT)
     rule: str
     documents: tuple[str, ...]
 
@@ -410,8 +412,11 @@ class Report(Node):
     def json_chunks(self) -> Iterator[bytes]:
         """The JSON bytes of `to_json()`, a list item at a time: a report of 100,000 articles
         is never held as one JSON text, nor as one tree of JSON data."""
-        fields = ((f.key, getattr(self, f.name), f.to_json) for f in _plan(type(self)))
-        return json_chunks({key: value if type(value) is tuple else out(value) for key, value, out in fields})
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        lists = {name: value for name, value in values.items() if isinstance(value, tuple)}
+        head = dataclasses.replace(self, **dict.fromkeys(lists, ())).to_dict()
+        head.update(lists)  # the same keys, in their places: each list is written an item at a time
+        return json_chunks(head)
 
     def to_json(self) -> bytes:
         """The report's JSON: UTF-8, indented by 2, Cyrillic as is, a final newline."""
@@ -422,7 +427,22 @@ class Report(Node):
         """The report of JSON text the schema accepts (see `provenance.report.validate`)."""
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        return cls.from_dict(jsontext.loads(text, long_integers=False))
+        data = jsontext.loads(text, long_integers=False)
+        with collector_paused():
+            return cls.from_dict(data)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a report's objects are made: they form no cycles, and
+    with 100,000 articles' objects alive every collection would walk them all, again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def json_chunks(value: Mapping[str, Any]) -> Iterator[bytes]:
@@ -445,6 +465,16 @@ def json_chunks(value: Mapping[str, Any]) -> Iterator[bytes]:
 
 def _indented(value: Any, newline: bytes) -> bytes:
     if isinstance(value, Node):
-        value = value.to_dict()
+        value = value.to_dict(copies=True)
     return orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", newline)
 
+
+def _copy(text: str) -> str:
+    """A copy of `text`. orjson keeps the UTF-8 form of a non-ASCII string it writes inside that
+    string for as long as the string lives: written as they are, the report's texts would each
+    stay in memory twice. A copy dies with the item written."""
+    return text if text.isascii() else text[:1] + text[1:]
+
+
+for _cls in Node.__subclasses__():
+    _install_codec(_cls)
