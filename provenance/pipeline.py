@@ -137,7 +137,8 @@ def dumps(report: Report | Mapping[str, Any]) -> str:
 def json_chunks(report: Report | Mapping[str, Any]) -> Iterator[bytes]:
     """The report (or JSON data in its shape, such as a report read back and edited) as UTF-8
     JSON, a list item at a time, so a report of 100,000 articles is never held in memory whole;
-    the bytes are those of `orjson.dumps(report, OPT_INDENT_2)` and a newline."""
+    the bytes are those of `report.to_json()` (of data: `orjson.dumps(data, OPT_INDENT_2)` and
+    a newline)."""
     return report.json_chunks() if isinstance(report, Report) else stream_json(report)
 
 
