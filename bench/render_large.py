@@ -89,7 +89,7 @@ def long_text(
 
 
 def report_of(n: int) -> dict[str, Any]:
-    """A lineage report of two articles, the later one long with n quotations and repeats.
+    """The JSON data of a lineage report of two articles, the later one long with n quotations and repeats.
 
     The report of a real scan of two short articles, its later article then swapped for the
     long one, and its link copied to every linked passage of it.
@@ -103,7 +103,7 @@ def report_of(n: int) -> dict[str, Any]:
         corpus = Path(folder)
         (corpus / "a.txt").write_text(f"date: 2025-11-14\n\n{prose.sentence()} {shared}\n", encoding="utf-8")
         (corpus / "b.txt").write_text(f"date: 2025-11-15\n\n{shared} {prose.sentence()}\n", encoding="utf-8")
-        report = scan(corpus, jobs=1)
+        report = scan(corpus, jobs=1).to_dict()
     [link] = report["links"]
     big = next(d for d in report["documents"] if d["id"] == link["target"]["document"])
     big.update(
@@ -130,15 +130,16 @@ def one(n: int) -> dict[str, Any]:
     """Build the report for n and measure it, in this process."""
     from provenance.report.coverage import covered_chars
     from provenance.report.html import render_html
+    from provenance.report.model import Report
 
-    render_html(report_of(10))  # templates compiled and caches filled outside the timing
-    report = report_of(n)
-    big = max(report["documents"], key=lambda d: len(d["text"]))
-    holes = [(e["start"], e["end"]) for e in big["excluded"]]
-    sides = [(lk["target"]["start"], lk["target"]["end"]) for lk in report["links"]]
+    render_html(Report.from_dict(report_of(10)))  # templates compiled and caches filled outside the timing
+    report = Report.from_dict(report_of(n))
+    big = max(report.documents, key=lambda d: len(d.text))
+    holes = [(e.start, e.end) for e in big.excluded]
+    sides = [lk.target.span for lk in report.links]
     started = time.perf_counter()
-    covered_chars(big["text"], [(0, len(big["text"]))], holes)
-    covered_chars(big["text"], sides, holes)
+    covered_chars(big.text, [(0, len(big.text))], holes)
+    covered_chars(big.text, sides, holes)
     coverage_s = time.perf_counter() - started
     before = _peak_mb()
     started = time.perf_counter()
@@ -147,10 +148,10 @@ def one(n: int) -> dict[str, Any]:
     peak = _peak_mb()
     return {
         "spans": n,
-        "quotations": len(big["quotations"]),
-        "excluded": len(big["excluded"]),
-        "link_sides": len(report["links"]),
-        "text_mb": round(len(big["text"].encode("utf-8")) / 1e6, 2),
+        "quotations": len(big.quotations),
+        "excluded": len(big.excluded),
+        "link_sides": len(report.links),
+        "text_mb": round(len(big.text.encode("utf-8")) / 1e6, 2),
         "coverage_seconds": round(coverage_s, 3),
         "render_seconds": round(render_s, 3),
         "page_mb": round(len(page.encode("utf-8")) / 1e6, 2),

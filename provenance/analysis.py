@@ -1,5 +1,5 @@
 """The steps that read one document at a time, over a document set: the line statistics
-furniture is judged by (a map, then a reduce), then the per-document step
+boilerplate is judged by (a map, then a reduce), then the per-document step
 (`provenance.record.analyse`). Shared by `scan`, the index and `check`."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def analyse_documents(
     executor: int | Executor = 1,
     frequent: FrequentLines | None = None,
 ) -> list[AnalysedDocument]:
-    """Every document through the per-document step. Furniture is judged by the line
+    """Every document through the per-document step. Boilerplate is judged by the line
     statistics of `frequent` when given (another document set's), else of these documents."""
     executor = as_executor(executor)
     if frequent is None:

@@ -158,7 +158,7 @@ def check_draft(
     when = draft_date_of(draft_date)
     settings = settings or index.settings
     registry = registry or load_registry()
-    # The draft and its sources are analysed as the index analyses what it stores: furniture
+    # The draft and its sources are analysed as the index analyses what it stores: boilerplate
     # by the registry's patterns alone, so a draft is read the same whatever else is indexed.
     mine = analyse(draft, NO_LINE_STATISTICS, registry, settings)
     draft_hashes = mine.shingles.hashes

@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -27,6 +27,7 @@ from provenance.index import Index, IndexProblem
 from provenance.ingest import (
     SUFFIXES,
     IngestResult,
+    InputWarning,
     ManifestError,
     OutletRegistry,
     ReadOptions,
@@ -51,7 +52,8 @@ from provenance.pipeline import (
 )
 from provenance.report.check_views import render_check_html, render_text
 from provenance.report.messages import LANGUAGES, Lang
-from provenance.report.validate import validate_report
+from provenance.report.model import Report, WarningEntry
+from provenance.report.validate import read_report, validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
 from provenance.text.display import one_line
@@ -71,10 +73,10 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _warn_all(warnings: list[dict[str, Any]]) -> None:
+def _warn_all(warnings: Iterable[InputWarning | WarningEntry]) -> None:
     for w in warnings:
-        where = w["path"] if w["line"] is None else f"{w['path']}:{w['line']}"
-        _err(f"warning: {where}: {w['message']}")
+        where = w.path if w.line is None else f"{w.path}:{w.line}"
+        _err(f"warning: {where}: {w.message}")
 
 
 def _config(**flags: Any) -> Config:
@@ -373,11 +375,11 @@ def scan_command(
     executor = LocalExecutor(config["jobs"], None if quiet else _err)
     report = scan(paths, settings, registry, progress=progress, jobs=executor, options=options)
     if not quiet:
-        _warn_all(report["warnings"])
-    if not report["documents"]:
+        _warn_all(report.warnings)
+    if not report.documents:
         _fail(f"{_named(paths)}: no readable documents ({', '.join(SUFFIXES)}) found")
     _write_lineage(report, out_dir, fmt, lang, quiet, executor, verbose)
-    _strict_exit(config, len(report["warnings"]))
+    _strict_exit(config, len(report.warnings))
 
 
 def _not_an_input(output: Path, inputs: list[Path], what: str = "the input {given}") -> None:
@@ -416,7 +418,7 @@ def _named(paths: tuple[Path, ...]) -> str:
 
 
 def _write_lineage(
-    report: dict[str, Any],
+    report: Report,
     out_dir: Path,
     fmt: tuple[str, ...],
     lang: Lang | None,
@@ -425,7 +427,7 @@ def _write_lineage(
     verbose: bool,
 ) -> None:
     try:
-        with executor.step("write", len(report["documents"]), "documents") as step:
+        with executor.step("write", len(report.documents), "documents") as step:
             written = write_reports(report, out_dir, _formats(fmt), lang)
             step.stats.items_out = len(written)
         write_step_stats(executor, out_dir)
@@ -436,17 +438,17 @@ def _write_lineage(
     if verbose and not quiet:
         for stats in executor.stats:
             _err(stats.line())
-    summary = report["summary"]
+    summary = report.summary
     if not quiet:
+        origins, classes = summary.origins, summary.classes
         _err(
-            f"{summary['documents']} documents, {summary['links']} links, {summary['clusters']} clusters "
-            f"({summary['origins']['determined']} determined, {summary['origins']['tie']} tie, "
-            f"{summary['origins']['undated']} undated); {summary['skipped']} skipped"
+            f"{summary.documents} documents, {summary.links} links, {summary.clusters} clusters "
+            f"({origins.determined} determined, {origins.tie} tie, "
+            f"{origins.undated} undated); {summary.skipped} skipped"
         )
-        classes = summary["classes"]
         _err(
-            f"links: {classes['copied-text']} copied text, {classes['mixed']} mixed, "
-            f"{classes['shared-quotation']} shared quotations; {summary['credited_links']} credited"
+            f"links: {classes.copied_text} copied text, {classes.mixed} mixed, "
+            f"{classes.shared_quotation} shared quotations; {summary.credited_links} credited"
         )
     for target in written:
         click.echo(str(target))
@@ -510,9 +512,8 @@ def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lan
     The report is checked first, as `provenance validate` does; an unreadable or invalid
     report exits 2 and writes nothing.
     """
-    report = _read_report(report_path)
-    errors = validate_report(report)
-    if errors:
+    report, errors = read_report(_read_report(report_path))
+    if report is None or errors:
         for error in errors:
             _err(f"{report_path}: {error}")
         count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
@@ -832,7 +833,7 @@ def check_command(
         if w.code == "document-too-long":  # a draft is checked whole or not at all
             _fail(str(w))
     if not quiet:
-        _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in read.warnings])
+        _warn_all(read.warnings)
     if not read.documents:
         _fail("no readable draft")
     input_warnings = len(read.warnings)
@@ -840,7 +841,7 @@ def check_command(
         index, added = corpus_index(corpus, settings, registry or load_registry(), default_jobs(), options)
         input_warnings += len(added.warnings)
         if not quiet:
-            _warn_all([{"path": w.path, "line": w.line, "message": w.message} for w in added.warnings])
+            _warn_all(added.warnings)
         against = {"kind": "corpus", "path": str(corpus), "documents": len(index)}
     else:
         # Every row `check` reads is checked against its seal; a check of every page would

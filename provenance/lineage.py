@@ -17,7 +17,6 @@ from provenance.ingest.model import DocumentDate
 Direction = Literal["earlier-to-later", "same-day", "unknown"]
 Order = Literal["before", "after", "same", "unknown"]
 OriginStatus = Literal["determined", "tie", "undated"]
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True, order=True)

@@ -1,7 +1,7 @@
 """The library API: scan a folder into a lineage report, and write its views.
 
-read (files → documents) → lines (furniture statistics) → analyse (a record per article:
-furniture, repeats, quotations, credits, words, shingles) → frequent shingles → candidates
+read (files → documents) → lines (boilerplate statistics) → analyse (a record per article:
+boilerplate, repeats, quotations, credits, words, shingles) → frequent shingles → candidates
 (LSH bands) → align (exact spans) → lineage (clusters, earliest source, meaning) → report.
 Each step takes and returns plain data; an executor runs them and counts what each did.
 """
@@ -9,7 +9,7 @@ Each step takes and returns plain data; an executor runs them and counts what ea
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +24,8 @@ from provenance.lineage import Edge, Passage, build_lineage
 from provenance.report.build import build_report
 from provenance.report.html import render_html
 from provenance.report.messages import Lang
+from provenance.report.model import Report
+from provenance.report.model import json_chunks as stream_json
 from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
@@ -61,8 +63,8 @@ def scan(
     progress: Progress = _quiet,
     jobs: int | Executor | None = None,
     options: ReadOptions | None = None,
-) -> dict[str, Any]:
-    """Scan a folder (or one file, or several of either) and return the lineage report as a dict.
+) -> Report:
+    """Scan a folder (or one file, or several of either) and return the lineage report.
 
     Document paths are relative to the folder scanned (for several, to the deepest folder
     holding them all); a file reached twice is read once. `jobs` says where the steps run: an
@@ -85,11 +87,11 @@ def scan_documents(
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
     jobs: int | Executor | None = None,
-) -> dict[str, Any]:
+) -> Report:
     """The lineage report of documents already read (from a folder, or from an index).
 
     `root` names the input in the report. The documents' order is the report's order.
-    Furniture is judged by the line statistics of these documents.
+    Boilerplate is judged by the line statistics of these documents.
     """
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
@@ -115,7 +117,7 @@ def scan_documents(
         DocumentFacts(d.text, d.outlet, f.quotations, f.credits, f.language)
         for d, f in zip(docs, findings, strict=True)
     ]
-    furniture, repeats = [f.furniture for f in findings], [f.repeats for f in findings]
+    boilerplate, repeats = [f.boilerplate for f in findings], [f.repeats for f in findings]
     del findings
     with executor.step("lineage", len(detection.reuses), "passages") as step:
         edges = [
@@ -144,50 +146,37 @@ def scan_documents(
             for k in lineage.links
         ]
         step.stats.items_out = len(lineage.links)
-    editorial = EditorialResult(furniture, repeats, facts, meanings)
+    editorial = EditorialResult(boilerplate, repeats, facts, meanings)
     with executor.step("report", len(docs), "documents") as step:
         report = build_report(root, ingested, detection, lineage, settings, editorial)
-        step.stats.items_out = len(report["links"])
+        step.stats.items_out = len(report.links)
     return report
 
 
-def dumps(report: dict[str, Any]) -> str:
+def dumps(report: Report | Mapping[str, Any]) -> str:
     """The report as JSON text: stable, readable (indented by 2), Cyrillic kept as is."""
     return b"".join(json_chunks(report)).decode("utf-8")
 
 
-def json_chunks(report: dict[str, Any]) -> Iterator[bytes]:
-    """The report as UTF-8 JSON, a list item at a time, so a report of 100,000 articles is
-    never held in memory whole; the bytes are those of `orjson.dumps(report, OPT_INDENT_2)`."""
-    yield b"{"
-    for n, (key, value) in enumerate(report.items()):
-        yield (b",\n  " if n else b"\n  ") + orjson.dumps(key) + b": "
-        if isinstance(value, list) and value:
-            yield b"["
-            for k, item in enumerate(value):
-                # Raw line breaks never occur inside JSON strings: indenting a line is safe.
-                yield (b",\n    " if k else b"\n    ") + _indented(item, b"\n    ")
-            yield b"\n  ]"
-        else:
-            yield _indented(value, b"\n  ")
-    yield b"\n}\n" if report else b"}\n"
+def json_chunks(report: Report | Mapping[str, Any]) -> Iterator[bytes]:
+    """The report (or JSON data in its shape, such as a report read back and edited) as UTF-8
+    JSON, a list item at a time, so a report of 100,000 articles is never held in memory whole;
+    the bytes are those of `report.to_json()` (of data: `orjson.dumps(data, OPT_INDENT_2)` and
+    a newline)."""
+    return report.json_chunks() if isinstance(report, Report) else stream_json(report)
 
 
-def _indented(value: Any, newline: bytes) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2).replace(b"\n", newline)
-
-
-def render_view(report: dict[str, Any], fmt: Format, lang: Lang | None = None) -> str | Iterable[bytes]:
+def render_view(report: Report, fmt: Format, lang: Lang | None = None) -> str | Iterable[bytes]:
     """One view of a (valid) report: the JSON itself, the HTML page, or W3C PROV-JSON."""
     if fmt == "json":
-        return json_chunks(report)
+        return report.json_chunks()
     if fmt == "html":
         return render_html(report, lang)
     return render_prov(report)
 
 
 def write_reports(
-    report: dict[str, Any],
+    report: Report,
     out_dir: Path,
     formats: Iterable[Format] = ("json", "html"),
     lang: Lang | None = None,

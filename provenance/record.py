@@ -2,7 +2,7 @@
 
 `analyse` makes it, the same way whichever command reads the article (`scan`, `index add`,
 `check`); the steps after it read its fields and add nothing to it. What it holds depends
-on the document alone, except its furniture, which also depends on the line statistics of
+on the document alone, except its boilerplate, which also depends on the line statistics of
 the document set the caller names (`FrequentLines`; see `provenance.editorial.boilerplate`).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from provenance.detect.fingerprint import DocumentShingles, document_shingles
-from provenance.editorial.boilerplate import Boilerplate, FrequentLines, furniture_of
+from provenance.editorial.boilerplate import Boilerplate, FrequentLines, boilerplate_of
 from provenance.editorial.credits import Credit, find_credits
 from provenance.editorial.masking import masked_analysis
 from provenance.editorial.quotations import Quotation, find_quotations
@@ -27,11 +27,11 @@ class AnalysedDocument:
     """One article, analysed."""
 
     document: Document
-    furniture: list[Boilerplate]  # lines of the page, not of the article
+    boilerplate: list[Boilerplate]  # lines of the page, not of the article
     repeats: list[Repeat]  # passages the article repeats inside itself
     quotations: list[Quotation]
     credits: list[Credit]
-    # The words left for matching (furniture and repeats out): ids and offsets.
+    # The words left for matching (boilerplate and repeats out): ids and offsets.
     words: Words
     # Its sentence units and their shingle hashes, for MinHash.
     shingles: DocumentShingles
@@ -51,12 +51,12 @@ class AnalysedDocument:
 def analyse(
     doc: Document, frequent: FrequentLines, registry: OutletRegistry, settings: DetectionSettings
 ) -> AnalysedDocument:
-    """The per-document step: furniture, repeats, quotations, credits, words, shingles and language."""
-    furniture = furniture_of(doc.text, doc.body, doc.outlet, registry, frequent)
-    view, repeats = masked_analysis(doc.text, doc.body, furniture)
+    """The per-document step: boilerplate, repeats, quotations, credits, words, shingles and language."""
+    boilerplate = boilerplate_of(doc.text, doc.body, doc.outlet, registry, frequent)
+    view, repeats = masked_analysis(doc.text, doc.body, boilerplate)
     return AnalysedDocument(
         doc,
-        furniture,
+        boilerplate,
         repeats,
         find_quotations(doc.text, *doc.body, paras=view.paragraphs),
         find_credits(doc.text, registry, *doc.body),

@@ -49,9 +49,19 @@ _Validator = validators.extend(
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    """A draft 2020-12 validator for the named schema that checks `format` keywords."""
+def _part(name: str, definition: str | None) -> dict[str, Any]:
+    """The named schema, or the part of it one of its `$defs` describes (references still resolve)."""
     schema = load_schema(name)
+    if definition is None:
+        return schema
+    return {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+
+
+@cache
+def validator(name: str, definition: str | None = None) -> Draft202012Validator:
+    """A draft 2020-12 validator for the named schema (or its `definition`) that checks
+    `format` keywords."""
+    schema = _part(name, definition)
     Draft202012Validator.check_schema(schema)
     return _Validator(schema, format_checker=_format_checker())
 
@@ -68,24 +78,34 @@ def _message(error: Any) -> str:
     return str(error.message).replace(quoted, cut)
 
 
-def errors(name: str, instance: Any) -> list[str]:
-    """Every validation error as `path: message`, in a stable order; empty when valid."""
-    found = sorted(validator(name).iter_errors(instance), key=lambda e: (list(map(str, e.path)), e.message))
-    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {_message(e)}" for e in found]
+def errors(
+    name: str, instance: Any, definition: str | None = None, at: tuple[str | int, ...] = ()
+) -> list[str]:
+    """Every validation error as `path: message`, in a stable order; empty when valid.
+
+    With `definition`, `instance` is checked against that part of the schema, and `at` is where
+    it stands in the whole, for the paths of the messages.
+    """
+    found = sorted(
+        validator(name, definition).iter_errors(instance), key=lambda e: (list(map(str, e.path)), e.message)
+    )
+    return [f"{'/'.join(map(str, (*at, *e.path))) or '(root)'}: {_message(e)}" for e in found]
 
 
 @cache
-def _screen(name: str) -> jsonschema_rs.Draft202012Validator:
-    return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=True)
+def _screen(name: str, definition: str | None) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(_part(name, definition), validate_formats=True)
 
 
-def screened_errors(name: str, instance: Any) -> list[str]:
-    """`errors(name, instance)`, for large instances such as a whole report.
+def screened_errors(
+    name: str, instance: Any, definition: str | None = None, at: tuple[str | int, ...] = ()
+) -> list[str]:
+    """`errors(name, instance, definition, at)`, for large instances such as a whole report.
 
     A compiled validator (jsonschema-rs) checks the instance first, in milliseconds where
     jsonschema takes seconds; only when it finds a problem does jsonschema run, so the
     messages are always jsonschema's.
     """
-    if _screen(name).is_valid(instance):
+    if _screen(name, definition).is_valid(instance):
         return []
-    return errors(name, instance)
+    return errors(name, instance, definition, at)

@@ -10,7 +10,7 @@ documents from number F on, one row per document in `RECORD_SCHEMA`:
 
     number                      the document's position in the run (int64)
     id                          its id
-    furniture                   [{start, end, rule}]       page furniture lines
+    boilerplate                   [{start, end, rule}]       page boilerplate lines
     repeats                     [{first_start, first_end, repeat_start, repeat_end, words}]
     quotations                  [{start, end, form}]
     credits                     [{start, end, cue, name, source_id, source_name}]
@@ -58,7 +58,7 @@ RECORD_SCHEMA = pa.schema(
     [
         pa.field("number", pa.int64(), nullable=False),
         pa.field("id", pa.string(), nullable=False),
-        pa.field("furniture", pa.list_(pa.struct([*_SPAN, pa.field("rule", pa.string())]))),
+        pa.field("boilerplate", pa.list_(pa.struct([*_SPAN, pa.field("rule", pa.string())]))),
         pa.field(
             "repeats",
             pa.list_(
@@ -106,7 +106,7 @@ class Findings:
     """A record's fields besides its document, words and shingles: what the report and the
     meaning of links read."""
 
-    furniture: list[Boilerplate]
+    boilerplate: list[Boilerplate]
     repeats: list[Repeat]
     quotations: list[Quotation]
     credits: list[Credit]
@@ -139,8 +139,8 @@ def write_records(
     columns: dict[str, Any] = {
         "number": pa.array(range(first, first + rows), type=pa.int64()),
         "id": pa.array(ids, type=pa.string()),
-        "furniture": [
-            [{"start": b.start, "end": b.end, "rule": b.rule} for b in f.furniture] for f in findings
+        "boilerplate": [
+            [{"start": b.start, "end": b.end, "rule": b.rule} for b in f.boilerplate] for f in findings
         ],
         "repeats": [
             [
@@ -210,15 +210,15 @@ def _lists(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def read_findings(path: Path) -> list[Findings]:
     """The findings of every record of a shard, in document order."""
-    names = ("furniture", "repeats", "quotations", "credits", "language", "language_confidence")
+    names = ("boilerplate", "repeats", "quotations", "credits", "language", "language_confidence")
     table = pq.read_table(path, columns=list(names))
     out = []
-    for furniture, repeats, quotations, credits, language, confidence in zip(
+    for boilerplate, repeats, quotations, credits, language, confidence in zip(
         *(table.column(c).to_pylist() for c in names), strict=True
     ):
         out.append(
             Findings(
-                [Boilerplate(b["start"], b["end"], b["rule"]) for b in furniture],
+                [Boilerplate(b["start"], b["end"], b["rule"]) for b in boilerplate],
                 [
                     Repeat(
                         (r["first_start"], r["first_end"]), (r["repeat_start"], r["repeat_end"]), r["words"]
@@ -318,7 +318,7 @@ class _AnalysingToShards:
             self.folder,
             indices[0],
             [r.document.id for r in records],
-            [Findings(r.furniture, r.repeats, r.quotations, r.credits, r.language) for r in records],
+            [Findings(r.boilerplate, r.repeats, r.quotations, r.credits, r.language) for r in records],
             [r.words for r in records],
             [r.shingles for r in records],
         )
@@ -341,7 +341,7 @@ def analyse_to_shards(
     executor: int | Executor = 1,
 ) -> Shards:
     """Every document through the per-document step, the records written to shards in
-    `folder`; furniture is judged by the line statistics of these documents."""
+    `folder`; boilerplate is judged by the line statistics of these documents."""
     executor = as_executor(executor)
     frequent = line_statistics(docs, executor).frequent()
     task = _AnalysingToShards(folder, docs, frequent, registry, settings)

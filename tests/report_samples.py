@@ -25,6 +25,7 @@ import hashlib
 from typing import Any
 
 from provenance.report.build import outlet_matrix
+from provenance.report.model import DocumentEntry, Link, Report
 
 RIA = "ria/2025-11-14.txt"
 TASS = "feed.jsonl:2"
@@ -185,7 +186,13 @@ def finish(report: dict[str, Any]) -> dict[str, Any]:
         "boilerplate_lines": sum(
             1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "boilerplate"
         ),
-        "outlets": outlet_matrix(report["links"], report["documents"]),
+        "outlets": [
+            cell.to_dict()
+            for cell in outlet_matrix(
+                [Link.from_dict(k) for k in report["links"]],
+                [DocumentEntry.from_dict(d) for d in report["documents"]],
+            )
+        ],
         "warnings": len(report["warnings"]),
         "skipped": len(report["skipped"]),
     }
@@ -339,9 +346,9 @@ def sample_report() -> dict[str, Any]:
         }
     ]
     local["cites"] = ["ТАСС"]
-    furniture = span(LOCAL, "Поделиться")
+    boilerplate = span(LOCAL, "Поделиться")
     local["excluded"] = [
-        {"start": furniture[0], "end": furniture[1], "reason": "boilerplate", "rule": "registry"}
+        {"start": boilerplate[0], "end": boilerplate[1], "reason": "boilerplate", "rule": "registry"}
     ]
 
     local_passage = ref(
@@ -416,3 +423,8 @@ def sample_report() -> dict[str, Any]:
         "summary": {},
     }
     return copy.deepcopy(finish(report))
+
+
+def sample_model() -> Report:
+    """The sample report as the report model."""
+    return Report.from_dict(sample_report())

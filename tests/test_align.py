@@ -208,7 +208,7 @@ def test_each_document_structure_is_made_once_however_many_pairs_it_is_in(
         return real(ids, k)
 
     monkeypatch.setattr(detect, "document_grams", counted)
-    report = scan(tmp_path, jobs=1)
+    report = scan(tmp_path, jobs=1).to_dict()
     assert len(report["links"]) >= 12
     longest = max(made)
     assert made[longest] == 1, made

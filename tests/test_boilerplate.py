@@ -1,4 +1,4 @@
-"""Page furniture: registry patterns per outlet and generic, and frequency within one outlet."""
+"""Boilerplate lines: registry patterns per outlet and generic, and frequency within one outlet."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_generic_and_outlet_patterns_match_whole_lines_only() -> None:
     assert found[2] == []
 
 
-def test_frequent_short_line_of_one_outlet_is_furniture() -> None:
+def test_frequent_short_line_of_one_outlet_is_boilerplate() -> None:
     footer = "Редакция благодарит читателей за внимание"
     texts = [f"Статья номер {n} о событиях дня.\n{footer}" for n in range(5)]
     found = _lines(texts, ["Ежедневник"] * 5)
@@ -42,7 +42,7 @@ def test_frequent_short_line_of_one_outlet_is_furniture() -> None:
 
 
 def test_frequency_is_counted_per_outlet_not_across_outlets() -> None:
-    # The same short sentence in many outlets is a copy to find, not furniture.
+    # The same short sentence in many outlets is a copy to find, not boilerplate.
     copied = "Президент подписал указ о снижении налогов."
     texts = [f"Новость {n}.\n{copied}" for n in range(6)]
     found = _lines(texts, [f"Издание {n}" for n in range(6)])
@@ -58,7 +58,7 @@ def test_frequency_needs_enough_documents_and_a_share_of_them() -> None:
     assert all(f == [] for f in _lines(texts, ["А"] * 20))
 
 
-def test_long_lines_are_never_furniture_by_frequency() -> None:
+def test_long_lines_are_never_boilerplate_by_frequency() -> None:
     long_line = " ".join(["слово"] * 16)
     texts = [f"Текст {n}.\n{long_line}" for n in range(5)]
     assert all(f == [] for f in _lines(texts, ["А"] * 5))

@@ -25,6 +25,7 @@ from report_samples import sample_report
 from provenance.pipeline import scan, write_reports
 from provenance.report.build import outlet_matrix
 from provenance.report.coverage import covered_chars
+from provenance.report.model import DocumentEntry, Link, Report
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -118,7 +119,7 @@ def seeds_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, An
     report = scan(SEEDS, jobs=1)
     out = tmp_path_factory.mktemp("seeds-report")
     write_reports(report, out, ("json", "html"))
-    return report, out / "lineage.html"
+    return report.to_dict(), out / "lineage.html"
 
 
 @pytest.fixture
@@ -178,7 +179,13 @@ def _heat_cells(visit: Visit) -> dict[tuple[str, str, str], tuple[int, int]]:
 
 
 def _expected_heat(report: dict[str, Any], keep: Any) -> dict[tuple[str, str, str], tuple[int, int]]:
-    matrix = outlet_matrix([lk for lk in report["links"] if keep(lk)], report["documents"])
+    matrix = [
+        cell.to_dict()
+        for cell in outlet_matrix(
+            [Link.from_dict(lk) for lk in report["links"] if keep(lk)],
+            [DocumentEntry.from_dict(d) for d in report["documents"]],
+        )
+    ]
     return {
         ("directed" if c["directed"] else "unordered", c["source"] or "", c["target"] or ""): (
             c["reused_chars"],
@@ -233,7 +240,7 @@ def test_script_agrees_with_the_report_before_any_filter(
 
 def test_script_agrees_with_the_page_on_ties_and_year_less_articles(browser: Any, tmp_path: Path) -> None:
     report = sample_report()  # a same-day tie, a later copy, a year-less copy
-    write_reports(report, tmp_path, ("html",))
+    write_reports(Report.from_dict(report), tmp_path, ("html",))
     visit = Visit(browser, tmp_path / "lineage.html")
     try:
         _assert_table_as_rendered(visit, tmp_path / "lineage.html", len(report["documents"]))
@@ -326,7 +333,7 @@ def test_a_near_verbatim_twin_marks_the_words_that_differ(browser: Any, tmp_path
     (corpus / "a.txt").write_text(f" date 2025-11-14 {sentence.format('сто двадцать')}\n", encoding="utf-8")
     (corpus / "b.txt").write_text(f" date 2025-11-15 {sentence.format('сто тридцать')}\n", encoding="utf-8")
     report = scan(corpus, jobs=1)
-    [link] = report["links"]
+    [link] = report.to_dict()["links"]
     assert link["kind"] == "near-verbatim"
     write_reports(report, tmp_path, ("html",))
     visit = Visit(browser, tmp_path / "lineage.html")
@@ -478,7 +485,7 @@ def test_hostile_document_runs_nothing(browser: Any, tmp_path: Path) -> None:
         f" date 2025-11-16 {HOSTILE}\n", encoding="utf-8"
     )
     report = scan(corpus, jobs=1)
-    assert report["links"], "the hostile text must be inside highlighted passages"
+    assert report.links, "the hostile text must be inside highlighted passages"
     write_reports(report, tmp_path / "out", ("html",))
     visit = Visit(browser, tmp_path / "out" / "lineage.html")
     try:
@@ -528,7 +535,7 @@ def test_interface_language(browser: Any, tmp_path: Path) -> None:
     report = sample_report()
     for lang, word in (("en", "Articles"), ("ru", "Статьи"), ("kk", "Мақалалар")):
         path = tmp_path / f"{lang}.html"
-        path.write_text(render_html(report, lang), encoding="utf-8")  # type: ignore[arg-type]
+        path.write_text(render_html(Report.from_dict(report), lang), encoding="utf-8")  # type: ignore[arg-type]
         visit = Visit(browser, path)
         try:
             assert visit.page.text_content('nav.views a[data-view="corpus"]') == word

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -10,9 +11,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from report_samples import sample_report
 
 from provenance import cli as cli_module
 from provenance.pipeline import ReportInvalidError, write_reports
+from provenance.report.model import Report
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -123,8 +126,8 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
 
 
 def test_invalid_report_writes_nothing_and_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_scan(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {"schema_version": "1.0.0", "documents": [{"id": "x"}], "warnings": [], "summary": {}}
+    def broken_scan(*args: Any, **kwargs: Any) -> Report:
+        return dataclasses.replace(Report.from_dict(sample_report()), schema_version="1.0.0")
 
     monkeypatch.setattr(cli_module, "scan", broken_scan)
     out = tmp_path / "out"
@@ -137,7 +140,7 @@ def test_invalid_report_writes_nothing_and_exits_2(tmp_path: Path, monkeypatch: 
     assert not out.exists()
 
 
-def test_custom_registry_adds_furniture_and_credits(tmp_path: Path) -> None:
+def test_custom_registry_adds_boilerplate_and_credits(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(

@@ -29,7 +29,7 @@ def _folder(tmp_path: Path) -> Path:
 
 
 def test_a_document_over_the_limit_is_skipped_and_listed(tmp_path: Path) -> None:
-    report = scan(_folder(tmp_path), options=ReadOptions(max_document_chars=LIMIT), jobs=1)
+    report = scan(_folder(tmp_path), options=ReadOptions(max_document_chars=LIMIT), jobs=1).to_dict()
     assert validate_report(report) == []
     assert [d["id"] for d in report["documents"]] == ["r1", "short"]
     skipped = {(s["path"], s["line"]): s["reason"] for s in report["skipped"]}

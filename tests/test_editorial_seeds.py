@@ -1,4 +1,4 @@
-"""What the seed links mean to an editor: quotation or copy, credit, furniture, scraper repeats.
+"""What the seed links mean to an editor: quotation or copy, credit, boilerplate, scraper repeats.
 
 Each test names a fact of the seed articles and would fail if the feature behind it broke.
 """
@@ -20,7 +20,7 @@ FIRST_SUMMIT = "состоявшийся три года назад в Аста�
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    return scan(SEEDS)
+    return scan(SEEDS).to_dict()
 
 
 def _doc(report: dict[str, Any], doc_id: str) -> dict[str, Any]:
@@ -77,13 +77,13 @@ def test_004_credits_akorda_but_not_the_dangling_soobshchaet(report: dict[str, A
     assert doc["cites"] == ["Акорда"]
 
 
-def test_page_furniture_is_boilerplate_and_listed(report: dict[str, Any]) -> None:
-    def furniture(doc_id: str) -> list[str]:
+def test_boilerplate_lines_are_excluded_and_listed(report: dict[str, Any]) -> None:
+    def boilerplate(doc_id: str) -> list[str]:
         doc = _doc(report, doc_id)
         return [doc["text"][e["start"] : e["end"]] for e in doc["excluded"] if e["reason"] == "boilerplate"]
 
-    assert furniture(D004) == ["Фото: Акорда", "Рассказать друзьям"]
-    assert furniture(D003) == ["Связано с темой"]
+    assert boilerplate(D004) == ["Фото: Акорда", "Рассказать друзьям"]
+    assert boilerplate(D003) == ["Связано с темой"]
     listed = {(b["text"], b["rule"], tuple(b["documents"])) for b in report["boilerplate"]}
     assert ("Рассказать друзьям", "registry", (D004,)) in listed
     assert ("Связано с темой", "registry", (D003,)) in listed
@@ -116,8 +116,8 @@ def test_excluded_text_counts_in_no_share(report: dict[str, Any]) -> None:
     assert doc["counted_chars"] == sum(1 for ch in body if not ch.isspace()) - excluded
 
 
-def test_repeats_and_furniture_never_make_links(tmp_path: Path) -> None:
-    # Two articles sharing only page furniture, one repeating its own paragraph: no reuse.
+def test_repeats_and_boilerplate_never_make_links(tmp_path: Path) -> None:
+    # Two articles sharing only boilerplate, one repeating its own paragraph: no reuse.
     paragraph = (
         "Министр энергетики рассказал журналистам о планах строительства новой электростанции "
         "на юге страны и о сроках её ввода в эксплуатацию в ближайшие годы."
@@ -130,7 +130,7 @@ def test_repeats_and_furniture_never_make_links(tmp_path: Path) -> None:
         "Связано с темой\n",
         encoding="utf-8",
     )
-    result = scan(tmp_path)
+    result = scan(tmp_path).to_dict()
     assert result["links"] == []
     a = _doc(result, "a")
     assert [e["reason"] for e in a["excluded"]] == ["boilerplate", "internal-duplicate", "boilerplate"]
@@ -145,7 +145,7 @@ def test_a_copy_of_a_repeated_paragraph_is_one_link_and_one_share(tmp_path: Path
     (tmp_path / "b.txt").write_text(
         f" date 2025-01-02 Новости дня.\n\n{paragraph}\n\n{paragraph}\n", encoding="utf-8"
     )
-    result = scan(tmp_path)
+    result = scan(tmp_path).to_dict()
     assert len(result["links"]) == 1
     b = _doc(result, "b")
     # The doubled copy makes one link, and the share is that of one paragraph, not two.
@@ -162,5 +162,5 @@ def test_outlet_matrix_sums_the_links(report: dict[str, Any]) -> None:
 
 def test_copying_the_seed_folder_changes_nothing(tmp_path: Path, report: dict[str, Any]) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    again = scan(tmp_path / "seeds")
+    again = scan(tmp_path / "seeds").to_dict()
     assert again["links"] == report["links"] and again["boilerplate"] == report["boilerplate"]

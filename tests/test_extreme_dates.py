@@ -7,7 +7,6 @@ import json
 import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 from cli_process import run_cli
 from hypothesis import given
@@ -18,6 +17,7 @@ from provenance.ingest.model import DocumentDate
 from provenance.lineage import compare
 from provenance.pipeline import scan, write_reports
 from provenance.report.html import _date_key, _instant, render_html
+from provenance.report.model import Report
 from provenance.report.prov_export import generation_time
 
 SHARED = (
@@ -121,18 +121,16 @@ def test_scan_through_the_cli_writes_every_view(tmp_path: Path) -> None:
         assert "Traceback" not in checked.stderr
 
 
-def _far_report(tmp_path: Path) -> dict[str, Any]:
+def _far_report(tmp_path: Path) -> Report:
     # On the last day datetime can hold, year 9999 is no longer in the future.
     return scan(_corpus(tmp_path), jobs=1, options=ReadOptions(today=date.max))
 
 
 def test_year_9999_scans_renders_and_sorts_by_the_moment(tmp_path: Path) -> None:
     report = _far_report(tmp_path)
-    assert all(d["date_precision"] == "datetime" for d in report["documents"])
-    [cd] = [
-        lk for lk in report["links"] if {lk["source"]["document"], lk["target"]["document"]} == {"c", "d"}
-    ]
-    assert (cd["source"]["document"], cd["direction"]) == ("c", "earlier-to-later")
+    assert all(d.date_precision == "datetime" for d in report.documents)
+    [cd] = [lk for lk in report.links if {lk.source.document, lk.target.document} == {"c", "d"}]
+    assert (cd.source.document, cd.direction) == ("c", "earlier-to-later")
     assert _page_order(render_html(report)) == ["b", "a", "c", "d"]
     write_reports(report, tmp_path / "out", ("json",))
     for fmt, name in (("html", "lineage.html"), ("prov-json", "lineage.prov.json")):

@@ -142,8 +142,8 @@ def test_remove(seeded: Path) -> None:
 def test_index_report_is_the_scan_report(seeded: Path) -> None:
     with Index(seeded) as index:
         docs = index.documents()
-    from_index = scan_documents(IngestResult(docs, [], [], len(docs)), "index.sqlite", jobs=1)
-    from_scan = scan(SEEDS, jobs=1)
+    from_index = scan_documents(IngestResult(docs, [], [], len(docs)), "index.sqlite", jobs=1).to_dict()
+    from_scan = scan(SEEDS, jobs=1).to_dict()
     for key in ("parameters", "documents", "links", "clusters", "boilerplate", "summary"):
         assert from_index[key] == from_scan[key], key
     assert from_index["links"]

@@ -321,8 +321,8 @@ def test_every_warning_names_a_file_in_one_line(result: IngestResult) -> None:
 def test_scan_report_is_valid_and_runs_nothing(folder: tuple[Path, dict[str, str]]) -> None:
     report = scan(folder[0], options=ReadOptions(max_file_size=LIMIT, today=TODAY), jobs=1)
     assert validate_report(report) == []
-    hostile = next(d for d in report["documents"] if d["id"] == "bad/hostile")
-    assert hostile["text"] == HOSTILE
+    hostile = next(d for d in report.documents if d.id == "bad/hostile")
+    assert hostile.text == HOSTILE
     page = render_html(report)
     for raw in ('<script>alert("x")', "</script> внутри", "<img src=x onerror", '<a href="javascript:'):
         assert raw not in page
@@ -331,7 +331,7 @@ def test_scan_report_is_valid_and_runs_nothing(folder: tuple[Path, dict[str, str
     assert "&lt;script&gt;alert(" in page and "onerror=" in page  # shown, as text
     # The report runs nothing of the input: its only scripts are its own data and code.
     assert len(re.findall("<script", page, re.I)) == 2
-    paths = [d["path"] for d in report["documents"]] + [s["path"] for s in report["skipped"]]
+    paths = [d.path for d in report.documents] + [s.path for s in report.skipped]
     assert all(not p.startswith("/") and ".." not in p.split("/") for p in paths)
 
 

@@ -4,6 +4,7 @@ phrases each document is read with."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -93,7 +94,11 @@ def test_a_kazakh_sentence_has_few_content_words_under_the_kazakh_list() -> None
 
 def test_stock_phrases_are_listed_by_language() -> None:
     kk, en, ru = (set(load_stock_phrases(None, lang)) for lang in ("kk", "en", "ru"))
-    assert {tuple(_norms("бұл туралы")), tuple(_norms("атап өтілгендей")), tuple(_norms("Қасым-Жомарт Тоқаев"))} <= kk
+    assert {
+        tuple(_norms("бұл туралы")),
+        tuple(_norms("атап өтілгендей")),
+        tuple(_norms("Қасым-Жомарт Тоқаев")),
+    } <= kk
     assert {tuple(_norms("it was reported")), tuple(_norms("took part in"))} <= en
     assert tuple(_norms("со ссылкой на")) in ru
     assert not (kk & ru or kk & en or en & ru)
@@ -151,7 +156,7 @@ def test_a_mixed_corpus_is_scanned_together_each_document_in_its_own_language(tm
             "en-2.txt": f"Regional news in brief.\n\n{copied_en}\n\nMore details later.\n",
         },
     )
-    report = scan(tmp_path, jobs=1)
+    report = scan(tmp_path, jobs=1).to_dict()
     languages = {d["id"]: (d["language"] or {}).get("code") for d in report["documents"]}
     assert languages == {
         "ru-1": "ru",
@@ -169,7 +174,9 @@ def test_kazakh_function_words_and_stock_phrases_do_not_make_kazakh_reuse(tmp_pa
     _write(
         tmp_path,
         {
-            "a.txt": _kazakh_article(KAZAKH, KAZAKH_SHARED_FORMULA, "Жұмыс жалғасуда, келесі кезең көктемде басталады."),
+            "a.txt": _kazakh_article(
+                KAZAKH, KAZAKH_SHARED_FORMULA, "Жұмыс жалғасуда, келесі кезең көктемде басталады."
+            ),
             "b.txt": _kazakh_article(
                 "Облыс әкімдігінде мектептерді жылыту мәселесі талқыланды.",
                 KAZAKH_SHARED_FORMULA,
@@ -177,7 +184,7 @@ def test_kazakh_function_words_and_stock_phrases_do_not_make_kazakh_reuse(tmp_pa
             ),
         },
     )
-    report = scan(tmp_path, jobs=1)
+    report = scan(tmp_path, jobs=1).to_dict()
     assert {d["language"]["code"] for d in report["documents"]} == {"kk"}
     assert report["links"] == []
 
@@ -185,14 +192,10 @@ def test_kazakh_function_words_and_stock_phrases_do_not_make_kazakh_reuse(tmp_pa
 # --- the interface language chosen for the documents -----------------------------------------
 
 
-def _documents(*texts: str) -> dict[str, Any]:
-    documents = []
-    for text in texts:
-        found = detect_language(text)
-        documents.append(
-            {"text": text, "body": {"start": 0, "end": len(text)}, "language": found.to_json() if found else None}
-        )
-    return {"documents": documents}
+def _documents(*texts: str) -> Any:
+    """What the page's language is chosen from: each document's text, body and language."""
+    documents = [SimpleNamespace(text=t, body=(0, len(t)), language=detect_language(t)) for t in texts]
+    return SimpleNamespace(documents=documents)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ KAZAKH = (
 def test_a_russian_article_and_its_kazakh_translation_are_not_linked(tmp_path: Path) -> None:
     (tmp_path / "ru.txt").write_text(RUSSIAN, encoding="utf-8")
     (tmp_path / "kk.txt").write_text(KAZAKH, encoding="utf-8")
-    report = scan(tmp_path)
+    report = scan(tmp_path).to_dict()
     assert report["links"] == []
     dates = {d["id"]: (d["date"], d["date_precision"]) for d in report["documents"]}
     assert dates["kk"] == dates["ru"] == ("--10-11", "month-day")  # both dated, no year invented

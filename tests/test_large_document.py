@@ -8,26 +8,98 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance.report import model
 from provenance.report.coverage import covered_chars
 from provenance.report.html import PALETTE_SIZE, _Segment, _segments, _Side, _source_line, shown
 from provenance.report.messages import CATALOGUES
+from provenance.text.spans import Span
 
 T = CATALOGUES["en"]
 
 
+def entry(
+    text: str,
+    body: Span,
+    quotations: Any = (),
+    excluded: Any = (),
+    doc_id: str = "d",
+    outlet: str | None = None,
+    date: str | None = None,
+    precision: str = "none",
+) -> model.DocumentEntry:
+    """A document of the report with these spans; what the renderer does not read left empty."""
+    return model.DocumentEntry(
+        id=doc_id,
+        path=doc_id,
+        format="txt",
+        encoding=None,
+        sha256="",
+        outlet=outlet,
+        outlet_source=None,
+        date=date,
+        date_precision=precision,
+        date_source=None,
+        title=None,
+        title_source=None,
+        url=None,
+        url_source=None,
+        body=body,
+        text=text,
+        counted_chars=0,
+        reused_chars=0,
+        reused_share=0.0,
+        links=0,
+        quotations=tuple(model.Quotation(start=a, end=b, form="marks") for a, b in quotations),
+        credits=(),
+        cites=(),
+        excluded=tuple(model.ExcludedSpan(start=a, end=b, reason=why) for a, b, why in excluded),
+    )
+
+
+def link(
+    link_id: str,
+    source: tuple[str, int, int] = ("a", 0, 0),
+    target: tuple[str, int, int] = ("b", 0, 0),
+    kind: str = "verbatim",
+    link_class: str = "copied-text",
+    credited: bool = False,
+    direction: str = "earlier-to-later",
+) -> model.Link:
+    """A link of the report; what the renderer does not read left empty."""
+
+    def ref(side: tuple[str, int, int]) -> model.PassageRef:
+        return model.PassageRef(document=side[0], start=side[1], end=side[2], snippet="")
+
+    return model.Link(
+        id=link_id,
+        source=ref(source),
+        target=ref(target),
+        similarity=1.0,
+        kind=kind,
+        matched_words=1,
+        direction=direction,
+        clusters=(),
+        link_class=link_class,
+        quotation=model.QuotedShares(source=0.0, target=0.0),
+        credited=credited,
+        credit=None,
+        common_sources=(),
+    )
+
+
 def reference_segments(
-    doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str, str]
+    doc: model.DocumentEntry, sides: list[_Side], anchor: str, t: dict[str, str]
 ) -> list[_Segment]:
     """The definition, as the renderer once computed it: every span asked about at every piece."""
-    text = doc["text"]
-    b0, b1 = doc["body"]["start"], doc["body"]["end"]
+    text = doc.text
+    b0, b1 = doc.body
 
     def clip(i: int) -> int:
         return min(max(i, b0), b1)
 
     spans = [(clip(s.start), clip(s.end), s) for s in sides]
-    quoted = [(clip(q["start"]), clip(q["end"])) for q in doc["quotations"]]
-    excluded = [(clip(e["start"]), clip(e["end"]), e["reason"]) for e in doc["excluded"]]
+    quoted = [(clip(q.start), clip(q.end)) for q in doc.quotations]
+    excluded = [(clip(e.start), clip(e.end), e.reason) for e in doc.excluded]
     points = sorted(
         {b0, b1}
         | {p for a, b, _ in spans for p in (a, b)}
@@ -45,7 +117,7 @@ def reference_segments(
             break
         covering = sorted(
             (s for a, b, s in spans if a <= here and nxt <= b),
-            key=lambda s: (s.source_no, s.link["id"], s.letter),
+            key=lambda s: (s.source_no, s.link.id, s.letter),
         )
         segment = _Segment(shown(text[here:nxt]), starting)
         segment.quoted = any(a <= here and nxt <= b for a, b in quoted)
@@ -54,10 +126,10 @@ def reference_segments(
             numbers = sorted({s.source_no for s in covering})
             ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
             first = covering[0].link
-            classes = [f"c{(numbers[0] - 1) % PALETTE_SIZE}", f"k-{first['kind']}"]
+            classes = [f"c{(numbers[0] - 1) % PALETTE_SIZE}", f"k-{first.kind}"]
             if len(numbers) > 1:
                 classes.append("multi")
-            if first["class"] == "shared-quotation":
+            if first.link_class == "shared-quotation":
                 classes.append("sq")
             if any(s.uncredited for s in covering):
                 classes.append("uc")
@@ -68,7 +140,7 @@ def reference_segments(
                 "id": f"{anchor}-m{marks}",
                 "class": " ".join(classes),
                 "href": covering[0].twin,
-                "links": " ".join(s.link["id"] for s in covering),
+                "links": " ".join(s.link.id for s in covering),
                 "sides": " ".join(s.anchor for s in covering),
                 "ending": " ".join(s.anchor for s in covering if clip(s.end) == nxt),
                 "title": "\n".join(f"[{s.source_no}] {_source_line(s, t)}" for s in covering),
@@ -79,7 +151,7 @@ def reference_segments(
 
 
 @st.composite
-def documents_with_sides(draw: st.DrawFn) -> tuple[dict[str, Any], list[_Side]]:
+def documents_with_sides(draw: st.DrawFn) -> tuple[model.DocumentEntry, list[_Side]]:
     """A document with spans of every shape: overlapping, nested, equal, empty, reversed, and
     reaching past the body; links of which both sides may lie in this one document."""
     text = draw(st.text(alphabet="ab «»\n\x85\u2028", max_size=30))
@@ -88,35 +160,33 @@ def documents_with_sides(draw: st.DrawFn) -> tuple[dict[str, Any], list[_Side]]:
     b1 = draw(st.integers(b0, n))
     offset = st.integers(-2, n + 2)
     span = st.tuples(offset, offset)
-    others = [{"id": "x", "outlet": "X", "date": "2025-01-02", "date_precision": "day"}, {"id": "y"}]
+    # The other side's document: one in the report, and one it does not have.
+    others = [("x", entry("", (0, 0), doc_id="x", outlet="X", date="2025-01-02", precision="day")), ("y", None)]
     sides = []
     for number, (start, end) in enumerate(draw(st.lists(span, max_size=8))):
-        link = {
-            "id": f"L{draw(st.integers(0, 3))}",
-            "kind": draw(st.sampled_from(["verbatim", "near-verbatim", "partial"])),
-            "class": draw(st.sampled_from(["copied-text", "mixed", "shared-quotation"])),
-            "credited": draw(st.booleans()),
-            "direction": draw(st.sampled_from(["earlier-to-later", "same-day", "unknown"])),
-        }
+        drawn = link(
+            f"L{draw(st.integers(0, 3))}",
+            kind=draw(st.sampled_from(["verbatim", "near-verbatim", "partial"])),
+            link_class=draw(st.sampled_from(["copied-text", "mixed", "shared-quotation"])),
+            credited=draw(st.booleans()),
+            direction=draw(st.sampled_from(["earlier-to-later", "same-day", "unknown"])),
+        )
         letter = draw(st.sampled_from("st"))
-        side = _Side(link, letter, start, end, others[number % 2], "earlier_source")
+        side = _Side(drawn, letter, start, end, *others[number % 2], "earlier_source")
         side.source_no = draw(st.integers(1, 10))
         sides.append(side)
-    doc = {
-        "text": text,
-        "body": {"start": b0, "end": b1},
-        "quotations": [{"start": a, "end": b} for a, b in draw(st.lists(span, max_size=5))],
-        "excluded": [
-            {"start": a, "end": b, "reason": draw(st.sampled_from(["boilerplate", "repeat"]))}
-            for a, b in draw(st.lists(span, max_size=5))
-        ],
-    }
+    doc = entry(
+        text,
+        (b0, b1),
+        draw(st.lists(span, max_size=5)),
+        [(a, b, draw(st.sampled_from(["boilerplate", "repeat"]))) for a, b in draw(st.lists(span, max_size=5))],
+    )
     return doc, sides
 
 
 @settings(max_examples=500, deadline=None)
 @given(documents_with_sides())
-def test_sweep_equals_the_definition(case: tuple[dict[str, Any], list[_Side]]) -> None:
+def test_sweep_equals_the_definition(case: tuple[model.DocumentEntry, list[_Side]]) -> None:
     doc, sides = case
     assert _segments(doc, sides, "doc-1", T) == reference_segments(doc, sides, "doc-1", T)
 
@@ -143,16 +213,14 @@ class Offset(int):
         return self._count(other, "__ge__")
 
 
-def _quoted_and_excluded(n: int) -> tuple[str, dict[str, Any]]:
+def _quoted_and_excluded(n: int) -> tuple[str, model.DocumentEntry]:
     text = "«ab» cd " * n
-    doc = {
-        "text": text,
-        "body": {"start": 0, "end": len(text)},
-        "quotations": [{"start": Offset(8 * i), "end": Offset(8 * i + 4)} for i in range(n)],
-        "excluded": [
-            {"start": Offset(8 * i + 5), "end": Offset(8 * i + 7), "reason": "repeat"} for i in range(n)
-        ],
-    }
+    doc = entry(
+        text,
+        (0, len(text)),
+        [(Offset(8 * i), Offset(8 * i + 4)) for i in range(n)],
+        [(Offset(8 * i + 5), Offset(8 * i + 7), "repeat") for i in range(n)],
+    )
     return text, doc
 
 
@@ -218,7 +286,7 @@ def test_telling_the_language_makes_no_object_per_letter() -> None:
     from provenance.report.html import _language
 
     text = "Правительство утвердило программу. " * 20_000
-    doc = {"text": text, "body": {"start": 0, "end": len(text)}}
+    doc = entry(text, (0, len(text)))
     tracemalloc.start()
     try:
         assert _language([doc]) == "ru"
@@ -303,32 +371,29 @@ def test_cluster_members_ask_only_the_links_in_their_own_document() -> None:
     for n in (100, 400):
         docs = [f"d{i:04d}" for i in range(n)]
         links = {
-            f"L{i:04d}": {
-                "id": f"L{i:04d}",
-                "source": {"document": docs[i], "start": Offset(0), "end": Offset(10)},
-                "target": {"document": docs[i + 1], "start": Offset(0), "end": Offset(10)},
-            }
+            f"L{i:04d}": link(f"L{i:04d}", (docs[i], Offset(0), Offset(10)), (docs[i + 1], Offset(0), Offset(10)))
             for i in range(n - 1)
         }
-        passages = [
-            {
-                "document": d,
-                "start": Offset(2),
-                "end": Offset(8),
-                "outlet": None,
-                "date": "2025-11-14",
-                "date_precision": "day",
-                "role": "later",
-                "snippet": "",
-            }
+        passages = tuple(
+            model.ClusterPassage(
+                document=d,
+                start=Offset(2),
+                end=Offset(8),
+                outlet=None,
+                date="2025-11-14",
+                date_precision="day",
+                role="later",
+                snippet="",
+            )
             for d in docs
-        ]
-        cluster = {
-            "id": "C",
-            "links": sorted(links),
-            "passages": passages,
-            "origin": {"status": "undated", "date": None},
-        }
+        )
+        cluster = model.Cluster(
+            id="C",
+            links=tuple(sorted(links)),
+            passages=passages,
+            origin=model.Origin(status="undated", documents=(), date=None),
+            yearless=(),
+        )
         anchors = {d: f"doc-{i}" for i, d in enumerate(docs, 1)}
         Offset.comparisons = 0
         view = _cluster_view(cluster, links, anchors, {d: i for i, d in enumerate(docs)}, T)

@@ -42,7 +42,7 @@ def _converted(tmp_path: Path, ending: str) -> Path:
 
 @pytest.fixture(scope="module")
 def lf_report() -> dict[str, Any]:
-    return scan(SEEDS, jobs=1)
+    return scan(SEEDS, jobs=1).to_dict()
 
 
 @pytest.fixture(scope="module", params=list(SAME_LENGTH))
@@ -50,12 +50,12 @@ def same_length_report(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, dict[str, Any]]:
     ending = SAME_LENGTH[request.param]
-    return ending, scan(_converted(tmp_path_factory.mktemp(request.param), ending), jobs=1)
+    return ending, scan(_converted(tmp_path_factory.mktemp(request.param), ending), jobs=1).to_dict()
 
 
 @pytest.fixture(scope="module")
 def crlf_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return scan(_converted(tmp_path_factory.mktemp("crlf"), "\r\n"), jobs=1)
+    return scan(_converted(tmp_path_factory.mktemp("crlf"), "\r\n"), jobs=1).to_dict()
 
 
 def _as_lf(value: Any, ending: str) -> Any:
@@ -309,7 +309,7 @@ def test_html_view_shows_breaks_browsers_do_not_know(ending: str, tmp_path: Path
         f"Первая строка статьи.{ending}{ending}Вторая строка статьи.", encoding="utf-8"
     )
     report = scan(folder, jobs=1)
-    assert ending in report["documents"][0]["text"]  # the JSON keeps the text as written
+    assert ending in report.documents[0].text  # the JSON keeps the text as written
     page = render_html(report)
     assert "Первая строка статьи.\n\nВторая строка статьи." in page
     assert ending not in page

@@ -67,7 +67,7 @@ def test_scan_report_does_not_depend_on_jobs(tmp_path: Path, monkeypatch: pytest
     # Every stage in the pool, documents in several chunks, each chunk with its own vocabulary.
     monkeypatch.setattr(parallel, "MIN_PARALLEL_ITEMS", 1)
     two = scan(tmp_path / "corpus", jobs=2)
-    assert one["summary"]["links"] > 100
+    assert one.summary.links > 100
     assert dumps(one) == dumps(two)
 
 

@@ -339,5 +339,5 @@ def test_two_outlets_quoting_english_wire_copy_share_a_quotation(tmp_path: Path)
         for i, outlet, day, before, after in stories
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    report = scan(tmp_path)
+    report = scan(tmp_path).to_dict()
     assert [link["class"] for link in report["links"]] == ["shared-quotation"]

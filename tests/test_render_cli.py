@@ -22,7 +22,7 @@ from report_samples import document_entry, finish, sample_report
 from seed_ids import SEEDS
 
 from provenance.pipeline import STEPS_FILE, dumps
-from provenance.report.html import render_html, report_language
+from provenance.report import html, prov_export
 from provenance.report.messages import (
     CATALOGUES,
     CHECK,
@@ -31,15 +31,33 @@ from provenance.report.messages import (
     KK,
     LANGUAGES,
     RU,
+    Lang,
     plural,
     plural_forms,
 )
-from provenance.report.prov_export import build_prov, render_prov
+from provenance.report.model import Report
 from provenance.report.validate import validate_report
 
 TEMPLATES = REPO / "provenance" / "report" / "templates"
 SCHEMA = REPO / "schemas" / "lineage-report.schema.json"
 ALL_FILES = ["lineage.json", "lineage.html", "lineage.prov.json"]
+
+
+# The views of a report's JSON data, as `render` reads it from a file.
+def render_html(data: dict[str, Any], lang: Lang | None = None) -> str:
+    return html.render_html(Report.from_dict(data), lang)
+
+
+def report_language(data: dict[str, Any]) -> Lang:
+    return html.report_language(Report.from_dict(data))
+
+
+def render_prov(data: dict[str, Any]) -> str:
+    return prov_export.render_prov(Report.from_dict(data))
+
+
+def build_prov(data: dict[str, Any]) -> ProvDocument:
+    return prov_export.build_prov(Report.from_dict(data))
 
 
 def write_report(folder: Path, report: Any, name: str = "lineage.json") -> Path:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.masking import masked_analysis
 from provenance.editorial.repeats import MIN_REPEAT_WORDS, Repeat, find_repeats
-from provenance.text import analyze, tokenize
+from provenance.text import analyse, tokenize
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LEAD = "Президент Казахстана Касым-Жомарт Токаев принял участие в VII консультативной встрече глав государств"
@@ -42,19 +42,19 @@ def test_repeat_found_in_the_normalised_form() -> None:
 
 def test_seed_003_repeated_paragraph_and_004_repeated_lead() -> None:
     t3 = (SEEDS / "003_46e3a591079cfa77.txt").read_text(encoding="utf-8")
-    reps = find_repeats(analyze(t3).tokens)
+    reps = find_repeats(analyse(t3).tokens)
     sentence = (
         "Глава государства отметил, что большинство современных вызовов и угроз носят трансграничный характер"
     )
     second = t3.index(sentence, t3.index(sentence) + 1)
     assert any(r.repeat[0] <= second and second + len(sentence) <= r.repeat[1] for r in reps)
     t4 = (SEEDS / "004_1006c0dd2bd35970.txt").read_text(encoding="utf-8")
-    (rep,) = find_repeats(analyze(t4).tokens)
+    (rep,) = find_repeats(analyse(t4).tokens)
     assert t4[slice(*rep.repeat)].startswith("Президент Казахстана Касым-Жомарт Токаев принял участие в VII")
     assert t4[rep.repeat[1] :].startswith(" Акорда")
 
 
-def test_masked_analysis_drops_furniture_and_the_later_repeat_only() -> None:
+def test_masked_analysis_drops_boilerplate_and_the_later_repeat_only() -> None:
     text = f"{LEAD} в Ташкенте.\nПоделиться\n{LEAD} в Ташкенте."
     share = text.index("Поделиться")
     view, repeats = masked_analysis(text, (0, len(text)), [Boilerplate(share, share + 10, "registry")])

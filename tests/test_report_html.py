@@ -16,7 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_samples import ARCHIVE, LOCAL, RIA, TASS, document_entry, finish, plain_meaning, sample_report
 
-from provenance.report import render_html, validate_report
+from provenance.report import html as html_view
+from provenance.report import validate_report
+from provenance.report.messages import Lang
+from provenance.report.model import Report
 
 CSP = (
     "default-src 'none'; script-src 'sha256-{}'; style-src 'unsafe-inline'; img-src data:; "
@@ -76,6 +79,11 @@ def anchors_by_document(source: str) -> dict[str, str]:
     """Document id -> the anchor of its section, read from the corpus table."""
     found = re.findall(r'<tr data-doc="([^"]*)" data-anchor="(doc-\d+)">', source)
     return {html.unescape(doc_id): anchor for doc_id, anchor in found}
+
+
+def render_html(report: dict[str, Any], lang: Lang | None = None) -> str:
+    """The page of a report's JSON data (these tests edit reports as JSON)."""
+    return html_view.render_html(Report.from_dict(report), lang)
 
 
 def render(report: dict[str, Any], lang: str = "en") -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.text import SPACES, analyze, paragraphs, sentences, visible_length
+from provenance.text import SPACES, analyse, paragraphs, sentences, visible_length
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -38,7 +38,7 @@ def test_finished_paragraphs_are_not_joined() -> None:
 
 def test_sentences_and_their_tokens() -> None:
     text = "Он пришел. Она ушла! А потом? Все."
-    view = analyze(text)
+    view = analyse(text)
     assert [text[a:b] for a, b in view.sentences] == ["Он пришел.", "Она ушла!", "А потом?", "Все."]
     assert [view.norms[a:b] for a, b in view.sentence_tokens] == [
         ["он", "пришел"],
@@ -51,7 +51,7 @@ def test_sentences_and_their_tokens() -> None:
 
 def test_analysis_respects_the_body() -> None:
     text = " date 2025-10-10 Текст статьи."
-    view = analyze(text, 17)
+    view = analyse(text, 17)
     assert view.tokens[0].start == 17
     assert view.paragraphs == [(17, len(text))]
 

@@ -49,8 +49,8 @@ def test_shards_give_back_the_records_the_step_made(
     for n in order:
         r = in_memory[n]
         f, s, w = findings[n], shingles[n], words[n]
-        assert (f.furniture, f.repeats, f.quotations, f.credits) == (
-            r.furniture,
+        assert (f.boilerplate, f.repeats, f.quotations, f.credits) == (
+            r.boilerplate,
             r.repeats,
             r.quotations,
             r.credits,

@@ -25,9 +25,10 @@ from provenance.executor import Executor, as_executor
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words, word_id
 from provenance.text.language import Language
+from provenance.text.spans import Span
 
 __all__ = [
-    "AnalysedText",
+    "DetectableDocument",
     "DetectionInput",
     "DetectionResult",
     "Kind",
@@ -38,7 +39,6 @@ __all__ = [
     "verify_pairs",
 ]
 
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class DetectionResult:
     candidate_document_pairs: int
 
 
-class AnalysedText(Protocol):
+class DetectableDocument(Protocol):
     """What detection reads of an analysed document (`provenance.record.AnalysedDocument`)."""
 
     @property
@@ -100,7 +100,7 @@ class DetectionInput:
     languages: Sequence[str | None]
 
     @classmethod
-    def of(cls, records: Sequence[AnalysedText]) -> DetectionInput:
+    def of(cls, records: Sequence[DetectableDocument]) -> DetectionInput:
         """The input of analysed documents held in memory."""
         words = [r.words for r in records]
         return cls(
@@ -114,7 +114,7 @@ class DetectionInput:
 
 
 def find_reuse(
-    documents: DetectionInput | Sequence[AnalysedText],
+    documents: DetectionInput | Sequence[DetectableDocument],
     settings: DetectionSettings,
     executor: int | Executor = 1,
 ) -> DetectionResult:
@@ -153,7 +153,7 @@ def find_reuse(
 
 
 def verify_pairs(
-    documents: DetectionInput | Sequence[AnalysedText],
+    documents: DetectionInput | Sequence[DetectableDocument],
     settings: DetectionSettings,
     pairs: list[tuple[int, int]],
 ) -> list[Reuse]:

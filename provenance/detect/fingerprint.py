@@ -214,7 +214,7 @@ def in_sorted(sorted_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The unit offsets and hashes left once furniture-like shingles are set aside.
+    """The unit offsets and hashes left once boilerplate-like shingles are set aside.
 
     A shingle found in very many documents (a byline, a dateline, a sign-off) is dropped,
     with the shingles that share a word with it ("… сказал он Источник", which the

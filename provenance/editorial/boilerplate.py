@@ -1,4 +1,4 @@
-"""Page furniture: lines that belong to a site's page, not to the article.
+"""Boilerplate: lines of page boilerplate, that belong to a site's page, not to the article.
 
 A line is boilerplate when a registry pattern matches all of it (generic patterns for every
 document, an outlet's own for its documents), or when the same short line stands in many
@@ -18,8 +18,8 @@ from typing import Literal
 from provenance.ingest.outlets import Outlet, OutletRegistry
 from provenance.text import normalize, trimmed
 from provenance.text.lines import NOT_BREAK
+from provenance.text.spans import Span
 
-Span = tuple[int, int]
 BoilerplateRule = Literal["registry", "frequency"]
 
 _LINE = re.compile(f"{NOT_BREAK}+")
@@ -27,7 +27,7 @@ _LINE = re.compile(f"{NOT_BREAK}+")
 
 @dataclass(frozen=True)
 class Boilerplate:
-    """One line of page furniture: `text[start:end]`, surrounding whitespace left out."""
+    """One boilerplate line: `text[start:end]`, surrounding whitespace left out."""
 
     start: int
     end: int
@@ -36,7 +36,7 @@ class Boilerplate:
 
 @dataclass(frozen=True)
 class FrequencyRule:
-    # A line is furniture when it stands in at least `min_documents` documents of an outlet
+    # A line is boilerplate when it stands in at least `min_documents` documents of an outlet
     # and in at least `min_share` of them; longer lines are text, however often repeated.
     min_documents: int = 3
     min_share: float = 0.2
@@ -73,7 +73,7 @@ class LineCounts:
             self.lines.setdefault(outlet, Counter()).update(counts)
 
     def frequent(self, rule: FrequencyRule = FrequencyRule()) -> FrequentLines:
-        """The lines that are furniture of each outlet under `rule`."""
+        """The lines that are boilerplate of each outlet under `rule`."""
         out: FrequentLines = {}
         for outlet, docs in self.documents.items():
             needed = max(rule.min_documents, math.ceil(rule.min_share * docs))
@@ -81,7 +81,7 @@ class LineCounts:
         return out
 
 
-# Outlet → the line keys that are furniture in its documents.
+# Outlet → the line keys that are boilerplate in its documents.
 FrequentLines = dict[str, frozenset[str]]
 
 
@@ -107,7 +107,7 @@ def count_lines(
     return counts
 
 
-def furniture_of(
+def boilerplate_of(
     text: str,
     body: Span,
     outlet: str | None,
@@ -115,7 +115,7 @@ def furniture_of(
     frequent: FrequentLines,
     rule: FrequencyRule = FrequencyRule(),
 ) -> list[Boilerplate]:
-    """One document's furniture lines, in text order: whole lines a registry pattern matches
+    """One document's boilerplate lines, in text order: whole lines a registry pattern matches
     (generic, or its outlet's own), and lines frequent among its outlet's documents."""
     entry = _by_name(registry).get(outlet) if outlet else None
     patterns = registry.boilerplate + (entry.boilerplate if entry else ())
@@ -149,16 +149,16 @@ def find_boilerplate(
     registry: OutletRegistry,
     rule: FrequencyRule = FrequencyRule(),
 ) -> list[list[Boilerplate]]:
-    """For each document, its furniture lines in text order, the frequency counted over
+    """For each document, its boilerplate lines in text order, the frequency counted over
     these documents."""
     frequent = count_lines(zip(texts, bodies, outlets, strict=True), rule).frequent(rule)
     return [
-        furniture_of(t, b, o, registry, frequent, rule)
+        boilerplate_of(t, b, o, registry, frequent, rule)
         for t, b, o in zip(texts, bodies, outlets, strict=True)
     ]
 
 
 def _key(line: str, max_words: int) -> str | None:
-    """The line in matching form, or None when it is too long (or too empty) to be furniture."""
+    """The line in matching form, or None when it is too long (or too empty) to be boilerplate."""
     words = normalize(line).split()
     return " ".join(words) if 0 < len(words) <= max_words else None

@@ -17,8 +17,8 @@ from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.text import visible_length
 from provenance.text.language import Language
+from provenance.text.spans import Span
 
-Span = tuple[int, int]
 LinkClass = Literal["shared-quotation", "copied-text", "mixed"]
 
 # A side "quotes" a passage when at least QUOTED of it is direct speech, and "does not" when
@@ -137,7 +137,7 @@ def link_meaning(link: LinkSides, docs: Sequence[DocumentFacts]) -> LinkMeaning:
 class EditorialResult:
     """Everything the semantics stage found, by document index and by link index."""
 
-    furniture: Sequence[Sequence[Boilerplate]]
+    boilerplate: Sequence[Sequence[Boilerplate]]
     repeats: Sequence[Sequence[Repeat]]
     documents: Sequence[DocumentFacts]
     links: Sequence[LinkMeaning]

@@ -14,8 +14,8 @@ from typing import Literal
 
 from provenance.text import paragraphs, tokenize
 from provenance.text.lines import LINE_BREAK, SPACE
+from provenance.text.spans import Span
 
-Span = tuple[int, int]
 QuotationForm = Literal["marks", "dash"]
 
 __all__ = ["Quotation", "QuotationForm", "Span", "find_quotations"]

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from provenance.text import Token
-
-Span = tuple[int, int]
+from provenance.text.spans import Span
 
 # Fewer words repeated are usually a name or a formula said twice (a document's title in
 # the headline and again in a list), not a doubled passage.
@@ -57,7 +56,7 @@ def _run_keys(norms: Sequence[str], k: int) -> np.ndarray:
 def repeats_in(
     norms: Sequence[str], starts: np.ndarray, ends: np.ndarray, min_words: int = MIN_REPEAT_WORDS
 ) -> list[Repeat]:
-    """`find_repeats` over a text's words as columns (see `AnalyzedText`).
+    """`find_repeats` over a text's words as columns (see `AnalysedText`).
 
     Runs of `min_words` words are keyed by a 64-bit number, not a tuple of strings: a few
     dozen bytes a word at most, whatever the length of the text. Only a run met before can

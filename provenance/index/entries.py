@@ -55,7 +55,7 @@ class _Entries:
 
 
 # An entry depends on its document, the registry and the settings alone, never on the other
-# documents added with it or before it: furniture is judged by the registry's patterns only.
+# documents added with it or before it: boilerplate is judged by the registry's patterns only.
 NO_LINE_STATISTICS: FrequentLines = {}
 
 

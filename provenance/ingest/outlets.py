@@ -32,7 +32,7 @@ class Outlet:
     aliases: tuple[str, ...]
     signatures: tuple[re.Pattern[str], ...]
     kind: OutletKind = "outlet"  # "source": credited by outlets (e.g. a press service), never an outlet
-    boilerplate: tuple[re.Pattern[str], ...] = ()  # whole lines of page furniture in its documents
+    boilerplate: tuple[re.Pattern[str], ...] = ()  # whole boilerplate lines in its documents
     domains: tuple[str, ...] = ()  # web hosts ("nur.kz"); their subdomains count too
     # CSS selectors for its saved pages, kept as text so entries stay plain, picklable data;
     # css_selector() compiles them (once).
@@ -61,7 +61,7 @@ class Outlet:
 class OutletRegistry:
     outlets: tuple[Outlet, ...]
     origin: str = "<memory>"  # file the registry was read from, for messages
-    boilerplate: tuple[re.Pattern[str], ...] = ()  # page furniture of any outlet
+    boilerplate: tuple[re.Pattern[str], ...] = ()  # boilerplate lines of any outlet
 
     @cached_property
     def _spellings(self) -> dict[str, Outlet]:

@@ -6,8 +6,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from provenance.text import visible_length
-
-Span = tuple[int, int]
+from provenance.text.spans import Span
 
 
 def _union(spans: Sequence[Span]) -> list[Span]:
@@ -26,7 +25,7 @@ def covered_chars(text: str, spans: Sequence[Span], minus: Sequence[Span] = ()) 
     """Non-whitespace code points covered by at least one span and by none of `minus`.
 
     Whitespace is left out so that line breaks and padding do not inflate the reuse;
-    `minus` takes out text that must not count (page furniture, a scraper's repeat).
+    `minus` takes out text that must not count (boilerplate, a scraper's repeat).
     """
     return Coverage(text, minus).chars(spans)
 

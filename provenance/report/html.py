@@ -1,20 +1,22 @@
 """Render a lineage report as one self-contained, offline HTML page.
 
-Everything shown comes from the report dict. Offsets are Python code points, so all slicing
-happens here and the template only prints (autoescaped) strings. The page is complete without
-its script (every view printed one after another); the script, pinned by its hash in the
-Content-Security-Policy, adds the views, sorting, filters and the side-by-side comparison,
-reading the report embedded in the page as JSON.
+Everything shown comes from the report model (`provenance.report.model`). Offsets are Python
+code points, so all slicing happens here and the template only prints (autoescaped) strings.
+The page is complete without its script (every view printed one after another); the script,
+pinned by its hash in the Content-Security-Policy, adds the views, sorting, filters and the
+side-by-side comparison, reading the report embedded in the page as JSON.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import heapq
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -26,6 +28,15 @@ from markupsafe import Markup
 
 from provenance.report.coverage import Coverage
 from provenance.report.messages import CATALOGUES, LANGUAGES, Lang, plural, plural_forms
+from provenance.report.model import (
+    Cluster,
+    ClusterPassage,
+    DocumentEntry,
+    Link,
+    OutletCell,
+    PassageRef,
+    Report,
+)
 
 TEMPLATE = "lineage.html.j2"
 SCRIPT = "lineage.js"
@@ -96,17 +107,17 @@ def shown(text: str) -> str:
     return _BREAKS_BROWSERS_MISS.sub("\n", text)
 
 
-def report_language(report: dict[str, Any]) -> Lang:
+def report_language(report: Report) -> Lang:
     """The interface language that suits the documents: Kazakh when most of them are told as
     Kazakh, else Russian when their letters are mostly Cyrillic, else English."""
-    documents = report["documents"]
-    kazakh = sum(1 for d in documents if (d.get("language") or {}).get("code") == "kk")
+    documents = report.documents
+    kazakh = sum(1 for d in documents if d.language is not None and d.language.code == "kk")
     if kazakh * 2 > len(documents):
         return "kk"
     return _language(documents)
 
 
-def render_html(report: dict[str, Any], lang: Lang | None = None) -> str:
+def render_html(report: Report, lang: Lang | None = None) -> str:
     """The report as one HTML page: no network requests, same input → same bytes.
 
     `lang` is the interface language (`en`, `ru` or `kk`); by default the documents' language.
@@ -170,11 +181,11 @@ def _date_label(date: str | None, precision: str, t: dict[str, str], *, badge: b
 # --- language --------------------------------------------------------------------------------
 
 
-def _language(documents: list[dict[str, Any]]) -> Lang:
+def _language(documents: Sequence[DocumentEntry]) -> Lang:
     """`ru` when most letters in the bodies are Cyrillic, else `en`."""
     letters = cyrillic = 0
     for doc in documents:
-        text, start, end = doc["text"], doc["body"]["start"], doc["body"]["end"]
+        text, (start, end) = doc.text, doc.body
         # In pieces: findall makes an object of every letter it finds, too many for a whole body.
         for at in range(start, end, _LANGUAGE_PIECE):
             piece = text[at : min(at + _LANGUAGE_PIECE, end)]
@@ -190,21 +201,22 @@ def _language(documents: list[dict[str, Any]]) -> Lang:
 class _Side:
     """One document's side of a link, as seen from that document."""
 
-    link: dict[str, Any]
+    link: Link
     letter: str  # "s" or "t": which side of the link this is
     start: int
     end: int
-    other: dict[str, Any]  # the document on the other side
+    other_id: str  # the document on the other side
+    other: DocumentEntry | None  # None only in a broken report: a document it does not have
     relation: str  # a message key: earlier_source, later_copy, same_day, order_unknown
     source_no: int = 0
 
     @property
     def anchor(self) -> str:
-        return f"{self.link['id']}-{self.letter}"
+        return f"{self.link.id}-{self.letter}"
 
     @property
     def twin(self) -> str:
-        return f"{self.link['id']}-{'t' if self.letter == 's' else 's'}"
+        return f"{self.link.id}-{'t' if self.letter == 's' else 's'}"
 
     @property
     def uncredited(self) -> bool:
@@ -212,9 +224,9 @@ class _Side:
         link = self.link
         return (
             self.letter == "t"
-            and link["direction"] == "earlier-to-later"
-            and link["class"] != "shared-quotation"
-            and not link["credited"]
+            and link.directed
+            and link.link_class != "shared-quotation"
+            and not link.credited
         )
 
 
@@ -234,41 +246,47 @@ def _relation(direction: str, letter: str) -> str:
     return "same_day" if direction == "same-day" else "order_unknown"
 
 
-def _sides(doc_id: str, links: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> list[_Side]:
+def _sides(doc_id: str, links: list[Link], docs: dict[str, DocumentEntry]) -> list[_Side]:
     sides = []
     for link in links:
-        for letter, mine, theirs in (("s", "source", "target"), ("t", "target", "source")):
-            if link[mine]["document"] == doc_id:
-                other = docs.get(link[theirs]["document"], {"id": link[theirs]["document"]})
+        for letter, mine, theirs in (("s", link.source, link.target), ("t", link.target, link.source)):
+            if mine.document == doc_id:
                 sides.append(
                     _Side(
                         link,
                         letter,
-                        link[mine]["start"],
-                        link[mine]["end"],
-                        other,
-                        _relation(link["direction"], letter),
+                        mine.start,
+                        mine.end,
+                        theirs.document,
+                        docs.get(theirs.document),
+                        _relation(link.direction, letter),
                     )
                 )
     return sides
 
 
+def _outlet_and_date(doc: DocumentEntry | None, t: dict[str, str]) -> tuple[str, str]:
+    """A document's outlet and date as the page names them (a missing document has neither)."""
+    if doc is None:
+        return t["unknown_outlet"], _date_label(None, "none", t)
+    return doc.outlet or t["unknown_outlet"], _date_label(doc.date, doc.date_precision, t)
+
+
 def _source_line(side: _Side, t: dict[str, str]) -> str:
-    other, link = side.other, side.link
+    link = side.link
     return " · ".join(
         (
-            other.get("outlet") or t["unknown_outlet"],
-            _date_label(other.get("date"), other.get("date_precision", "none"), t),
-            other["id"],
-            t[link["kind"]],
-            t[_CLASS_KEY[link["class"]]],
-            t["credited"] if link["credited"] else t["not_credited"],
+            *_outlet_and_date(side.other, t),
+            side.other_id,
+            t[link.kind],
+            t[_CLASS_KEY[link.link_class]],
+            t["credited"] if link.credited else t["not_credited"],
             t[side.relation],
         )
     )
 
 
-def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str, str]) -> list[_Segment]:
+def _segments(doc: DocumentEntry, sides: list[_Side], anchor: str, t: dict[str, str]) -> list[_Segment]:
     """Split the body at every span boundary; each piece knows every link side covering it.
 
     Spans may overlap, so a piece can be covered by several links; cutting at all boundaries
@@ -276,15 +294,15 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
     the sorted boundaries opens and closes spans as it passes them, so the work grows with the
     spans and the pieces, not with their product.
     """
-    text = doc["text"]
-    b0, b1 = doc["body"]["start"], doc["body"]["end"]
+    text = doc.text
+    b0, b1 = doc.body
 
     def clip(i: int) -> int:
         return min(max(i, b0), b1)
 
     spans = [(clip(s.start), clip(s.end), s) for s in sides]
-    quoted = [(clip(q["start"]), clip(q["end"])) for q in doc["quotations"]]
-    excluded = [(clip(e["start"]), clip(e["end"]), e["reason"]) for e in doc["excluded"]]
+    quoted = [(clip(q.start), clip(q.end)) for q in doc.quotations]
+    excluded = [(clip(e.start), clip(e.end), e.reason) for e in doc.excluded]
     points = sorted(
         {b0, b1}
         | {p for a, b, _ in spans for p in (a, b)}
@@ -315,7 +333,7 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
 
     def order(n: int) -> tuple[int, str, str, int]:
         s = spans[n][2]
-        return (s.source_no, s.link["id"], s.letter, n)
+        return (s.source_no, s.link.id, s.letter, n)
 
     active: set[int] = set()
     depth = 0
@@ -348,10 +366,10 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
             numbers = sorted({s.source_no for s in covering})
             ending = sorted({s.source_no for s in covering if clip(s.end) == nxt})
             first = covering[0].link
-            classes = [f"c{(numbers[0] - 1) % PALETTE_SIZE}", f"k-{first['kind']}"]
+            classes = [f"c{(numbers[0] - 1) % PALETTE_SIZE}", f"k-{first.kind}"]
             if len(numbers) > 1:
                 classes.append("multi")
-            if first["class"] == "shared-quotation":
+            if first.link_class == "shared-quotation":
                 classes.append("sq")
             if any(s.uncredited for s in covering):
                 classes.append("uc")
@@ -362,7 +380,7 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
                 "id": f"{anchor}-m{marks}",
                 "class": " ".join(classes),
                 "href": covering[0].twin,
-                "links": " ".join(s.link["id"] for s in covering),
+                "links": " ".join(s.link.id for s in covering),
                 "sides": " ".join(s.anchor for s in covering),
                 "ending": " ".join(s.anchor for s in covering if clip(s.end) == nxt),
                 "title": "\n".join(f"[{s.source_no}] {_source_line(s, t)}" for s in covering),
@@ -375,31 +393,31 @@ def _segments(doc: dict[str, Any], sides: list[_Side], anchor: str, t: dict[str,
 # --- page context ----------------------------------------------------------------------------
 
 
-def _context(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def _context(report: Report, lang: Lang) -> dict[str, Any]:
     t = CATALOGUES[lang]
-    documents = report["documents"]
-    links = sorted(report["links"], key=lambda lk: lk["id"])
-    docs = {d["id"]: d for d in documents}
-    ordered = sorted(documents, key=lambda d: (*_date_key(d["date"], d["date_precision"]), d["id"]))
-    anchors = {d["id"]: f"doc-{n}" for n, d in enumerate(ordered, 1)}
-    rank = {d["id"]: n for n, d in enumerate(ordered)}
+    documents = report.documents
+    links = sorted(report.links, key=lambda lk: lk.id)
+    docs = {d.id: d for d in documents}
+    ordered = sorted(documents, key=lambda d: (*_date_key(d.date, d.date_precision), d.id))
+    anchors = {d.id: f"doc-{n}" for n, d in enumerate(ordered, 1)}
+    rank = {d.id: n for n, d in enumerate(ordered)}
 
     # Each document's links, found once rather than by a pass over all links per document.
-    links_of: dict[str, list[dict[str, Any]]] = {}
+    links_of: dict[str, list[Link]] = {}
     for link in links:
-        for doc_id in dict.fromkeys((link["source"]["document"], link["target"]["document"])):
+        for doc_id in dict.fromkeys((link.source.document, link.target.document)):
             links_of.setdefault(doc_id, []).append(link)
-    doc_views = [_document_view(d, links_of.get(d["id"], []), docs, anchors, rank, t) for d in ordered]
+    doc_views = [_document_view(d, links_of.get(d.id, []), docs, anchors, rank, t) for d in ordered]
     for i, view in enumerate(doc_views):
         view["previous"] = doc_views[i - 1]["anchor"] if i else None
         view["next"] = doc_views[i + 1]["anchor"] if i + 1 < len(doc_views) else None
-    by_id = {lk["id"]: lk for lk in links}
-    cluster_views = [_cluster_view(c, by_id, anchors, rank, t) for c in report["clusters"]]
+    by_id = {lk.id: lk for lk in links}
+    cluster_views = [_cluster_view(c, by_id, anchors, rank, t) for c in report.clusters]
     code, _ = _script()
     # What the script needs beyond the report: the page's own numbering and words.
     view = {
         "lang": lang,
-        "order": [d["id"] for d in ordered],
+        "order": [d.id for d in ordered],
         "anchors": anchors,
         "sources": {v["id"]: [s["document"] for s in v["sources"]] for v in doc_views},
         "palette": PALETTE_SIZE,
@@ -408,17 +426,17 @@ def _context(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "plural": plural_forms(lang),
     }
     # Lists in id order, so that the page does not depend on how the report ordered them.
-    embedded = {
-        **report,
-        **{
-            key: sorted(report[key], key=lambda item: item["id"])
-            for key in ("documents", "links", "clusters")
-        },
-    }
+    embedded = dataclasses.replace(
+        report,
+        documents=tuple(sorted(report.documents, key=lambda d: d.id)),
+        links=tuple(links),
+        clusters=tuple(sorted(report.clusters, key=lambda c: c.id)),
+    ).to_dict()
     data = json.dumps(
         {"report": embedded, "view": view}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
-    summary = report["summary"]
+    del embedded
+    summary = report.summary
     return {
         "lang": lang,
         "t": t,
@@ -426,19 +444,19 @@ def _context(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "csp": content_security_policy(),
         "script": Markup(code),
         "data": Markup(_SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", data)),
-        "report_version": report["schema_version"],
-        "tool": report["tool"],
-        "input": report["input"],
+        "report_version": report.schema_version,
+        "tool": report.tool,
+        "input": report.input,
         "summary": summary,
-        "parameters": [(k, _param(v)) for k, v in sorted(report["parameters"].items())],
-        "warnings": report["warnings"],
-        "skipped": report["skipped"],
+        "parameters": [(k, _param(v)) for k, v in sorted(report.parameters.items())],
+        "warnings": report.warnings,
+        "skipped": report.skipped,
         "documents": doc_views,
         "clusters": cluster_views,
-        "boilerplate": report["boilerplate"],
-        "outlets": _heat_map(summary["outlets"], documents, t),
+        "boilerplate": report.boilerplate,
+        "outlets": _heat_map(summary.outlets, documents, t),
         "footer": t["footer"].format(
-            tool=f"{report['tool']['name']} {report['tool']['version']}", version=report["schema_version"]
+            tool=f"{report.tool.name} {report.tool.version}", version=report.schema_version
         ),
     }
 
@@ -454,78 +472,79 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _document_view(
-    doc: dict[str, Any],
-    links: list[dict[str, Any]],
-    docs: dict[str, dict[str, Any]],
+    doc: DocumentEntry,
+    links: list[Link],
+    docs: dict[str, DocumentEntry],
     anchors: dict[str, str],
     rank: dict[str, int],
     t: dict[str, str],
 ) -> dict[str, Any]:
-    anchor = anchors[doc["id"]]
-    sides = _sides(doc["id"], links, docs)
+    anchor = anchors[doc.id]
+    sides = _sides(doc.id, links, docs)
     # Sources are numbered in date order of the other document, so the list reads as a timeline.
-    others = sorted({s.other["id"] for s in sides}, key=lambda i: (rank.get(i, len(rank)), i))
+    others = sorted({s.other_id for s in sides}, key=lambda i: (rank.get(i, len(rank)), i))
     numbers = {other: n for n, other in enumerate(others, 1)}
     for s in sides:
-        s.source_no = numbers[s.other["id"]]
-    coverage = Coverage(doc["text"], [(e["start"], e["end"]) for e in doc["excluded"]])
-    counted = doc["counted_chars"]
+        s.source_no = numbers[s.other_id]
+    coverage = Coverage(doc.text, [(e.start, e.end) for e in doc.excluded])
+    counted = doc.counted_chars
     # Each source's sides, gathered once rather than by a pass over all sides per source.
     sides_of: dict[str, list[_Side]] = defaultdict(list)
     for s in sides:
-        sides_of[s.other["id"]].append(s)
+        sides_of[s.other_id].append(s)
     sources = []
     for other_id in others:
         mine = sides_of[other_id]
-        other = mine[0].other
+        outlet, date = _outlet_and_date(mine[0].other, t)
         chars = coverage.chars([(s.start, s.end) for s in mine])
         sources.append(
             {
                 "number": numbers[other_id],
                 "colour": (numbers[other_id] - 1) % PALETTE_SIZE,
-                "outlet": other.get("outlet") or t["unknown_outlet"],
-                "date": _date_label(other.get("date"), other.get("date_precision", "none"), t),
+                "outlet": outlet,
+                "date": date,
                 "document": other_id,
                 "href": anchors.get(other_id, ""),
                 "share": _pct(chars, counted),
                 "chars": chars,
-                "kinds": ", ".join(t[k] for k in sorted({s.link["kind"] for s in mine}, key=_KIND_ORDER.get)),
+                "kinds": ", ".join(t[k] for k in sorted({s.link.kind for s in mine}, key=_KIND_ORDER.get)),
                 "classes": [
-                    (c, t[_CLASS_KEY[c]]) for c in sorted({s.link["class"] for s in mine}, key=_CLASS_KEY.get)
+                    (c, t[_CLASS_KEY[c]])
+                    for c in sorted({s.link.link_class for s in mine}, key=_CLASS_KEY.get)
                 ],
                 # Copied prose the later side does not credit is what an editor must look at.
                 "uncredited": any(s.uncredited for s in mine),
-                "credited": any(s.link["credited"] for s in mine),
+                "credited": any(s.link.credited for s in mine),
                 "relations": ", ".join(t[r] for r in sorted({s.relation for s in mine})),
-                "first_passage": min(mine, key=lambda s: (s.start, s.link["id"])).anchor,
+                "first_passage": min(mine, key=lambda s: (s.start, s.link.id)).anchor,
             }
         )
-    body = doc["body"]
-    precision = doc["date_precision"]
+    body_start, body_end = doc.body
+    precision = doc.date_precision
     return {
         "anchor": anchor,
-        "id": doc["id"],
-        "path": doc["path"],
-        "format": doc["format"],
-        "encoding": doc["encoding"],
-        "title": doc["title"],
-        "url": doc["url"],
-        "outlet": doc["outlet"],
-        "outlet_source": doc["outlet_source"],
-        "date": _date_label(doc["date"], precision, t, badge=True),
-        "date_sort": "|".join(map(str, _date_key(doc["date"], precision))),
+        "id": doc.id,
+        "path": doc.path,
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "title": doc.title,
+        "url": doc.url,
+        "outlet": doc.outlet,
+        "outlet_source": doc.outlet_source,
+        "date": _date_label(doc.date, precision, t, badge=True),
+        "date_sort": "|".join(map(str, _date_key(doc.date, precision))),
         "precision": precision,
-        "date_source": doc["date_source"],
-        "reused_pct": _pct(doc["reused_chars"], counted),
-        "reused_chars": doc["reused_chars"],
+        "date_source": doc.date_source,
+        "reused_pct": _pct(doc.reused_chars, counted),
+        "reused_chars": doc.reused_chars,
         "counted_chars": counted,
-        "links": doc["links"],
+        "links": doc.links,
         "earliest": _earliest(sides, rank, t),
-        "header": shown(doc["text"][: body["start"]]),
-        "trailer": shown(doc["text"][body["end"] :]),
+        "header": shown(doc.text[:body_start]),
+        "trailer": shown(doc.text[body_end:]),
         "segments": _segments(doc, sides, anchor, t),
         "sources": sources,
-        "cites": doc["cites"],
+        "cites": doc.cites,
     }
 
 
@@ -533,9 +552,8 @@ def _earliest(sides: list[_Side], rank: dict[str, int], t: dict[str, str]) -> st
     """Who had this article's reused text first, as far as the corpus can tell."""
     earlier = [s for s in sides if s.relation == "earlier_source"]
     if earlier:
-        first = min(earlier, key=lambda s: (rank.get(s.other["id"], len(rank)), s.other["id"])).other
-        date = _date_label(first.get("date"), first.get("date_precision", "none"), t)
-        return f"{first.get('outlet') or t['unknown_outlet']} · {date}"
+        first = min(earlier, key=lambda s: (rank.get(s.other_id, len(rank)), s.other_id)).other
+        return " · ".join(_outlet_and_date(first, t))
     relations = {s.relation for s in sides}
     if "same_day" in relations:
         return t["earliest_tie"]
@@ -545,76 +563,76 @@ def _earliest(sides: list[_Side], rank: dict[str, int], t: dict[str, str]) -> st
 
 
 def _cluster_view(
-    cluster: dict[str, Any],
-    links: dict[str, dict[str, Any]],
+    cluster: Cluster,
+    links: dict[str, Link],
     anchors: dict[str, str],
     rank: dict[str, int],
     t: dict[str, str],
 ) -> dict[str, Any]:
-    in_cluster = set(cluster["links"])
+    in_cluster = set(cluster.links)
     mine = [links[i] for i in sorted(in_cluster) if i in links]
 
     # The cluster's link sides in each document, in link order: a member asks only its own.
-    sides_in: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    sides_in: dict[str, list[tuple[str, PassageRef]]] = defaultdict(list)
     for lk in mine:
-        for letter, side in (("s", lk["source"]), ("t", lk["target"])):
-            sides_in[side["document"]].append((f"{lk['id']}-{letter}", side))
+        for letter, side in (("s", lk.source), ("t", lk.target)):
+            sides_in[side.document].append((f"{lk.id}-{letter}", side))
 
-    def member(p: dict[str, Any]) -> dict[str, Any]:
+    def member(p: ClusterPassage) -> dict[str, Any]:
         # Jump to the highlighted passage when a link of this cluster covers it, else to the document.
         target = next(
             (
                 anchor
-                for anchor, side in sides_in.get(p["document"], ())
-                if side["start"] < p["end"] and p["start"] < side["end"]
+                for anchor, side in sides_in.get(p.document, ())
+                if side.start < p.end and p.start < side.end
             ),
-            anchors.get(p["document"], ""),
+            anchors.get(p.document, ""),
         )
         return {
-            "document": p["document"],
+            "document": p.document,
             "href": target,
-            "outlet": p["outlet"] or t["unknown_outlet"],
-            "date": _date_label(p["date"], p["date_precision"], t, badge=True),
-            "precision": p["date_precision"],
-            "snippet": shown(p["snippet"]),
+            "outlet": p.outlet or t["unknown_outlet"],
+            "date": _date_label(p.date, p.date_precision, t, badge=True),
+            "precision": p.date_precision,
+            "snippet": shown(p.snippet),
         }
 
-    def order(p: dict[str, Any]) -> tuple[Any, ...]:
-        return (rank.get(p["document"], len(rank)), p["document"], p["start"], p["end"])
+    def order(p: ClusterPassage) -> tuple[Any, ...]:
+        return (rank.get(p.document, len(rank)), p.document, p.start, p.end)
 
-    passages = sorted(cluster["passages"], key=order)
+    passages = sorted(cluster.passages, key=order)
     # Later members grouped by calendar day: members of one day are a tie among themselves.
     later: list[dict[str, Any]] = []
-    for p in (p for p in passages if p["role"] == "later"):
-        day = (p["date"] or "")[:10]
+    for p in (p for p in passages if p.role == "later"):
+        day = (p.date or "")[:10]
         if later and later[-1]["day"] == day:
             later[-1]["members"].append(member(p))
         else:
             later.append({"day": day, "members": [member(p)]})
-    apart = [p for p in passages if p["role"] == "yearless"]
-    status = cluster["origin"]["status"]
+    apart = [p for p in passages if p.role == "yearless"]
+    status = cluster.origin.status
     return {
-        "id": cluster["id"],
+        "id": cluster.id,
         "status": status,
-        "origin_date": _date_label(cluster["origin"]["date"], "datetime", t),
-        "origin": [member(p) for p in passages if p["role"] == "origin"],
+        "origin_date": _date_label(cluster.origin.date, "datetime", t),
+        "origin": [member(p) for p in passages if p.role == "origin"],
         "later": later,
-        "yearless": [member(p) for p in apart if p["date_precision"] != "none"],
-        "undated": [member(p) for p in apart if p["date_precision"] == "none"],
+        "yearless": [member(p) for p in apart if p.date_precision != "none"],
+        "undated": [member(p) for p in apart if p.date_precision == "none"],
         "passages": len(passages),
         "links": sorted(in_cluster),
     }
 
 
 def _heat_map(
-    cells: list[dict[str, Any]], documents: list[dict[str, Any]], t: dict[str, str]
+    cells: Sequence[OutletCell], documents: Sequence[DocumentEntry], t: dict[str, str]
 ) -> dict[str, Any]:
     """The who-copies-whom matrix as two grids: ordered links, and links of unknown order."""
-    names = sorted({d["outlet"] for d in documents}, key=lambda o: (o is None, o or ""))
-    top = max((c["reused_chars"] for c in cells), default=0)
+    names = sorted({d.outlet for d in documents}, key=lambda o: (o is None, o or ""))
+    top = max((c.reused_chars for c in cells), default=0)
 
     def grid(directed: bool) -> list[dict[str, Any]]:
-        found = {(c["source"], c["target"]): c for c in cells if c["directed"] == directed}
+        found = {(c.source, c.target): c for c in cells if c.directed == directed}
         rows = []
         for i, a in enumerate(names):
             row = []
@@ -627,11 +645,11 @@ def _heat_map(
                         "present": present,
                         "source": a or "",
                         "target": b or "",
-                        "links": c["links"] if c else 0,
-                        "chars": c["reused_chars"] if c else 0,
-                        "credited": f"{c['credited_share'] * 100:.0f}%" if c else "",
-                        "quoted": f"{c['quotation_share'] * 100:.0f}%" if c else "",
-                        "heat": f"{c['reused_chars'] / top:.3f}" if c and top else "0",
+                        "links": c.links if c else 0,
+                        "chars": c.reused_chars if c else 0,
+                        "credited": f"{c.credited_share * 100:.0f}%" if c else "",
+                        "quoted": f"{c.quotation_share * 100:.0f}%" if c else "",
+                        "heat": f"{c.reused_chars / top:.3f}" if c and top else "0",
                     }
                 )
             rows.append({"name": a or t["unknown_outlet"], "cells": row})
@@ -642,5 +660,5 @@ def _heat_map(
         "keys": [n or "" for n in names],
         "directed": grid(True),
         "unordered": grid(False),
-        "any_unordered": any(not c["directed"] for c in cells),
+        "any_unordered": any(not c.directed for c in cells),
     }

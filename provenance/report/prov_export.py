@@ -47,17 +47,19 @@ from prov.constants import PROV, PROV_LABEL, PROV_TYPE, PROV_VALUE
 from prov.identifier import Namespace, QualifiedName
 from prov.model import ProvDocument
 
+from provenance.report.model import Link, PassageRef, Report
+
 TERMS = Namespace("provenance", "urn:provenance:")
 DOCUMENT = Namespace("doc", "urn:provenance:document:")
 PASSAGE = Namespace("passage", "urn:provenance:passage:")
 LINK = Namespace("link", "urn:provenance:link:")
 OUTLET = Namespace("outlet", "urn:provenance:outlet:")
 
-_DIRECTED = "earlier-to-later"
 _QUOTED_KINDS = ("verbatim", "near-verbatim")
 _SAFE = frozenset(string.ascii_letters + string.digits + "_-.")
 
-_Span = tuple[str, int, int]
+# A passage of the PROV document: (document id, start, end).
+_Passage = tuple[str, int, int]
 
 
 def local_part(text: str) -> str:
@@ -119,31 +121,30 @@ def generation_time(date_text: str | None, precision: str) -> datetime | None:
     return None
 
 
-def _link_attributes(link: dict[str, Any]) -> list[tuple[QualifiedName, Any]]:
+def _link_attributes(link: Link) -> list[tuple[QualifiedName, Any]]:
     # float(): a similarity of exactly 1 may come as a JSON integer; keep one datatype.
     attributes: list[tuple[QualifiedName, Any]] = [
-        (TERMS["kind"], link["kind"]),
-        (TERMS["similarity"], float(link["similarity"])),
-        (TERMS["class"], link["class"]),
-        (TERMS["credited"], bool(link["credited"])),
-        (TERMS["matchedWords"], int(link["matched_words"])),
+        (TERMS["kind"], link.kind),
+        (TERMS["similarity"], float(link.similarity)),
+        (TERMS["class"], link.link_class),
+        (TERMS["credited"], bool(link.credited)),
+        (TERMS["matchedWords"], int(link.matched_words)),
     ]
-    attributes += [(TERMS["cluster"], cluster) for cluster in sorted(link["clusters"])]
+    attributes += [(TERMS["cluster"], cluster) for cluster in sorted(link.clusters)]
     return attributes
 
 
-def _side(link: dict[str, Any], key: str) -> _Span:
-    side = link[key]
-    return side["document"], side["start"], side["end"]
+def _passage(side: PassageRef) -> _Passage:
+    return side.document, side.start, side.end
 
 
-def _unordered_pair(link: dict[str, Any]) -> list[QualifiedName]:
+def _unordered_pair(link: Link) -> list[QualifiedName]:
     """The passages of a link without a known order, in span order: the report puts its sides
     in document-id order, and the record must not depend on that."""
-    return [passage_name(*span) for span in sorted(_side(link, key) for key in ("source", "target"))]
+    return [passage_name(*span) for span in sorted(_passage(side) for side in (link.source, link.target))]
 
 
-def build_prov(report: dict[str, Any]) -> ProvDocument:
+def build_prov(report: Report) -> ProvDocument:
     """The PROV document of a (valid) lineage report; see the module docstring for the mapping.
 
     Records are added in sorted order: the serializer writes them, and numbers the blank nodes
@@ -153,28 +154,28 @@ def build_prov(report: dict[str, Any]) -> ProvDocument:
     for namespace in (TERMS, DOCUMENT, PASSAGE, LINK, OUTLET):
         prov_doc.add_namespace(namespace)
 
-    docs = sorted(report["documents"], key=lambda d: d["id"])
-    texts = {d["id"]: d["text"] for d in docs}
-    links = sorted(report["links"], key=lambda k: k["id"])
-    spans = sorted({_side(link, key) for link in links for key in ("source", "target")})
+    docs = sorted(report.documents, key=lambda d: d.id)
+    texts = {d.id: d.text for d in docs}
+    links = sorted(report.links, key=lambda k: k.id)
+    spans = sorted({_passage(side) for link in links for side in (link.source, link.target)})
     # An empty outlet name names no one; treat it as unknown, like null.
-    outlets = sorted({d["outlet"] for d in docs if d["outlet"]})
+    outlets = sorted({d.outlet for d in docs if d.outlet})
 
     for doc in docs:
         attributes: list[tuple[QualifiedName, Any]] = [
             (PROV_TYPE, TERMS["Article"]),
             (PROV_TYPE, PROV["Collection"]),
-            (PROV_LABEL, doc["title"] or doc["id"]),
-            (TERMS["id"], doc["id"]),
-            (TERMS["path"], doc["path"]),
-            (TERMS["sha256"], doc["sha256"]),
-            (TERMS["datePrecision"], doc["date_precision"]),
+            (PROV_LABEL, doc.title or doc.id),
+            (TERMS["id"], doc.id),
+            (TERMS["path"], doc.path),
+            (TERMS["sha256"], doc.sha256),
+            (TERMS["datePrecision"], doc.date_precision),
         ]
-        if doc["date"] is not None:
-            attributes.append((TERMS["date"], doc["date"]))
-        if doc["url"]:
-            attributes.append((TERMS["url"], doc["url"]))
-        prov_doc.entity(document_name(doc["id"]), attributes)
+        if doc.date is not None:
+            attributes.append((TERMS["date"], doc.date))
+        if doc.url:
+            attributes.append((TERMS["url"], doc.url))
+        prov_doc.entity(document_name(doc.id), attributes)
 
     for outlet in outlets:
         prov_doc.agent(outlet_name(outlet), [(PROV_TYPE, PROV["Organization"]), (PROV_LABEL, outlet)])
@@ -192,46 +193,46 @@ def build_prov(report: dict[str, Any]) -> ProvDocument:
         )
 
     for link in links:
-        if link["direction"] == _DIRECTED:
+        if link.directed:
             continue
         prov_doc.entity(
-            link_name(link["id"]),
+            link_name(link.id),
             [
                 (PROV_TYPE, TERMS["Link"]),
-                (TERMS["direction"], link["direction"]),
+                (TERMS["direction"], link.direction),
                 *_link_attributes(link),
                 *((TERMS["passage"], name) for name in _unordered_pair(link)),
             ],
         )
 
     for doc in docs:
-        when = generation_time(doc["date"], doc["date_precision"])
+        when = generation_time(doc.date, doc.date_precision)
         if when is not None:
-            prov_doc.wasGeneratedBy(document_name(doc["id"]), None, when)
+            prov_doc.wasGeneratedBy(document_name(doc.id), None, when)
     for doc in docs:
-        if doc["outlet"]:
-            prov_doc.wasAttributedTo(document_name(doc["id"]), outlet_name(doc["outlet"]))
+        if doc.outlet:
+            prov_doc.wasAttributedTo(document_name(doc.id), outlet_name(doc.outlet))
     for doc_id, start, end in spans:
         prov_doc.hadMember(document_name(doc_id), passage_name(doc_id, start, end))
 
     for link in links:
-        if link["direction"] != _DIRECTED:
+        if not link.directed:
             prov_doc.alternateOf(*_unordered_pair(link))
             continue
-        source = passage_name(*_side(link, "source"))
-        target = passage_name(*_side(link, "target"))
-        if link["kind"] in _QUOTED_KINDS:
+        source = passage_name(*_passage(link.source))
+        target = passage_name(*_passage(link.target))
+        if link.kind in _QUOTED_KINDS:
             prov_doc.wasQuotedFrom(
-                target, source, identifier=link_name(link["id"]), other_attributes=_link_attributes(link)
+                target, source, identifier=link_name(link.id), other_attributes=_link_attributes(link)
             )
         else:
             prov_doc.wasDerivedFrom(
-                target, source, identifier=link_name(link["id"]), other_attributes=_link_attributes(link)
+                target, source, identifier=link_name(link.id), other_attributes=_link_attributes(link)
             )
     return prov_doc
 
 
-def render_prov(report: dict[str, Any]) -> str:
+def render_prov(report: Report) -> str:
     """The report as PROV-JSON text: the same report gives the same bytes, whatever the order
     of its lists and keys (keys sorted, non-ASCII kept as is, a trailing newline)."""
     text = build_prov(report).serialize(format="json")

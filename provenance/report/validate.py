@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from provenance.editorial.meaning import classify
 from provenance.report.build import outlet_matrix
 from provenance.report.coverage import covered_chars
+from provenance.report.model import (
+    Cluster,
+    ClusterPassage,
+    DocumentEntry,
+    Link,
+    PassageRef,
+    Report,
+    collector_paused,
+)
 from provenance.schemas import screened_errors
+from provenance.text.spans import Span
 
 SCHEMA = "lineage-report.schema.json"
 
@@ -19,16 +30,48 @@ _SHARE_TOLERANCE = 1e-3
 _WITH_YEAR = ("datetime", "day")
 
 
-def validate_report(report: dict[str, Any]) -> list[str]:
-    """Every problem with `report` as a readable message; empty when the report is valid.
+def validate_report(report: Report | Mapping[str, Any]) -> list[str]:
+    """Every problem with `report` (a `Report`, or JSON data read from a file) as a readable
+    message; empty when the report is valid.
 
-    Schema errors come first; the consistency checks (offsets, snippets, cross references,
-    counts) only run once the shape is right, since they rely on it.
+    The JSON is checked against the schema first; the consistency checks (offsets, snippets,
+    cross references, counts) run on the model, once the shape is right, since they rely on it.
     """
-    found = screened_errors(SCHEMA, report)
+    if isinstance(report, Report):
+        return _schema_errors(report) or check_report(report)
+    return read_report(report)[1]
+
+
+# Each list of the report and the part of the schema that describes its items.
+_LISTS = {
+    "documents": "document",
+    "links": "link",
+    "clusters": "cluster",
+    "boilerplate": "boilerplate_line",
+    "warnings": "warning",
+    "skipped": "skipped",
+}
+
+
+def _schema_errors(report: Report) -> list[str]:
+    """The schema's errors in the report's JSON, checked an item at a time: the JSON of a
+    report of 100,000 articles is never built whole (nor copied whole into the validator)."""
+    found = screened_errors(SCHEMA, dataclasses.replace(report, **dict.fromkeys(_LISTS, ())).to_dict())
+    for key, definition in _LISTS.items():
+        for n, item in enumerate(getattr(report, key)):
+            found += screened_errors(SCHEMA, item.to_dict(), definition, (key, n))
+    return found
+
+
+def read_report(data: Mapping[str, Any]) -> tuple[Report | None, list[str]]:
+    """The report of JSON data read from a file, and every problem with it (as
+    `validate_report`); no report when the data is not in the schema's shape."""
+    found = screened_errors(SCHEMA, data)
     if found:
-        return found
-    return _consistency(report)
+        return None, found
+    with collector_paused():
+        report = Report.from_dict(data)
+    return report, check_report(report)
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -39,274 +82,265 @@ def _day(date: str | None, precision: str) -> str | None:
     return date[:10] if date and precision in _WITH_YEAR else None
 
 
-def _consistency(report: dict[str, Any]) -> list[str]:
+def check_report(report: Report) -> list[str]:
+    """The consistency problems of a report whose JSON the schema accepts."""
     out: list[str] = []
-    docs = {d["id"]: d for d in report["documents"]}
-    links = {lk["id"]: lk for lk in report["links"]}
-    clusters = {c["id"]: c for c in report["clusters"]}
+    docs = {d.id: d for d in report.documents}
+    links = {lk.id: lk for lk in report.links}
+    clusters = {c.id: c for c in report.clusters}
     # As sets: a cluster of many articles has many links, each asking whether it is listed.
-    cluster_links = {c["id"]: set(c["links"]) for c in report["clusters"]}
+    cluster_links = {c.id: set(c.links) for c in report.clusters}
 
     for what, items in (
-        ("document", report["documents"]),
-        ("link", report["links"]),
-        ("cluster", report["clusters"]),
+        ("document", report.documents),
+        ("link", report.links),
+        ("cluster", report.clusters),
     ):
-        for dup in _duplicates([x["id"] for x in items]):
+        for dup in _duplicates([x.id for x in items]):
             out.append(f"duplicate {what} id {dup!r}")
 
-    def check_passage(where: str, p: dict[str, Any]) -> bool:
-        doc = docs.get(p["document"])
+    def check_passage(where: str, p: PassageRef | ClusterPassage) -> bool:
+        doc = docs.get(p.document)
         if doc is None:
-            out.append(f"{where}: unknown document {p['document']!r}")
+            out.append(f"{where}: unknown document {p.document!r}")
             return False
-        start, end, length = p["start"], p["end"], len(doc["text"])
+        start, end, length = p.start, p.end, len(doc.text)
         if not 0 <= start < end <= length:
             out.append(
-                f"{where}: span [{start}, {end}) is not inside document {p['document']!r} "
+                f"{where}: span [{start}, {end}) is not inside document {p.document!r} "
                 f"of length {length} (need 0 <= start < end <= length)"
             )
             return False
-        if p["snippet"] != doc["text"][start:end]:
-            out.append(f"{where}: snippet differs from text[{start}:{end}] of {p['document']!r}")
+        if p.snippet != doc.text[start:end]:
+            out.append(f"{where}: snippet differs from text[{start}:{end}] of {p.document!r}")
         return True
 
-    for doc in report["documents"]:
-        digest = hashlib.sha256(doc["text"].encode("utf-8", "surrogatepass")).hexdigest()
-        if doc["sha256"] != digest:
-            out.append(f"document {doc['id']!r}: sha256 does not match its text")
-        body, length = doc["body"], len(doc["text"])
-        if not 0 <= body["start"] <= body["end"] <= length:
+    for doc in report.documents:
+        digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+        if doc.sha256 != digest:
+            out.append(f"document {doc.id!r}: sha256 does not match its text")
+        (start, end), length = doc.body, len(doc.text)
+        if not 0 <= start <= end <= length:
             out.append(
-                f"document {doc['id']!r}: body [{body['start']}, {body['end']}) "
-                f"is not inside its text of length {length}"
+                f"document {doc.id!r}: body [{start}, {end}) is not inside its text of length {length}"
             )
 
     # Spans per document, to check the per-document reuse counts.
-    spans: dict[str, list[tuple[int, int]]] = {i: [] for i in docs}
+    spans: dict[str, list[Span]] = {i: [] for i in docs}
     touching: Counter[str] = Counter()
-    for lk in report["links"]:
-        where = f"link {lk['id']}"
-        src, tgt = lk["source"], lk["target"]
+    for lk in report.links:
+        where = f"link {lk.id}"
+        src, tgt = lk.source, lk.target
         ok_src = check_passage(f"{where} source", src)
         ok_tgt = check_passage(f"{where} target", tgt)
         for side, ok in ((src, ok_src), (tgt, ok_tgt)):
             if ok:
-                spans[side["document"]].append((side["start"], side["end"]))
-        for doc_id in {src["document"], tgt["document"]}:
+                spans[side.document].append(side.span)
+        for doc_id in {src.document, tgt.document}:
             touching[doc_id] += 1
-        if src["document"] == tgt["document"]:
-            out.append(f"{where}: source and target are the same document {src['document']!r}")
+        if src.document == tgt.document:
+            out.append(f"{where}: source and target are the same document {src.document!r}")
         elif ok_src and ok_tgt:
             out.extend(_check_direction(where, lk, docs))
         out.extend(_check_meaning(where, lk, docs))
-        for cid in lk["clusters"]:
-            cluster = clusters.get(cid)
-            if cluster is None:
+        for cid in lk.clusters:
+            if cid not in clusters:
                 out.append(f"{where}: unknown cluster {cid!r}")
-            elif lk["id"] not in cluster_links[cid]:
+            elif lk.id not in cluster_links[cid]:
                 out.append(f"{where}: names cluster {cid} but that cluster does not list it")
 
-    for doc in report["documents"]:
-        doc_id = doc["id"]
+    for doc in report.documents:
+        doc_id = doc.id
         out.extend(_check_annotations(doc))
-        holes = [(e["start"], e["end"]) for e in doc["excluded"]]
-        reused = covered_chars(doc["text"], spans.get(doc_id, []), holes)
-        if doc["reused_chars"] != reused:
+        holes = [(e.start, e.end) for e in doc.excluded]
+        reused = covered_chars(doc.text, spans.get(doc_id, []), holes)
+        if doc.reused_chars != reused:
             out.append(
-                f"document {doc_id!r}: reused_chars is {doc['reused_chars']}, "
+                f"document {doc_id!r}: reused_chars is {doc.reused_chars}, "
                 f"its link passages cover {reused} non-whitespace characters outside excluded text"
             )
-        counted = covered_chars(doc["text"], [(doc["body"]["start"], doc["body"]["end"])], holes)
-        if doc["counted_chars"] != counted:
+        counted = covered_chars(doc.text, [doc.body], holes)
+        if doc.counted_chars != counted:
             out.append(
-                f"document {doc_id!r}: counted_chars is {doc['counted_chars']}, "
+                f"document {doc_id!r}: counted_chars is {doc.counted_chars}, "
                 f"its body has {counted} non-whitespace characters outside excluded text"
             )
-        share = doc["reused_chars"] / counted if counted > 0 else 0.0
-        if abs(doc["reused_share"] - min(share, 1.0)) > _SHARE_TOLERANCE:
+        share = doc.reused_chars / counted if counted > 0 else 0.0
+        if abs(doc.reused_share - min(share, 1.0)) > _SHARE_TOLERANCE:
             out.append(
-                f"document {doc_id!r}: reused_share is {doc['reused_share']}, "
+                f"document {doc_id!r}: reused_share is {doc.reused_share}, "
                 f"expected {min(share, 1.0):.4f} (reused_chars / counted_chars)"
             )
-        if doc["links"] != touching[doc_id]:
-            out.append(f"document {doc_id!r}: links is {doc['links']}, {touching[doc_id]} links touch it")
+        if doc.links != touching[doc_id]:
+            out.append(f"document {doc_id!r}: links is {doc.links}, {touching[doc_id]} links touch it")
 
-    for cluster in report["clusters"]:
+    for cluster in report.clusters:
         out.extend(_check_cluster(cluster, docs, links, check_passage))
 
     out.extend(_check_summary(report))
     return out
 
 
-def _check_direction(where: str, lk: dict[str, Any], docs: dict[str, Any]) -> list[str]:
-    src, tgt = docs[lk["source"]["document"]], docs[lk["target"]["document"]]
-    src_day = _day(src["date"], src["date_precision"])
-    tgt_day = _day(tgt["date"], tgt["date_precision"])
-    if lk["direction"] == "earlier-to-later":
+def _check_direction(where: str, lk: Link, docs: dict[str, DocumentEntry]) -> list[str]:
+    src, tgt = docs[lk.source.document], docs[lk.target.document]
+    src_day = _day(src.date, src.date_precision)
+    tgt_day = _day(tgt.date, tgt.date_precision)
+    if lk.direction == "earlier-to-later":
         if src_day is None or tgt_day is None:
             return [f"{where}: direction earlier-to-later needs dates with a year on both sides"]
         if src_day > tgt_day:
             return [
-                f"{where}: direction earlier-to-later but source is dated {src['date']} "
-                f"after target {tgt['date']}"
+                f"{where}: direction earlier-to-later but source is dated {src.date} after target {tgt.date}"
             ]
         return []
     # Without a known order the sides are put in document-id order, so readers can rely on it.
-    if src["id"] > tgt["id"]:
+    if src.id > tgt.id:
         return [
-            f"{where}: direction {lk['direction']} needs the source to be the document id "
-            f"that sorts first ({tgt['id']!r} < {src['id']!r})"
+            f"{where}: direction {lk.direction} needs the source to be the document id "
+            f"that sorts first ({tgt.id!r} < {src.id!r})"
         ]
-    if lk["direction"] == "same-day" and (src_day is None or src_day != tgt_day):
-        return [f"{where}: direction same-day but the documents are dated {src['date']} and {tgt['date']}"]
-    if lk["direction"] == "unknown" and src_day is not None and tgt_day is not None:
+    if lk.direction == "same-day" and (src_day is None or src_day != tgt_day):
+        return [f"{where}: direction same-day but the documents are dated {src.date} and {tgt.date}"]
+    if lk.direction == "unknown" and src_day is not None and tgt_day is not None:
         return [f"{where}: direction unknown but both documents are dated with a year"]
     return []
 
 
 def _check_cluster(
-    cluster: dict[str, Any],
-    docs: dict[str, Any],
-    links: dict[str, Any],
-    check_passage: Callable[[str, dict[str, Any]], bool],
+    cluster: Cluster,
+    docs: dict[str, DocumentEntry],
+    links: dict[str, Link],
+    check_passage: Callable[[str, ClusterPassage], bool],
 ) -> list[str]:
     out: list[str] = []
-    cid = cluster["id"]
+    cid = cluster.id
     members: set[str] = set()
     by_role: dict[str, set[str]] = {"origin": set(), "later": set(), "yearless": set()}
-    for n, p in enumerate(cluster["passages"]):
+    for n, p in enumerate(cluster.passages):
         where = f"cluster {cid} passage {n}"
         if not check_passage(where, p):
             continue
-        doc = docs[p["document"]]
-        members.add(doc["id"])
-        by_role[p["role"]].add(doc["id"])
+        doc = docs[p.document]
+        members.add(doc.id)
+        by_role[p.role].add(doc.id)
         for key in ("date", "date_precision", "outlet"):
-            if p[key] != doc[key]:
-                out.append(f"{where}: {key} {p[key]!r} differs from document {doc['id']!r} ({doc[key]!r})")
-        has_year = p["date_precision"] in _WITH_YEAR
-        if has_year == (p["role"] == "yearless"):
-            out.append(f"{where}: role {p['role']} does not fit date precision {p['date_precision']}")
+            mine, theirs = getattr(p, key), getattr(doc, key)
+            if mine != theirs:
+                out.append(f"{where}: {key} {mine!r} differs from document {doc.id!r} ({theirs!r})")
+        has_year = p.date_precision in _WITH_YEAR
+        if has_year == (p.role == "yearless"):
+            out.append(f"{where}: role {p.role} does not fit date precision {p.date_precision}")
 
-    origin = cluster["origin"]
-    if set(origin["documents"]) != by_role["origin"] and members:
+    origin = cluster.origin
+    if set(origin.documents) != by_role["origin"] and members:
         out.append(
-            f"cluster {cid}: origin documents {sorted(origin['documents'])} differ from the "
+            f"cluster {cid}: origin documents {sorted(origin.documents)} differ from the "
             f"members with role origin {sorted(by_role['origin'])}"
         )
-    if origin["status"] == "undated" and by_role["origin"] | by_role["later"]:
+    if origin.status == "undated" and by_role["origin"] | by_role["later"]:
         out.append(f"cluster {cid}: origin undated but some members have a date with a year")
     # Origins are compared by calendar day, so all of them share one day. A year-less
     # origin has no day here: the role check above already reported it.
-    origin_days = {
-        day for d in by_role["origin"] if (day := _day(docs[d]["date"], docs[d]["date_precision"]))
-    }
+    origin_days = {day for d in by_role["origin"] if (day := _day(docs[d].date, docs[d].date_precision))}
     if origin_days:
         first = min(origin_days)
         if len(origin_days) > 1:
             out.append(f"cluster {cid}: origin members are dated on different days {sorted(origin_days)}")
-        if origin["date"] and origin["date"][:10] != first:
-            out.append(f"cluster {cid}: origin date {origin['date']} is not the origin members' day {first}")
+        if origin.date and origin.date[:10] != first:
+            out.append(f"cluster {cid}: origin date {origin.date} is not the origin members' day {first}")
         for d in sorted(by_role["later"]):
-            day = _day(docs[d]["date"], docs[d]["date_precision"])
+            day = _day(docs[d].date, docs[d].date_precision)
             if day and day < first:
                 out.append(f"cluster {cid}: later member {d!r} is dated before the origin")
-    if set(cluster["yearless"]) != by_role["yearless"]:
+    if set(cluster.yearless) != by_role["yearless"]:
         out.append(
-            f"cluster {cid}: yearless {sorted(cluster['yearless'])} differs from the members "
+            f"cluster {cid}: yearless {sorted(cluster.yearless)} differs from the members "
             f"with role yearless {sorted(by_role['yearless'])}"
         )
 
-    for link_id in cluster["links"]:
+    for link_id in cluster.links:
         lk = links.get(link_id)
         if lk is None:
             out.append(f"cluster {cid}: unknown link {link_id!r}")
             continue
-        if cid not in lk["clusters"]:
-            out.append(f"cluster {cid}: lists link {link_id} which names clusters {lk['clusters']}")
-        for side in ("source", "target"):
-            if lk[side]["document"] not in members and lk[side]["document"] in docs:
-                out.append(
-                    f"cluster {cid}: link {link_id} {side} document {lk[side]['document']!r} is not a member"
-                )
+        if cid not in lk.clusters:
+            out.append(f"cluster {cid}: lists link {link_id} which names clusters {list(lk.clusters)}")
+        for name, side in (("source", lk.source), ("target", lk.target)):
+            if side.document not in members and side.document in docs:
+                out.append(f"cluster {cid}: link {link_id} {name} document {side.document!r} is not a member")
     return out
 
 
-def _check_annotations(doc: dict[str, Any]) -> list[str]:
+def _check_annotations(doc: DocumentEntry) -> list[str]:
     """Quotation, credit and excluded spans lie inside the body, in order."""
     out: list[str] = []
-    lo, hi = doc["body"]["start"], doc["body"]["end"]
-    for key in ("quotations", "credits", "excluded"):
+    lo, hi = doc.body
+    for key, items in (("quotations", doc.quotations), ("credits", doc.credits), ("excluded", doc.excluded)):
         previous = None
-        for n, item in enumerate(doc[key]):
-            where = f"document {doc['id']!r} {key}[{n}]"
-            if not lo <= item["start"] < item["end"] <= hi:
-                out.append(
-                    f"{where}: span [{item['start']}, {item['end']}) is not inside the body [{lo}, {hi})"
-                )
-            if previous is not None and (item["start"], item["end"]) < previous:
+        for n, item in enumerate(items):
+            where = f"document {doc.id!r} {key}[{n}]"
+            if not lo <= item.start < item.end <= hi:
+                out.append(f"{where}: span [{item.start}, {item.end}) is not inside the body [{lo}, {hi})")
+            if previous is not None and (item.start, item.end) < previous:
                 out.append(f"{where}: not in text order")
-            previous = (item["start"], item["end"])
-    cited = {c["source"] or c["name"] for c in doc["credits"] if not c["self"]}
-    if set(doc["cites"]) != cited:
-        out.append(f"document {doc['id']!r}: cites {doc['cites']} differs from its credits {sorted(cited)}")
+            previous = (item.start, item.end)
+    cited = {c.source or c.name for c in doc.credits if not c.own}
+    if set(doc.cites) != cited:
+        out.append(f"document {doc.id!r}: cites {list(doc.cites)} differs from its credits {sorted(cited)}")
     return out
 
 
-def _check_meaning(where: str, lk: dict[str, Any], docs: dict[str, Any]) -> list[str]:
+def _check_meaning(where: str, lk: Link, docs: dict[str, DocumentEntry]) -> list[str]:
     """The class follows from the quoted shares; credit evidence is a real span."""
     out: list[str] = []
-    sq, tq = lk["quotation"]["source"], lk["quotation"]["target"]
+    sq, tq = lk.quotation.source, lk.quotation.target
     expected = classify(sq, tq)
-    if lk["class"] != expected:
-        out.append(f"{where}: class {lk['class']} but quoted shares {sq}, {tq} make it {expected}")
-    credit = lk["credit"]
-    if lk["credited"] != (credit is not None):
-        out.append(f"{where}: credited is {lk['credited']} but credit evidence is {credit!r}")
+    if lk.link_class != expected:
+        out.append(f"{where}: class {lk.link_class} but quoted shares {sq}, {tq} make it {expected}")
+    credit = lk.credit
+    if lk.credited != (credit is not None):
+        shown = credit.to_dict() if credit is not None else None
+        out.append(f"{where}: credited is {lk.credited} but credit evidence is {shown!r}")
     if credit is not None:
-        doc = docs.get(credit["document"])
-        if doc is None or credit["document"] not in (lk["source"]["document"], lk["target"]["document"]):
-            out.append(
-                f"{where}: credit evidence names document {credit['document']!r}, not a side of the link"
-            )
-        elif doc["text"][credit["start"] : credit["end"]] != credit["snippet"]:
-            out.append(f"{where}: credit snippet differs from the text of {credit['document']!r}")
+        doc = docs.get(credit.document)
+        if doc is None or credit.document not in (lk.source.document, lk.target.document):
+            out.append(f"{where}: credit evidence names document {credit.document!r}, not a side of the link")
+        elif doc.text[credit.start : credit.end] != credit.snippet:
+            out.append(f"{where}: credit snippet differs from the text of {credit.document!r}")
     return out
 
 
-def _check_summary(report: dict[str, Any]) -> list[str]:
-    summary = report["summary"]
-    statuses = Counter(c["origin"]["status"] for c in report["clusters"])
+def _check_summary(report: Report) -> list[str]:
+    summary = report.summary
+    statuses = Counter(c.origin.status for c in report.clusters)
     expected: dict[str, int] = {
-        "documents": len(report["documents"]),
-        "links": len(report["links"]),
-        "clusters": len(report["clusters"]),
-        "reused_chars": sum(d["reused_chars"] for d in report["documents"]),
-        "warnings": len(report["warnings"]),
-        "skipped": len(report["skipped"]),
-        "credited_links": sum(1 for lk in report["links"] if lk["credited"]),
+        "documents": len(report.documents),
+        "links": len(report.links),
+        "clusters": len(report.clusters),
+        "reused_chars": sum(d.reused_chars for d in report.documents),
+        "warnings": len(report.warnings),
+        "skipped": len(report.skipped),
+        "credited_links": sum(1 for lk in report.links if lk.credited),
         "internal_duplicates": sum(
-            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "internal-duplicate"
+            1 for d in report.documents for e in d.excluded if e.reason == "internal-duplicate"
         ),
         "boilerplate_lines": sum(
-            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "boilerplate"
+            1 for d in report.documents for e in d.excluded if e.reason == "boilerplate"
         ),
     }
     out = [
-        f"summary: {key} is {summary[key]}, expected {value}"
+        f"summary: {key} is {getattr(summary, key)}, expected {value}"
         for key, value in expected.items()
-        if summary[key] != value
+        if getattr(summary, key) != value
     ]
-    if summary["outlets"] != outlet_matrix(report["links"], report["documents"]):
+    if summary.outlets != outlet_matrix(report.links, report.documents):
         out.append("summary: outlets differs from the links it sums")
-    classes = Counter(lk["class"] for lk in report["links"])
-    for name, n in summary["classes"].items():
+    classes = Counter(lk.link_class for lk in report.links)
+    for name, n in summary.classes.to_dict().items():
         if n != classes[name]:
             out.append(f"summary: classes.{name} is {n}, expected {classes[name]}")
+    origins = summary.origins.to_dict()
     for status in ("determined", "tie", "undated"):
-        if summary["origins"][status] != statuses[status]:
-            out.append(
-                f"summary: origins.{status} is {summary['origins'][status]}, expected {statuses[status]}"
-            )
+        if origins[status] != statuses[status]:
+            out.append(f"summary: origins.{status} is {origins[status]}, expected {statuses[status]}")
     return out

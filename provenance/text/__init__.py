@@ -15,15 +15,16 @@ from provenance.text.normalize import (
     tokenize,
     unify_marks,
 )
-from provenance.text.segment import Span, paragraphs, sentences, trimmed
+from provenance.text.segment import paragraphs, sentences, trimmed
+from provenance.text.spans import Span
 
 __all__ = [
     "NORMALIZATION_VERSION",
     "SPACES",
-    "AnalyzedText",
+    "AnalysedText",
     "Span",
     "Token",
-    "analyze",
+    "analyse",
     "normalize",
     "paragraphs",
     "sentences",
@@ -36,7 +37,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class AnalyzedText:
+class AnalysedText:
     """A document's body as words, paragraphs and sentences.
 
     Word `i` is `norms[i]`, written as `text[starts[i]:ends[i]]`: columns, not a `Token` per
@@ -57,10 +58,10 @@ class AnalyzedText:
         return [Token(*t) for t in zip(self.norms, self.starts.tolist(), self.ends.tolist(), strict=True)]
 
 
-def analyze(text: str, start: int = 0, end: int | None = None, exclude: Sequence[Span] = ()) -> AnalyzedText:
+def analyse(text: str, start: int = 0, end: int | None = None, exclude: Sequence[Span] = ()) -> AnalysedText:
     """Tokenise and segment `text[start:end]`; all spans are offsets into `text`.
 
-    Words inside an `exclude` span (page furniture, a scraper's repeat) are left out, so
+    Words inside an `exclude` span (boilerplate, a scraper's repeat) are left out, so
     later stages never match them; paragraphs and sentences keep their original extent.
     """
     end = len(text) if end is None else end
@@ -77,7 +78,7 @@ def analyze(text: str, start: int = 0, end: int | None = None, exclude: Sequence
     bounds = np.array(sents, dtype=np.int64).reshape(-1, 2)
     lo = np.searchsorted(starts, bounds[:, 0], side="left").tolist()
     hi = np.searchsorted(ends, bounds[:, 1], side="right").tolist()
-    return AnalyzedText(norms, starts, ends, paras, sents, list(zip(lo, hi, strict=True)))
+    return AnalysedText(norms, starts, ends, paras, sents, list(zip(lo, hi, strict=True)))
 
 
 def _outside(starts: np.ndarray, ends: np.ndarray, spans: Sequence[Span]) -> np.ndarray:

@@ -51,5 +51,5 @@ class Words:
 
     @classmethod
     def of_columns(cls, norms: Sequence[str], starts: np.ndarray, ends: np.ndarray) -> Words:
-        """The words of an analysed text (see `AnalyzedText`)."""
+        """The words of an analysed text (see `AnalysedText`)."""
         return cls(word_ids(list(norms)), np.asarray(starts, np.int32), np.asarray(ends, np.int32))

@@ -7,8 +7,7 @@ import re
 import razdel
 
 from provenance.text.lines import LINE_BREAK, SPACE
-
-Span = tuple[int, int]
+from provenance.text.spans import Span
 
 # A paragraph break: a line break, any blank lines (whitespace only), another line break.
 _PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}(?:{SPACE}*{LINE_BREAK})+")
