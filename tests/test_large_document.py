@@ -49,6 +49,7 @@ def entry(
         reused_chars=0,
         reused_share=0.0,
         links=0,
+        language=None,
         quotations=tuple(model.Quotation(start=a, end=b, form="marks") for a, b in quotations),
         credits=(),
         cites=(),
