@@ -30,7 +30,7 @@ from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
-from provenance.shards import WordsReader, analyse_to_shards, read_findings, read_shingles
+from provenance.shards import WordsArray, analyse_to_shards, read_findings, read_shingles
 
 Format = Literal["json", "html", "prov-json"]
 # Each view of a lineage report, the suffix of its file, and the file `scan` writes it to.
@@ -101,7 +101,7 @@ def scan_documents(
         shards = analyse_to_shards(docs, registry, settings, Path(work) / "records", executor)
         progress(f"analysed {len(docs)} documents")
         shingles = [s for _, path in shards.paths for s in read_shingles(path)]
-        words = WordsReader(shards.paths)
+        words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
         texts, bodies = [d.text for d in docs], [d.body for d in docs]
         findings = [f for _, path in shards.paths for f in read_findings(path)]
         languages = [f.language.code if f.language else None for f in findings]

@@ -1,9 +1,12 @@
 """Step outputs on disk: analysed-document records as Parquet shards.
 
 Parquet, Apache Arrow's columnar file format, written and read with pyarrow: Spark, DuckDB,
-pandas and polars read it natively, a step reads only the columns it needs (align reads the
-words, never the credits), and row groups of `ROWS_PER_GROUP` records make reading a few
-documents cheap.
+pandas and polars read it natively, and a step reads only the columns it needs (candidates
+read the shingles, never the credits). Shards are written in row groups of
+`ROWS_PER_GROUP` records.
+
+A step that reads documents in any order (align) reads their words from `WordsArray`,
+flat arrays memory-mapped from files made from the shards in one pass.
 
 A records folder holds `part-FFFFFFFFF.parquet` files, each the records of consecutive
 documents from number F on, one row per document in `RECORD_SCHEMA`:
@@ -25,10 +28,8 @@ documents from number F on, one row per document in `RECORD_SCHEMA`:
 
 from __future__ import annotations
 
-import bisect
 import os
 import tempfile
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,52 +250,37 @@ def read_shingles(path: Path) -> list[DocumentShingles]:
     ]
 
 
-class WordsReader:
-    """Any document's words, read from the records shards a row group at a time; the most
-    recently read groups are kept (`groups` of them), so a step that reads documents in
-    roughly increasing order reads each group about once."""
+class WordsArray:
+    """Every document's words in three flat arrays, memory-mapped from `.npy` files in
+    `folder`, made in one pass over the shards: a document's words are a slice, read from
+    the page cache when a pair needs them, and forked workers share the mapping. Parquet is
+    the records' format between steps; these files serve a step that reads documents in
+    any order (align), where decoding a row group per document would cost more than the
+    alignment itself."""
 
-    def __init__(self, shards: list[tuple[int, Path]], groups: int = 16) -> None:
-        self._shards = sorted(shards)
-        self._firsts = [first for first, _ in self._shards]
-        self._files: dict[Path, pq.ParquetFile] = {}
-        self._cache: OrderedDict[tuple[int, int], tuple[np.ndarray, ...]] = OrderedDict()
-        self._groups = groups
+    def __init__(self, shards: list[tuple[int, Path]], word_counts: Sequence[int], folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        at = np.zeros(len(word_counts) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(word_counts, dtype=np.int64), out=at[1:])
+        total = max(int(at[-1]), 1)  # a file of no words cannot be mapped
+        columns = {"word_ids": np.uint64, "word_starts": np.int32, "word_ends": np.int32}
+        for column, dtype in columns.items():
+            out = np.lib.format.open_memmap(folder / f"{column}.npy", mode="w+", dtype=dtype, shape=(total,))
+            for first, path in sorted(shards):
+                values, _ = _lists(pq.read_table(path, columns=[column]).column(column))
+                out[at[first] : at[first] + len(values)] = values
+            out.flush()
+            del out
+        self._at = at
+        self._ids, self._starts, self._ends = (
+            np.load(folder / f"{column}.npy", mmap_mode="r") for column in columns
+        )
 
     def __getitem__(self, number: int) -> Words:
-        k = bisect.bisect_right(self._firsts, number) - 1
-        if k < 0:
+        if not 0 <= number < len(self._at) - 1:
             raise IndexError(number)
-        first, path = self._shards[k]
-        group, row = divmod(number - first, ROWS_PER_GROUP)
-        ids, starts, ends, at = self._group(k, path, group)
-        a, b = at[row], at[row + 1]
-        # Copies: a view would keep the whole row group alive for as long as a caller keeps
-        # the document's words.
-        return Words(ids[a:b].copy(), starts[a:b].copy(), ends[a:b].copy())
-
-    def _group(self, shard: int, path: Path, group: int) -> tuple[np.ndarray, ...]:
-        key = (shard, group)
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
-        file = self._files.get(path)
-        if file is None:
-            file = self._files[path] = pq.ParquetFile(path)
-        table = file.read_row_group(group, columns=WORD_COLUMNS)
-        ids, at = _lists(table.column("word_ids"))
-        starts, _ = _lists(table.column("word_starts"))
-        ends, _ = _lists(table.column("word_ends"))
-        found = self._cache[key] = (
-            ids.astype(np.uint64, copy=False),
-            starts.astype(np.int32, copy=False),
-            ends.astype(np.int32, copy=False),
-            at,
-        )
-        if len(self._cache) > self._groups:
-            self._cache.popitem(last=False)
-        return found
+        a, b = self._at[number], self._at[number + 1]
+        return Words(self._ids[a:b], self._starts[a:b], self._ends[a:b])
 
 
 class _AnalysingToShards:

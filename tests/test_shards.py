@@ -14,7 +14,7 @@ from provenance.ingest import ingest_folder, load_registry
 from provenance.settings import DetectionSettings
 from provenance.shards import (
     RECORD_SCHEMA,
-    WordsReader,
+    WordsArray,
     analyse_to_shards,
     read_findings,
     read_shingles,
@@ -41,10 +41,10 @@ def test_shards_give_back_the_records_the_step_made(
     assert [first for first, _ in shards.paths] == sorted(f for f, _ in shards.paths)
     findings = [f for _, p in shards.paths for f in read_findings(p)]
     shingles = [s for _, p in shards.paths for s in read_shingles(p)]
-    words = WordsReader(shards.paths, groups=2)
+    words = WordsArray(shards.paths, shards.word_counts, tmp_path / "words")
     assert len(findings) == len(shingles) == len(in_memory)
     assert shards.word_counts == [len(r.words) for r in in_memory]
-    # Read in an order that leaves and comes back to row groups.
+    # Read in any order.
     order = list(range(len(in_memory)))[::-7] + list(range(len(in_memory)))
     for n in order:
         r = in_memory[n]
@@ -81,7 +81,7 @@ def test_the_step_alone_on_the_same_input_writes_the_same_bytes(seeds_docs: list
 
 
 def test_a_document_outside_the_shards_is_an_error(seeds_docs: list, tmp_path: Path) -> None:
-    shards = analyse_to_shards(seeds_docs[:3], load_registry(), SETTINGS, tmp_path, 1)
-    words = WordsReader(shards.paths)
+    shards = analyse_to_shards(seeds_docs[:3], load_registry(), SETTINGS, tmp_path / "records", 1)
+    words = WordsArray(shards.paths, shards.word_counts, tmp_path / "words")
     with pytest.raises(IndexError):
         words[-1]
