@@ -234,7 +234,7 @@ def align(
 ) -> list[Match]:
     """Every reused stretch between word lists `a` and `b`, in order of position in `a`.
 
-    Words are compared for equality only: strings in matching form or their vocabulary ids.
+    Words are compared for equality only: strings in matching form or their word ids.
 
     `a_stock[i]` marks words of `a` inside stock phrases; they do not count towards
     `min_words`. `a_content[i]` marks words that are not function words; a match needs

@@ -55,7 +55,7 @@ def stock_mask(norms: Sequence[Hashable], phrases: tuple[tuple[Hashable, ...], .
     """For each word, whether it lies inside an occurrence of a stock phrase.
 
     Words and phrases are compared for equality only: both in matching form, or both as
-    vocabulary ids."""
+    word ids."""
     by_first: dict[Hashable, list[tuple[Hashable, ...]]] = {}
     for p in phrases:
         by_first.setdefault(p[0], []).append(p)
