@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from provenance.ingest.outlets import Outlet, OutletRegistry
+from provenance.ingest.outlets import OutletRegistry
 from provenance.text import normalize, trimmed
 from provenance.text.lines import NOT_BREAK
 from provenance.text.spans import Span
@@ -117,7 +117,7 @@ def boilerplate_of(
 ) -> list[Boilerplate]:
     """One document's boilerplate lines, in text order: whole lines a registry pattern matches
     (generic, or its outlet's own), and lines frequent among its outlet's documents."""
-    entry = _by_name(registry).get(outlet) if outlet else None
+    entry = registry.by_name.get(outlet) if outlet else None
     patterns = registry.boilerplate + (entry.boilerplate if entry else ())
     common = frequent.get(outlet, frozenset()) if outlet else frozenset()
     marked = []
@@ -127,19 +127,6 @@ def boilerplate_of(
         elif key and key in common:
             marked.append(Boilerplate(a, b, "frequency"))
     return marked
-
-
-_BY_NAME: dict[int, tuple[OutletRegistry, dict[str, Outlet]]] = {}
-
-
-def _by_name(registry: OutletRegistry) -> dict[str, Outlet]:
-    """The registry's entries by canonical name (made once per registry: it is read per document)."""
-    kept = _BY_NAME.get(id(registry))
-    if kept is None or kept[0] is not registry:
-        if len(_BY_NAME) > 8:  # registries of earlier runs in this process
-            _BY_NAME.clear()
-        kept = _BY_NAME[id(registry)] = (registry, {o.name: o for o in registry.outlets})
-    return kept[1]
 
 
 def find_boilerplate(

@@ -64,6 +64,11 @@ class OutletRegistry:
     boilerplate: tuple[re.Pattern[str], ...] = ()  # boilerplate lines of any outlet
 
     @cached_property
+    def by_name(self) -> dict[str, Outlet]:
+        """The entries by canonical name (the last entry of a name keeps it)."""
+        return {o.name: o for o in self.outlets}
+
+    @cached_property
     def _spellings(self) -> dict[str, Outlet]:
         # Casefolded name or alias → entry; the first entry listing a spelling keeps it.
         found: dict[str, Outlet] = {}
