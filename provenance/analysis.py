@@ -42,8 +42,9 @@ def line_statistics(docs: Sequence[Document], executor: int | Executor = 1) -> L
     return total
 
 
-class _Analysing:
-    """The per-document step over a chunk; forked workers inherit the documents."""
+class PerDocument:
+    """The per-document step over chunks of a document set, boilerplate judged by `frequent`;
+    forked workers inherit the documents."""
 
     def __init__(
         self,
@@ -54,12 +55,12 @@ class _Analysing:
     ) -> None:
         self.docs, self.frequent, self.registry, self.settings = docs, frequent, registry, settings
 
-    def run(self, indices: list[int]) -> list[tuple[object, ...]]:
-        out = []
-        for d in indices:
-            record = analyse(self.docs[d], self.frequent, self.registry, self.settings)
-            out.append(tuple(getattr(record, name) for name in _FOUND))
-        return out
+    def records(self, indices: list[int]) -> list[AnalysedDocument]:
+        return [analyse(self.docs[d], self.frequent, self.registry, self.settings) for d in indices]
+
+    def found(self, indices: list[int]) -> list[tuple[object, ...]]:
+        """The records' fields besides the document, which the caller already has."""
+        return [tuple(getattr(r, name) for name in _FOUND) for r in self.records(indices)]
 
 
 def analyse_documents(
@@ -67,15 +68,12 @@ def analyse_documents(
     registry: OutletRegistry,
     settings: DetectionSettings,
     executor: int | Executor = 1,
-    frequent: FrequentLines | None = None,
 ) -> list[AnalysedDocument]:
-    """Every document through the per-document step. Boilerplate is judged by the line
-    statistics of `frequent` when given (another document set's), else of these documents."""
+    """Every document through the per-document step, in memory; boilerplate is judged by the
+    line statistics of these documents."""
     executor = as_executor(executor)
-    if frequent is None:
-        frequent = line_statistics(docs, executor).frequent()
-    task = _Analysing(docs, frequent, registry, settings)
-    chunks = executor.map("analyse", task.run, range(len(docs)), "documents")
+    step = PerDocument(docs, line_statistics(docs, executor).frequent(), registry, settings)
+    chunks = executor.map("analyse", step.found, range(len(docs)), "documents")
     found = (f for chunk in chunks for f in chunk)
     return [
         AnalysedDocument(doc, **dict(zip(_FOUND, f, strict=True)))  # type: ignore[arg-type]

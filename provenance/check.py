@@ -18,7 +18,6 @@ from typing import Any, Literal
 import numpy as np
 
 from provenance import __version__
-from provenance.analysis import analyse_documents
 from provenance.detect import Reuse, verify_pairs
 from provenance.detect.fingerprint import hashes_signature, signature_from_bytes
 from provenance.editorial.meaning import DocumentFacts, LinkSides, link_meaning
@@ -164,7 +163,7 @@ def check_draft(
     draft_hashes = mine.shingles.hashes
     hits = index.hits(draft_hashes, settings.max_shingle_documents, MIN_SHARED_SHINGLES)[:MAX_SOURCES]
     sources = [d for d in index.documents([h.number for h in hits]) if d.sha256 != draft.sha256]
-    records = [*analyse_documents(sources, registry, settings, 1, NO_LINE_STATISTICS), mine]
+    records = [*(analyse(d, NO_LINE_STATISTICS, registry, settings) for d in sources), mine]
     docs = [r.document for r in records]
     me = len(sources)
     reuses = verify_pairs(records, settings, [(s, me) for s in range(me)])

@@ -39,15 +39,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from provenance.analysis import line_statistics
+from provenance.analysis import PerDocument, line_statistics
 from provenance.detect.fingerprint import DocumentShingles
-from provenance.editorial.boilerplate import Boilerplate, FrequentLines
+from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.executor import Executor, as_executor
 from provenance.ingest import Document, OutletRegistry
-from provenance.record import analyse
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words
 from provenance.text.language import Language
@@ -264,13 +263,20 @@ class WordsArray:
         np.cumsum(np.asarray(word_counts, dtype=np.int64), out=at[1:])
         total = max(int(at[-1]), 1)  # a file of no words cannot be mapped
         columns = {"word_ids": np.uint64, "word_starts": np.int32, "word_ends": np.int32}
-        for column, dtype in columns.items():
-            out = np.lib.format.open_memmap(folder / f"{column}.npy", mode="w+", dtype=dtype, shape=(total,))
-            for first, path in sorted(shards):
-                values, _ = _lists(pq.read_table(path, columns=[column]).column(column))
+        outs = {
+            column: np.lib.format.open_memmap(
+                folder / f"{column}.npy", mode="w+", dtype=dtype, shape=(total,)
+            )
+            for column, dtype in columns.items()
+        }
+        for first, path in sorted(shards):
+            table = pq.read_table(path, columns=list(columns))
+            for column, out in outs.items():
+                values, _ = _lists(table.column(column))
                 out[at[first] : at[first] + len(values)] = values
+        for out in outs.values():
             out.flush()
-            del out
+        del outs
         self._at = at
         self._ids, self._starts, self._ends = (
             np.load(folder / f"{column}.npy", mmap_mode="r") for column in columns
@@ -283,23 +289,15 @@ class WordsArray:
         return Words(self._ids[a:b], self._starts[a:b], self._ends[a:b])
 
 
-class _AnalysingToShards:
+class _WritingShards:
     """The per-document step over a chunk of consecutive documents, its records written as
-    one shard in `folder`; only where they are goes back. Forked workers inherit the documents."""
+    one shard in `folder`; only where they are goes back."""
 
-    def __init__(
-        self,
-        folder: Path,
-        docs: Sequence[Document],
-        frequent: FrequentLines,
-        registry: OutletRegistry,
-        settings: DetectionSettings,
-    ) -> None:
-        self.folder, self.docs, self.frequent, self.registry = folder, docs, frequent, registry
-        self.settings = settings
+    def __init__(self, folder: Path, step: PerDocument) -> None:
+        self.folder, self.step = folder, step
 
     def write(self, indices: list[int]) -> list[tuple[int, Path, list[int]]]:
-        records = [analyse(self.docs[d], self.frequent, self.registry, self.settings) for d in indices]
+        records = self.step.records(indices)
         path = write_records(
             self.folder,
             indices[0],
@@ -329,8 +327,8 @@ def analyse_to_shards(
     """Every document through the per-document step, the records written to shards in
     `folder`; boilerplate is judged by the line statistics of these documents."""
     executor = as_executor(executor)
-    frequent = line_statistics(docs, executor).frequent()
-    task = _AnalysingToShards(folder, docs, frequent, registry, settings)
+    step = PerDocument(docs, line_statistics(docs, executor).frequent(), registry, settings)
+    task = _WritingShards(folder, step)
     written = [
         w
         for chunk in executor.map(
