@@ -107,6 +107,7 @@ def report_of(n: int) -> dict[str, Any]:
     [link] = report["links"]
     big = next(d for d in report["documents"] if d["id"] == link["target"]["document"])
     big.update(
+        text_length=len(text),
         text=text,
         body={"start": 0, "end": len(text)},
         quotations=[{"start": a, "end": b, "form": "«»"} for a, b in quotations],
@@ -208,7 +209,9 @@ def scan_article(
     if not (folder / "article.json").is_file():
         write_article(megabytes, folder, copies)
     out = work / f"out-{megabytes:g}mb-{copies}"
+    # Every text: without copies the long article is in no link, and its page is what is timed.
     command = [sys.executable, "-m", "provenance", "scan", str(folder), "-o", str(out), "-q"]
+    command += ["--texts", "all"]
     if jobs:
         command += ["-j", str(jobs)]
     with (work / "scan.stderr").open("wb") as err:

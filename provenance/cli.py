@@ -52,7 +52,7 @@ from provenance.pipeline import (
 )
 from provenance.report.check_views import render_check_html, render_text
 from provenance.report.messages import LANGUAGES, Lang
-from provenance.report.model import Report, WarningEntry
+from provenance.report.model import TEXTS, Report, Texts, WarningEntry
 from provenance.report.validate import read_report, validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
@@ -239,7 +239,16 @@ _index_option = click.option(
 
 
 def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`-o DIR`, `--format` and `--lang` of the commands that write a lineage report."""
+    """`-o DIR`, `--format`, `--lang` and `--texts` of the commands that write a lineage report."""
+    command = click.option(
+        "--texts",
+        type=click.Choice(TEXTS),
+        default="linked",
+        show_default=True,
+        help="Which documents carry their text in the report: linked, only those sharing text with "
+        "another (the others keep their metadata, path and SHA-256: the report grows with the reuse "
+        "found, not with the corpus); all, every document. Links and clusters are the same either way.",
+    )(command)
     command = _lang_option(command)
     command = click.option(
         "--format",
@@ -328,6 +337,7 @@ def scan_command(
     out_dir: Path,
     fmt: tuple[str, ...],
     lang: Lang | None,
+    texts: Texts,
     min_words: int | None,
     registry_path: Path | None,
     encoding: str | None,
@@ -373,7 +383,7 @@ def scan_command(
     options = _read_options(config)
     progress = (lambda _: None) if quiet else _err
     executor = LocalExecutor(config["jobs"], None if quiet else _err)
-    report = scan(paths, settings, registry, progress=progress, jobs=executor, options=options)
+    report = scan(paths, settings, registry, progress=progress, jobs=executor, options=options, texts=texts)
     if not quiet:
         _warn_all(report.warnings)
     if not report.documents:
@@ -689,6 +699,7 @@ def index_report_command(
     out_dir: Path,
     fmt: tuple[str, ...],
     lang: Lang | None,
+    texts: Texts,
     min_words: int | None,
     registry_path: Path | None,
     jobs: int | None,
@@ -711,6 +722,7 @@ def index_report_command(
         registry,
         progress=(lambda _: None) if quiet else _err,
         jobs=executor,
+        texts=texts,
     )
     _write_lineage(report, out_dir, fmt, lang, quiet, executor, verbose)
 

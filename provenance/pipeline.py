@@ -21,10 +21,10 @@ from provenance.executor import Executor, as_executor
 from provenance.ingest import IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
 from provenance.ingest.files import input_name
 from provenance.lineage import Edge, Passage, build_lineage
-from provenance.report.build import build_report
+from provenance.report.build import build_report, check_texts
 from provenance.report.html import render_html
 from provenance.report.messages import Lang
-from provenance.report.model import Report
+from provenance.report.model import Report, Texts
 from provenance.report.model import json_chunks as stream_json
 from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
@@ -63,6 +63,7 @@ def scan(
     progress: Progress = _quiet,
     jobs: int | Executor | None = None,
     options: ReadOptions | None = None,
+    texts: Texts = "linked",
 ) -> Report:
     """Scan a folder (or one file, or several of either) and return the lineage report.
 
@@ -70,14 +71,15 @@ def scan(
     holding them all); a file reached twice is read once. `jobs` says where the steps run: an
     executor, or a number of local processes (default: every core this process may use); the
     report is the same whatever it is. `options` say how files are read: encoding, size
-    limit, the day of the scan, a manifest.
+    limit, the day of the scan, a manifest. `texts` says which documents carry their text
+    in the report: those in a link (`linked`, the default) or `all`.
     """
     roots = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
     registry = registry or load_registry()
     executor = as_executor(jobs)
     ingested = ingest_paths(roots, registry, executor, options)
     progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
-    return scan_documents(ingested, input_name(roots), settings, registry, progress, executor)
+    return scan_documents(ingested, input_name(roots), settings, registry, progress, executor, texts)
 
 
 def scan_documents(
@@ -87,12 +89,14 @@ def scan_documents(
     registry: OutletRegistry | None = None,
     progress: Progress = _quiet,
     jobs: int | Executor | None = None,
+    texts: Texts = "linked",
 ) -> Report:
     """The lineage report of documents already read (from a folder, or from an index).
 
     `root` names the input in the report. The documents' order is the report's order.
-    Boilerplate is judged by the line statistics of these documents.
+    Boilerplate is judged by the line statistics of these documents. `texts`: as for `scan`.
     """
+    texts_kept = check_texts(texts)  # before the work, not after it; `texts` names the texts below
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
     executor = as_executor(jobs)
@@ -148,7 +152,7 @@ def scan_documents(
         step.stats.items_out = len(lineage.links)
     editorial = EditorialResult(boilerplate, repeats, facts, meanings)
     with executor.step("report", len(docs), "documents") as step:
-        report = build_report(root, ingested, detection, lineage, settings, editorial)
+        report = build_report(root, ingested, detection, lineage, settings, editorial, texts_kept)
         step.stats.items_out = len(report.links)
     return report
 

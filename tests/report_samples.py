@@ -16,6 +16,10 @@ Three clusters:
   archive copy says "13 ноября", which would be earlier if it had a year.
 
 Offsets are found with `str.find` so the texts can be edited without recounting.
+
+`sample_report_with_unlinked` adds a fifth article that shares nothing (`misc/weather.txt`,
+with a quotation, a credit and a boilerplate line), in a report of `texts` `linked` (its
+text left out, as `provenance scan` writes it by default) or `all`.
 """
 
 from __future__ import annotations
@@ -115,6 +119,7 @@ def document_entry(
         "url": url,
         "url_source": "record" if url else None,
         "body": {"start": start, "end": end},
+        "text_length": len(text),
         "text": text,
         # Filled in by `finish` from the links.
         "counted_chars": 0,
@@ -151,8 +156,16 @@ def plain_meaning() -> dict[str, Any]:
 
 
 def finish(report: dict[str, Any]) -> dict[str, Any]:
-    """Recompute the derived numbers (per-document reuse, summary) after editing a report."""
+    """Recompute the derived numbers (per-document reuse, summary) after editing a report.
+
+    A document without its text keeps its `counted_chars`; the summary counts only the
+    excluded spans listed, so leave texts out after finishing (see `sample_report_with_unlinked`).
+    """
     for doc in report["documents"]:
+        if "text" not in doc:
+            doc["reused_chars"], doc["reused_share"], doc["links"] = 0, 0.0, 0
+            continue
+        doc["text_length"] = len(doc["text"])
         covered: set[int] = set()
         touching = 0
         for link in report["links"]:
@@ -181,10 +194,10 @@ def finish(report: dict[str, Any]) -> dict[str, Any]:
         "classes": {c: classes.count(c) for c in ("copied-text", "mixed", "shared-quotation")},
         "credited_links": sum(1 for k in report["links"] if k["credited"]),
         "internal_duplicates": sum(
-            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "internal-duplicate"
+            1 for d in report["documents"] for e in d.get("excluded", ()) if e["reason"] == "internal-duplicate"
         ),
         "boilerplate_lines": sum(
-            1 for d in report["documents"] for e in d["excluded"] if e["reason"] == "boilerplate"
+            1 for d in report["documents"] for e in d.get("excluded", ()) if e["reason"] == "boilerplate"
         ),
         "outlets": [
             cell.to_dict()
@@ -392,7 +405,7 @@ def sample_report() -> dict[str, Any]:
     ]
 
     report = {
-        "schema_version": "1.3.0",
+        "schema_version": "1.4.0",
         "tool": {"name": "provenance", "version": "0.1.0"},
         "offset_unit": "unicode-codepoint",
         "input": {"root": "corpus", "files_seen": 5, "manifest": None, "encoding": None},
@@ -411,6 +424,7 @@ def sample_report() -> dict[str, Any]:
             "anchor_words": 4,
             "max_gap_words": 3,
             "near_verbatim_similarity": 0.9,
+            "texts": "all",
         },
         "documents": [docs[RIA], docs[TASS], docs[LOCAL], docs[ARCHIVE]],
         "links": links,
@@ -423,6 +437,69 @@ def sample_report() -> dict[str, Any]:
         "summary": {},
     }
     return copy.deepcopy(finish(report))
+
+
+UNLINKED = "misc/weather.txt"
+UNLINKED_TEXT = (
+    "Синоптики обещают в выходные дожди и похолодание до пяти градусов. "
+    "«Зонты лучше держать под рукой до среды», — сказал дежурный метеоролог, сообщает Гидрометцентр.\n"
+    "\n"
+    "Поделиться"
+)
+
+
+def leave_out_text(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as a report of `texts` `linked` gives one in no link: its text and the spans
+    in it left out, its metadata and counts kept."""
+    for key in ("text", "quotations", "credits", "excluded"):
+        doc.pop(key, None)
+    return doc
+
+
+def sample_report_with_unlinked(texts: str = "linked") -> dict[str, Any]:
+    """The sample report and a fifth article that shares nothing with the others, with a
+    quotation, a credit and a boilerplate line; with `texts` `linked` its text is left out."""
+    report = sample_report()
+    doc = document_entry(
+        UNLINKED,
+        UNLINKED_TEXT,
+        path=UNLINKED,
+        fmt="txt",
+        outlet="Погода.kz",
+        outlet_source="record",
+        date="2025-11-15",
+        precision="day",
+        date_source="header",
+        title="Дожди и похолодание",
+        language={"code": "ru", "confidence": 0.98},
+    )
+    quote = "«Зонты лучше держать под рукой до среды»"
+    start = UNLINKED_TEXT.index(quote)
+    doc["quotations"] = [{"start": start, "end": start + len(quote), "form": "marks"}]
+    credit = "сообщает Гидрометцентр"
+    start = UNLINKED_TEXT.index(credit)
+    doc["credits"] = [
+        {
+            "start": start,
+            "end": start + len(credit),
+            "cue": "сообщает",
+            "name": "Гидрометцентр",
+            "source": None,
+            "source_id": None,
+            "self": False,
+            "in_corpus": False,
+        }
+    ]
+    doc["cites"] = ["Гидрометцентр"]
+    start = UNLINKED_TEXT.index("Поделиться")
+    doc["excluded"] = [{"start": start, "end": start + len("Поделиться"), "reason": "boilerplate", "rule": "registry"}]
+    report["documents"].append(doc)
+    report["boilerplate"][0]["documents"].append(UNLINKED)
+    finish(report)
+    report["parameters"]["texts"] = texts
+    if texts == "linked":
+        leave_out_text(doc)
+    return report
 
 
 def sample_model() -> Report:

@@ -25,6 +25,7 @@ from report_samples import sample_report
 from provenance.pipeline import scan, write_reports
 from provenance.report.build import outlet_matrix
 from provenance.report.coverage import covered_chars
+from provenance.report.messages import CATALOGUES
 from provenance.report.model import DocumentEntry, Link, Report
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -145,6 +146,9 @@ def _expected(report: dict[str, Any], keep: Any) -> dict[str, tuple[int, str, in
     """What the JSON says each document's share is when only the links `keep` accepts count."""
     out = {}
     for d in report["documents"]:
+        if "text" not in d:  # a document in no link, its text left out: nothing of it is reused
+            out[d["id"]] = (0, "0.0%", 0)
+            continue
         holes = [(e["start"], e["end"]) for e in d["excluded"]]
         sides = [
             (lk, mine, theirs)
@@ -259,6 +263,70 @@ def _assert_table_as_rendered(visit: Visit, path: Path, rows: int) -> None:
             column.split()[-1],
         )
         assert live == rendered and len(live) == rows, column
+
+
+# --- articles without their text ----------------------------------------------------------------
+
+
+def test_an_article_without_its_text_is_listed_and_names_its_file(
+    seeds_page: Visit, seeds_report: tuple[dict[str, Any], Path]
+) -> None:
+    """By default a document in no link comes without its text: the page lists it with its
+    metadata, and its article says why its text is missing and where it is."""
+    report = seeds_report[0]
+    page = seeds_page.page
+    textless = [d for d in report["documents"] if "text" not in d]
+    assert len(textless) == 2 and all(d["links"] == 0 for d in textless)
+    t = CATALOGUES["ru"]  # the seeds are Russian
+    for d in textless:
+        seeds_page.view("corpus")
+        row = page.locator(f'#corpus-table tr[data-doc="{d["id"]}"]')
+        assert row.is_visible()
+        assert row.locator("td.share").text_content() == "0.0%"
+        assert row.locator("td.sources").text_content() == "0"
+        assert (d["outlet"] or t["unknown_outlet"]) in row.text_content()
+        row.locator("td.title a").click()
+        page.wait_for_selector(f'article.doc.current[data-doc="{d["id"]}"]')
+        article = page.locator("article.doc.current")
+        assert article.locator(".text").count() == 0
+        note = article.locator("p.text-left-out")
+        assert note.is_visible()
+        said = note.text_content() or ""
+        assert t["text_left_out"] in said and f"{t['text_in_file']} {d['path']}" in said
+        assert d["sha256"] in said
+    # Its text is nowhere in the page, not even in the data the script reads.
+    content = page.content()
+    for d in textless:
+        longest = max((SEEDS / f"{d['id']}.txt").read_text(encoding="utf-8").splitlines(), key=len)
+        assert len(longest) > 200 and longest[:200] not in content
+    # Filters recompute every share, these articles' too, without an error.
+    page.check('input[name="hide-quotes"]')
+    page.fill('input[name="min-words"]', "20")
+    outlet = next(d["outlet"] for d in textless if d["outlet"])
+    page.select_option('select[name="exclude-outlet"]', f"o:{outlet}")
+    _assert_shares(
+        seeds_page,
+        report,
+        lambda lk: lk["class"] != "shared-quotation" and lk["matched_words"] >= 20,
+        excluded={d["id"] for d in report["documents"] if d["outlet"] == outlet},
+    )
+    assert seeds_page.problems == []
+
+
+def test_with_every_text_the_script_agrees_with_the_report(browser: Any, tmp_path: Path) -> None:
+    report = scan(SEEDS, jobs=1, texts="all")
+    write_reports(report, tmp_path, ("html",))
+    data = report.to_dict()
+    visit = Visit(browser, tmp_path / "lineage.html")
+    try:
+        assert visit.page.locator("p.text-left-out").count() == 0
+        assert visit.page.locator("article.doc .text").count() == len(data["documents"])
+        _assert_shares(visit, data, lambda lk: True)
+        visit.page.check('input[name="hide-quotes"]')
+        _assert_shares(visit, data, lambda lk: lk["class"] != "shared-quotation")
+        assert visit.problems == []
+    finally:
+        visit.close()
 
 
 # --- the twin ---------------------------------------------------------------------------------

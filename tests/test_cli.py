@@ -152,7 +152,9 @@ def test_custom_registry_adds_boilerplate_and_credits(tmp_path: Path) -> None:
         json.dumps({"boilerplate": ["Читайте нас в соцсетях"], "outlets": [entry]}), encoding="utf-8"
     )
     out = tmp_path / "out"
-    result = run_cli("scan", str(corpus), "-o", str(out), "--format", "json", "--registry", str(registry))
+    # The article shares nothing: its spans are in the report with every text (--texts all).
+    args = ("-o", str(out), "--format", "json", "--registry", str(registry), "--texts", "all")
+    result = run_cli("scan", str(corpus), *args)
     assert result.returncode == 0, result.stderr
     [doc] = json.loads((out / "lineage.json").read_text(encoding="utf-8"))["documents"]
     assert [e["reason"] for e in doc["excluded"]] == ["boilerplate"]
@@ -213,3 +215,45 @@ def test_scan_writes_what_each_step_did_beside_the_report_and_prints_it_with_v(t
             line.startswith(f"provenance: {step}: ") and " in, " in line for line in loud.stderr.splitlines()
         )
     assert (tmp_path / "q" / "lineage.steps.json").is_file()
+
+
+# --- which texts the report carries ------------------------------------------------------------
+
+
+def test_scan_leaves_out_the_texts_of_documents_in_no_link_unless_told_all(tmp_path: Path) -> None:
+    from tests.cli_process import run_main
+
+    for flags, out in (((), "default"), (("--texts", "linked"), "linked"), (("--texts", "all"), "all")):
+        result = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path / out), "--format", "all", "-q", *flags)
+        assert result.returncode == 0, result.stderr
+    reports = {
+        name: json.loads((tmp_path / name / "lineage.json").read_text(encoding="utf-8"))
+        for name in ("default", "linked", "all")
+    }
+    assert reports["default"] == reports["linked"]
+    for name, texts in (("linked", "linked"), ("all", "all")):
+        assert reports[name]["parameters"]["texts"] == texts
+        assert run_cli("validate", str(tmp_path / name / "lineage.json")).returncode == 0
+    carried = {name: [("text" in d, d["links"] > 0) for d in r["documents"]] for name, r in reports.items()}
+    assert carried["linked"] == [(linked, linked) for _, linked in carried["linked"]]
+    assert not all(has for has, _ in carried["linked"]) and all(has for has, _ in carried["all"])
+    # The page names the file of a document without its text; PROV is the same either way.
+    page = (tmp_path / "linked" / "lineage.html").read_text(encoding="utf-8")
+    unlinked = [d for d in reports["linked"]["documents"] if "text" not in d]
+    assert all(f'<code class="path">{d["path"]}</code>' in page for d in unlinked)
+    prov = [(tmp_path / name / "lineage.prov.json").read_bytes() for name in ("linked", "all")]
+    assert prov[0] == prov[1]
+
+
+def test_a_bad_texts_choice_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("scan", str(REPO / "seeds"), "-o", str(tmp_path / "out"), "--texts", "some")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("provenance: error:") and "--texts" in line and "'some'" in line
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["scan"], ["index", "report"]])
+def test_help_offers_the_texts_choice(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0 and "--texts [linked|all]" in result.stdout

@@ -286,6 +286,25 @@ def test_cli_index_report_is_the_scan_report(tmp_path: Path) -> None:
     assert json.loads(cli("index", "stats", "--json").stdout)["documents"] == 4
 
 
+def test_cli_index_report_takes_the_texts_choice_as_scan_does(tmp_path: Path) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli(*args, cwd=tmp_path)
+
+    assert cli("index", "add", str(SEEDS), "-q").returncode == 0
+    for texts in ("linked", "all"):
+        result = cli("index", "report", "-o", texts, "-q", "--format", "json", "--texts", texts)
+        assert result.returncode == 0, result.stderr
+        scanned = cli("scan", str(SEEDS), "-o", f"scan-{texts}", "-q", "--format", "json", "--texts", texts)
+        assert scanned.returncode == 0, scanned.stderr
+        from_index = json.loads((tmp_path / texts / "lineage.json").read_text(encoding="utf-8"))
+        from_scan = json.loads((tmp_path / f"scan-{texts}" / "lineage.json").read_text(encoding="utf-8"))
+        assert from_index["parameters"]["texts"] == texts
+        for key in ("parameters", "documents", "links", "clusters", "summary"):
+            assert from_index[key] == from_scan[key], (texts, key)
+        # Two seeds share nothing: only `all` carries every text.
+        assert all("text" in d for d in from_index["documents"]) == (texts == "all")
+
+
 def decode_problem(data: bytes) -> str:
     with pytest.raises(DecodeProblem) as caught:
         decode(data)

@@ -319,7 +319,8 @@ def test_every_warning_names_a_file_in_one_line(result: IngestResult) -> None:
 
 
 def test_scan_report_is_valid_and_runs_nothing(folder: tuple[Path, dict[str, str]]) -> None:
-    report = scan(folder[0], options=ReadOptions(max_file_size=LIMIT, today=TODAY), jobs=1)
+    # Every text, so that the hostile one (in no link) is on the page.
+    report = scan(folder[0], options=ReadOptions(max_file_size=LIMIT, today=TODAY), jobs=1, texts="all")
     assert validate_report(report) == []
     hostile = next(d for d in report.documents if d.id == "bad/hostile")
     assert hostile.text == HOSTILE
@@ -357,7 +358,7 @@ def test_cli_encoding_override(tmp_path: Path) -> None:
     (tmp_path / "in" / "a.txt").write_bytes(RU.encode("cp1251"))
     out = tmp_path / "out"
     forced = run_cli(
-        "scan", "in", "--encoding", "windows-1251", "-o", "out", "--format", "json", cwd=tmp_path
+        "scan", "in", "--encoding", "windows-1251", "-o", "out", "--format", "json", "--texts", "all", cwd=tmp_path
     )
     assert forced.returncode == 0, forced.stderr
     report = json.loads((out / "lineage.json").read_text(encoding="utf-8"))

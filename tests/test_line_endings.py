@@ -42,7 +42,7 @@ def _converted(tmp_path: Path, ending: str) -> Path:
 
 @pytest.fixture(scope="module")
 def lf_report() -> dict[str, Any]:
-    return scan(SEEDS, jobs=1).to_dict()
+    return scan(SEEDS, jobs=1, texts="all").to_dict()  # every text: spans of 003 and 004 too
 
 
 @pytest.fixture(scope="module", params=list(SAME_LENGTH))
@@ -50,12 +50,13 @@ def same_length_report(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, dict[str, Any]]:
     ending = SAME_LENGTH[request.param]
-    return ending, scan(_converted(tmp_path_factory.mktemp(request.param), ending), jobs=1).to_dict()
+    folder = _converted(tmp_path_factory.mktemp(request.param), ending)
+    return ending, scan(folder, jobs=1, texts="all").to_dict()
 
 
 @pytest.fixture(scope="module")
 def crlf_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return scan(_converted(tmp_path_factory.mktemp("crlf"), "\r\n"), jobs=1).to_dict()
+    return scan(_converted(tmp_path_factory.mktemp("crlf"), "\r\n"), jobs=1, texts="all").to_dict()
 
 
 def _as_lf(value: Any, ending: str) -> Any:
@@ -135,6 +136,8 @@ def _to_lf(value: Any, offsets: _Offsets, document: str | None = None) -> Any:
         out = {k: _to_lf(v, offsets, document) for k, v in value.items()}
         if document and isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
             out["start"], out["end"] = offsets(document, value["start"]), offsets(document, value["end"])
+        if document and isinstance(value.get("text_length"), int):  # the end of the text is an offset too
+            out["text_length"] = offsets(document, value["text_length"])
         return out
     return value
 
@@ -308,7 +311,7 @@ def test_html_view_shows_breaks_browsers_do_not_know(ending: str, tmp_path: Path
     (folder / "a.txt").write_text(
         f"Первая строка статьи.{ending}{ending}Вторая строка статьи.", encoding="utf-8"
     )
-    report = scan(folder, jobs=1)
+    report = scan(folder, jobs=1, texts="all")  # a document in no link: its text only with "all"
     assert ending in report.documents[0].text  # the JSON keeps the text as written
     page = render_html(report)
     assert "Первая строка статьи.\n\nВторая строка статьи." in page

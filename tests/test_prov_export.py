@@ -46,7 +46,17 @@ from prov.model import (
     ProvMembership,
     ProvRecord,
 )
-from report_samples import LOCAL, RIA, TASS, finish, plain_meaning, ref, sample_report
+from report_samples import (
+    LOCAL,
+    RIA,
+    TASS,
+    UNLINKED,
+    finish,
+    plain_meaning,
+    ref,
+    sample_report,
+    sample_report_with_unlinked,
+)
 from seed_ids import SEEDS
 
 from provenance.pipeline import scan
@@ -126,9 +136,14 @@ def seeds_report() -> Report:
     return scan(SEEDS, jobs=1).to_dict()
 
 
-@pytest.fixture(scope="module", params=["seeds", "sample", "hostile"])
+@pytest.fixture(scope="module", params=["seeds", "sample", "hostile", "unlinked"])
 def report(request: pytest.FixtureRequest, seeds_report: Report) -> Report:
-    built = {"seeds": lambda: seeds_report, "sample": _with_directed_partial, "hostile": _hostile}
+    built = {
+        "seeds": lambda: seeds_report,
+        "sample": _with_directed_partial,
+        "hostile": _hostile,
+        "unlinked": sample_report_with_unlinked,  # a document without its text
+    }
     result = built[request.param]()
     # The export assumes a valid report; a broken fixture would test nothing.
     assert validate_report(result) == []
@@ -191,6 +206,15 @@ def _directed(report: Report, kinds: tuple[str, ...]) -> dict[str, Report]:
 
 
 # --- documents and outlets -----------------------------------------------------------------
+
+
+def test_a_document_without_its_text_is_the_same_article_entity() -> None:
+    """PROV states no whole text: leaving the text of a document in no link out changes nothing."""
+    linked, full = sample_report_with_unlinked("linked"), sample_report_with_unlinked("all")
+    assert _render(linked) == _render(full)
+    articles = _typed(_read(_render(linked)), ProvEntity, TERMS["Article"])
+    [weather] = [a for a in articles.values() if _one(a, TERMS["id"]) == UNLINKED]
+    assert _one(weather, TERMS["sha256"]) == next(d for d in linked["documents"] if d["id"] == UNLINKED)["sha256"]
 
 
 def test_every_document_is_one_article_entity_with_its_metadata(
@@ -269,7 +293,8 @@ def test_each_distinct_link_side_is_one_passage_member_of_its_document_with_its_
     prov_doc = exported[1]
     passages = _typed(prov_doc, ProvEntity, TERMS["Passage"])
     assert len(passages) == len(_spans(report))
-    texts = {d["id"]: d["text"] for d in report["documents"]}
+    # Only documents in a link carry their text (by default), and only they have passages.
+    texts = {d["id"]: d["text"] for d in report["documents"] if "text" in d}
     assert {_span_of(p) for p in passages.values()} == _spans(report)
     for passage in passages.values():
         doc_id, start, end = _span_of(passage)

@@ -14,11 +14,23 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_samples import ARCHIVE, LOCAL, RIA, TASS, document_entry, finish, plain_meaning, sample_report
+from report_samples import (
+    ARCHIVE,
+    LOCAL,
+    RIA,
+    TASS,
+    UNLINKED,
+    UNLINKED_TEXT,
+    document_entry,
+    finish,
+    plain_meaning,
+    sample_report,
+    sample_report_with_unlinked,
+)
 
 from provenance.report import html as html_view
 from provenance.report import validate_report
-from provenance.report.messages import Lang
+from provenance.report.messages import CATALOGUES, LANGUAGES, Lang
 from provenance.report.model import Report
 
 CSP = (
@@ -455,6 +467,68 @@ def test_language_follows_the_documents() -> None:
         doc["text"] = english
         doc["body"] = {"start": 0, "end": len(english)}
     report["links"], report["clusters"] = [], []
+    assert '<html lang="en">' in render_html(report)
+
+
+# --- a document without its text (format 1.4.0) ------------------------------------------------
+
+
+def _article(source: str, doc_id: str) -> str:
+    """The article element of one document, as rendered."""
+    anchor = anchors_by_document(source)[doc_id]
+    start = source.index(f'<article class="doc" id="{anchor}"')
+    return source[start : source.index("</article>", start)]
+
+
+def test_a_document_without_its_text_says_so_and_names_its_file() -> None:
+    report = sample_report_with_unlinked("linked")
+    weather = next(d for d in report["documents"] if d["id"] == UNLINKED)
+    for lang in LANGUAGES:
+        source = render(report, lang)
+        t = CATALOGUES[lang]
+        article = _article(source, UNLINKED)
+        note = html.unescape(re.search(r'<p class="text-left-out">(.*?)</p>', article, re.S)[1])  # type: ignore[index]
+        assert t["text_left_out"] in note and t["text_in_file"] in note
+        assert f"{t['text_in_file']} {UNLINKED}" in re.sub("<[^>]+>", "", note)
+        assert weather["sha256"] in note and str(weather["text_length"]) in note
+        # Nothing of its text: not in the article, not anywhere in the page, not in its data.
+        assert 'class="text"' not in article
+        for sentence in ("Синоптики обещают", "Зонты лучше держать"):
+            assert sentence not in source
+        # Still listed, with its metadata, in the table and its article.
+        row = re.search(rf'<tr data-doc="{re.escape(UNLINKED)}"[^>]*>(.*?)</tr>', source, re.S)
+        assert row and "Погода.kz" in row[1] and "Дожди и похолодание" in row[1] and "2025-11-15" in row[1]
+        assert "Гидрометцентр" in article  # what it credits stays
+    # The others keep their text and marks, exactly.
+    assert_faithful(sample_report())
+    page = Page(render(report))
+    assert len(page.bodies) == len(report["documents"]) - 1
+
+
+def test_with_every_text_the_document_in_no_link_is_shown_whole() -> None:
+    report = sample_report_with_unlinked("all")
+    source = render(report)
+    assert 'class="text-left-out"' not in source
+    page = Page(source)
+    shown = "".join(ch for ch, _ in page.bodies[anchors_by_document(source)[UNLINKED]])
+    assert shown == UNLINKED_TEXT and "Синоптики обещают" in _article(source, UNLINKED)
+
+
+def test_the_page_language_counts_a_document_without_its_text_by_its_language() -> None:
+    report = sample_report_with_unlinked("linked")
+    english = "Officials approved the plan to renew suburban trains by 2030."
+    for doc in report["documents"]:
+        if "text" in doc:
+            doc["text"], doc["text_length"] = english, len(english)
+            doc["body"] = {"start": 0, "end": len(english)}
+            doc["quotations"], doc["credits"], doc["excluded"], doc["cites"] = [], [], [], []
+    report["links"], report["clusters"] = [], []
+    weather = next(d for d in report["documents"] if d["id"] == UNLINKED)
+    # 140 counted characters of a Russian text against 4 × 47 English letters: English.
+    assert '<html lang="en">' in render_html(report)
+    weather["counted_chars"] = weather["body"]["end"] = weather["text_length"] = 1000
+    assert '<html lang="ru">' in render_html(report)
+    weather["language"] = None  # not told: it counts for nothing
     assert '<html lang="en">' in render_html(report)
 
 

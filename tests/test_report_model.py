@@ -13,7 +13,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_samples import sample_report
+from report_samples import UNLINKED, UNLINKED_TEXT, sample_report, sample_report_with_unlinked
 from seed_ids import SEEDS
 
 from provenance.pipeline import scan
@@ -87,6 +87,28 @@ def test_an_optional_field_is_left_out_while_none() -> None:
     ]
 
 
+def test_a_document_without_its_text_leaves_out_the_spans_in_it() -> None:
+    """Format 1.4.0: `text`, `quotations`, `credits` and `excluded` are absent together, and
+    `text_length` (after `body`) still gives the text's length."""
+    data = sample_report_with_unlinked("linked")
+    report = Report.from_dict(data)
+    weather = next(d for d in report.documents if d.id == UNLINKED)
+    assert not weather.has_text
+    assert (weather.text, weather.quotations, weather.credits, weather.excluded) == (None, None, None, None)
+    assert weather.text_length == len(UNLINKED_TEXT) and weather.cites == ("Гидрометцентр",)
+    written = weather.to_dict()
+    assert not {"text", "quotations", "credits", "excluded"} & written.keys()
+    keys = list(written)
+    assert keys[keys.index("body") + 1] == "text_length"
+    assert DocumentEntry.from_dict(written) == weather
+    assert report.to_dict() == data
+    assert Report.from_json(report.to_json()) == report
+    # A document with its text writes every key, the text right after its length.
+    keys = list(report.documents[0].to_dict())
+    assert keys[keys.index("text_length") : keys.index("text_length") + 2] == ["text_length", "text"]
+    assert {"quotations", "credits", "excluded"} <= set(keys) and report.documents[0].has_text
+
+
 def test_an_unknown_key_is_refused() -> None:
     data = sample_report()
     data["documents"][0]["colour"] = "red"
@@ -142,7 +164,7 @@ def test_writing_leaves_no_second_copy_of_the_texts() -> None:
     """orjson keeps the UTF-8 form of a non-ASCII string it writes inside the string: the JSON
     of 100,000 articles would leave every text in memory twice."""
     report = Report.from_json(COMMITTED.read_bytes())
-    texts = [d.text for d in report.documents] + [k.source.snippet for k in report.links]
+    texts = [d.text for d in report.documents if d.text is not None] + [k.source.snippet for k in report.links]
     sizes = [sys.getsizeof(t) for t in texts]
     assert any(not t.isascii() for t in texts)
     report.to_json()

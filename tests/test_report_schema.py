@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
-from report_samples import ARCHIVE, LOCAL, RIA, TASS, finish, sample_report
+from report_samples import (
+    ARCHIVE,
+    LOCAL,
+    RIA,
+    TASS,
+    UNLINKED,
+    finish,
+    sample_report,
+    sample_report_with_unlinked,
+)
 
 from provenance.report import validate_report
 from provenance.schemas import errors, load_schema, screened_errors, validator
@@ -137,6 +148,7 @@ def test_all_parameter_keys_are_required() -> None:
         "anchor_words",
         "max_gap_words",
         "near_verbatim_similarity",
+        "texts",
     ):
         report = sample_report()
         del report["parameters"][key]
@@ -393,6 +405,119 @@ def test_messages_are_readable_strings() -> None:
     assert any("L-000000000001" in m for m in found)
 
 
+# --- documents without their text (format 1.4.0) ---------------------------------------------
+
+
+def test_a_report_leaving_out_the_text_of_a_document_in_no_link_is_valid() -> None:
+    for texts in ("linked", "all"):
+        report = sample_report_with_unlinked(texts)
+        assert errors(NAME, report) == []
+        assert validate_report(report) == []
+    report = sample_report_with_unlinked("linked")
+    weather = doc(report, UNLINKED)
+    assert "text" not in weather and "excluded" not in weather and weather["text_length"] > 0
+    # Its boilerplate line is counted in the summary, not listed: the listed ones are fewer.
+    assert report["summary"]["boilerplate_lines"] == 2
+    assert sum(len(d.get("excluded", ())) for d in report["documents"]) == 1
+
+
+def _names_the_textless(report: Report) -> None:
+    lk = link(report, "L-000000000004")
+    lk["target"]["document"] = UNLINKED
+
+
+def _cluster_names_the_textless(report: Report) -> None:
+    cluster(report, "C-00000000000b")["passages"][1]["document"] = UNLINKED
+
+
+def _credit_in_the_textless(report: Report) -> None:
+    lk = link(report, "L-000000000004")
+    lk["target"]["document"] = UNLINKED
+    lk["credit"]["document"] = UNLINKED
+
+
+def _set_unlinked(key: str, value: Any) -> Callable[[Report], None]:
+    def mutate(report: Report) -> None:
+        doc(report, UNLINKED)[key] = value
+
+    return mutate
+
+
+def _text_without_spans(report: Report) -> None:
+    doc(report, UNLINKED)["text"] = "x" * doc(report, UNLINKED)["text_length"]
+
+
+def _counted_past_body(report: Report) -> None:
+    d = doc(report, UNLINKED)
+    d["counted_chars"] = d["body"]["end"] - d["body"]["start"] + 1
+
+
+def _body_past_length(report: Report) -> None:
+    d = doc(report, UNLINKED)
+    d["body"]["end"] = d["text_length"] + 1
+
+
+def _claims_every_text(report: Report) -> None:
+    report["parameters"]["texts"] = "all"
+
+
+def _summary_below_listed(report: Report) -> None:
+    report["summary"]["boilerplate_lines"] = 0
+
+
+def _missing_text_length(report: Report) -> None:
+    del doc(report, UNLINKED)["text_length"]
+
+
+TEXTLESS_BROKEN: dict[str, tuple[Callable[[Report], None], str]] = {
+    "link names a text-less document": (_names_the_textless, "whose text the report does not carry"),
+    "cluster names a text-less document": (_cluster_names_the_textless, "whose text the report does not carry"),
+    "credit in a text-less document": (_credit_in_the_textless, "credit evidence names document 'misc/weather.txt'"),
+    "text-less with reused chars": (_set_unlinked("reused_chars", 5), "documents/4/reused_chars"),
+    "text-less with links": (_set_unlinked("links", 1), "documents/4/links"),
+    "text-less with a share": (_set_unlinked("reused_share", 0.5), "documents/4/reused_share"),
+    "quotations without text": (_set_unlinked("quotations", []), "'text' is a dependency of 'quotations'"),
+    "text without its spans": (_text_without_spans, "'quotations' is a dependency of 'text'"),
+    "counted beyond the body": (_counted_past_body, "more than the"),
+    "body beyond the text length": (_body_past_length, "is not inside its text of length"),
+    "texts all, a text missing": (_claims_every_text, "has no text, but parameters.texts is 'all'"),
+    "summary below the listed spans": (_summary_below_listed, "fewer than the 1 boilerplate spans listed"),
+    "no text length": (_missing_text_length, "'text_length' is a required property"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXTLESS_BROKEN))
+def test_broken_report_without_a_text_is_rejected(name: str) -> None:
+    mutate, expected = TEXTLESS_BROKEN[name]
+    report = sample_report_with_unlinked("linked")
+    mutate(report)
+    found = validate_report(report)
+    assert found, f"{name}: accepted"
+    assert any(expected in message for message in found), found
+
+
+def test_text_length_must_be_the_length_of_the_text() -> None:
+    report = sample_report()
+    doc(report, RIA)["text_length"] += 1
+    assert any("text_length is" in e and "code points" in e for e in validate_report(report))
+
+
+def test_a_report_of_linked_texts_carries_no_text_of_a_document_in_no_link() -> None:
+    report = sample_report_with_unlinked("all")
+    assert validate_report(report) == []
+    report["parameters"]["texts"] = "linked"
+    found = validate_report(report)
+    assert found == ["document 'misc/weather.txt': is in no link but carries its text, and parameters.texts is 'linked'"]
+
+
+def test_a_report_of_format_1_3_0_is_refused_by_its_version() -> None:
+    """As before: a reader refuses a version it does not know (a 1.3.0 report has every text,
+    and neither `text_length` nor `parameters.texts`)."""
+    older = json.loads((Path(__file__).parent / "data" / "seeds-lineage-1.3.0.json").read_text(encoding="utf-8"))
+    found = validate_report(older)
+    assert any("schema_version" in e and "1.4.0" in e for e in found), found
+
+
 # --- the compiled screen agrees with jsonschema -----------------------------------------------
 
 
@@ -417,5 +542,14 @@ SCREENED = {
 def test_screen_accepts_exactly_what_jsonschema_accepts(name: str) -> None:
     report = sample_report()
     SCREENED[name](report)
+    # The screen passing a report jsonschema rejects would show here as [] against messages.
+    assert screened_errors(NAME, report) == errors(NAME, report)
+
+
+@pytest.mark.parametrize("name", sorted(TEXTLESS_BROKEN))
+def test_screen_agrees_on_documents_without_their_text(name: str) -> None:
+    report = sample_report_with_unlinked("linked")
+    assert screened_errors(NAME, report) == errors(NAME, report) == []
+    TEXTLESS_BROKEN[name][0](report)
     # The screen passing a report jsonschema rejects would show here as [] against messages.
     assert screened_errors(NAME, report) == errors(NAME, report)

@@ -16,6 +16,7 @@ from provenance.ingest.model import Document, IngestResult
 from provenance.lineage import Lineage, Passage
 from provenance.report.coverage import covered_chars
 from provenance.report.model import (
+    TEXTS,
     BoilerplateLine,
     Cluster,
     ClusterPassage,
@@ -36,6 +37,7 @@ from provenance.report.model import (
     Report,
     SkippedEntry,
     Summary,
+    Texts,
     Tool,
     WarningEntry,
     collector_paused,
@@ -44,7 +46,7 @@ from provenance.settings import DetectionSettings
 from provenance.text import normalize, trimmed
 from provenance.text.spans import Span
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 
 def _digest(*parts: str) -> str:
@@ -69,10 +71,24 @@ def build_report(
     lineage: Lineage,
     settings: DetectionSettings,
     editorial: EditorialResult,
+    texts: Texts = "linked",
 ) -> Report:
-    """The report, in the shape of `schemas/lineage-report.schema.json`."""
+    """The report, in the shape of `schemas/lineage-report.schema.json`.
+
+    `texts` says which documents carry their text: `linked` (those in a link; the others keep
+    their metadata and counts, so the report grows with the reuse found, not with the corpus)
+    or `all`.
+    """
+    check_texts(texts)
     with collector_paused():
-        return _build(root, ingested, lineage, settings, editorial)
+        return _build(root, ingested, lineage, settings, editorial, texts)
+
+
+def check_texts(texts: str) -> Texts:
+    """`texts`, a choice of `TEXTS`; else ValueError."""
+    if texts not in TEXTS:
+        raise ValueError(f"texts must be one of {', '.join(TEXTS)}, not {texts!r}")
+    return texts  # type: ignore[return-value]
 
 
 def _build(
@@ -81,6 +97,7 @@ def _build(
     lineage: Lineage,
     settings: DetectionSettings,
     editorial: EditorialResult,
+    texts: Texts,
 ) -> Report:
     docs = ingested.documents
     excluded = [
@@ -153,6 +170,7 @@ def _build(
                 ),
                 credits=credits,
                 excluded=excluded[index],
+                with_text=texts == "all" or links_by_doc[index] > 0,
             )
         )
 
@@ -224,7 +242,7 @@ def _build(
             manifest=ingested.manifest,
             encoding=ingested.encoding,
         ),
-        parameters=settings.to_parameters(),
+        parameters=dict(sorted({**settings.to_parameters(), "texts": texts}.items())),
         documents=tuple(documents),
         links=links,
         clusters=tuple(clusters),
@@ -265,7 +283,11 @@ def _document_entry(
     quotations: tuple[Quotation, ...],
     credits: tuple[Credit, ...],
     excluded: tuple[ExcludedSpan, ...],
+    with_text: bool,
 ) -> DocumentEntry:
+    """A document's entry; without its text (`with_text` false, a document in no link) its
+    quotations, credits and excluded spans go too: they are positions in that text. Its
+    counts stay, and `cites` (what it credits, by name)."""
     return DocumentEntry(
         id=d.id,
         path=d.path,
@@ -282,16 +304,17 @@ def _document_entry(
         url=d.url,
         url_source=d.url_source,
         body=d.body,
-        text=d.text,
+        text_length=len(d.text),
+        text=d.text if with_text else None,
         counted_chars=counted,
         reused_chars=reused,
         reused_share=round(min(reused / counted, 1.0), 4) if counted else 0.0,
         links=links,
         language=language,
-        quotations=quotations,
-        credits=credits,
+        quotations=quotations if with_text else None,
+        credits=credits if with_text else None,
         cites=tuple(sorted({c.source or c.name for c in credits if not c.own})),
-        excluded=excluded,
+        excluded=excluded if with_text else None,
     )
 
 
@@ -367,7 +390,9 @@ def outlet_matrix(links: Sequence[Link], documents: Sequence[DocumentEntry]) -> 
             {"source": pair[0], "target": pair[1], "links": 0, "chars": 0, "credited": 0, "quoted": 0.0},
         )
         t = k.target
-        chars = covered_chars(by_id[t.document].text, [(t.start, t.end)])
+        text = by_id[t.document].text
+        # A side without its text (only in a broken report, which the validator names) covers nothing.
+        chars = covered_chars(text, [(t.start, t.end)]) if text is not None else 0
         cell["links"] += 1
         cell["chars"] += chars
         cell["credited"] += k.credited

@@ -182,10 +182,19 @@ def _date_label(date: str | None, precision: str, t: dict[str, str], *, badge: b
 
 
 def _language(documents: Sequence[DocumentEntry]) -> Lang:
-    """`ru` when most letters in the bodies are Cyrillic, else `en`."""
+    """`ru` when most letters in the bodies are Cyrillic, else `en`.
+
+    A document whose text the report leaves out counts by its told language instead: its
+    counted characters, Cyrillic when it is Russian or Kazakh (not at all when not told).
+    """
     letters = cyrillic = 0
     for doc in documents:
         text, (start, end) = doc.text, doc.body
+        if text is None:
+            if doc.language is not None:
+                letters += doc.counted_chars
+                cyrillic += doc.counted_chars if doc.language.code in ("ru", "kk") else 0
+            continue
         # In pieces: findall makes an object of every letter it finds, too many for a whole body.
         for at in range(start, end, _LANGUAGE_PIECE):
             piece = text[at : min(at + _LANGUAGE_PIECE, end)]
@@ -295,14 +304,15 @@ def _segments(doc: DocumentEntry, sides: list[_Side], anchor: str, t: dict[str, 
     spans and the pieces, not with their product.
     """
     text = doc.text
+    assert text is not None, "only a document with its text has segments"
     b0, b1 = doc.body
 
     def clip(i: int) -> int:
         return min(max(i, b0), b1)
 
     spans = [(clip(s.start), clip(s.end), s) for s in sides]
-    quoted = [(clip(q.start), clip(q.end)) for q in doc.quotations]
-    excluded = [(clip(e.start), clip(e.end), e.reason) for e in doc.excluded]
+    quoted = [(clip(q.start), clip(q.end)) for q in doc.quotations or ()]
+    excluded = [(clip(e.start), clip(e.end), e.reason) for e in doc.excluded or ()]
     points = sorted(
         {b0, b1}
         | {p for a, b, _ in spans for p in (a, b)}
@@ -486,7 +496,8 @@ def _document_view(
     numbers = {other: n for n, other in enumerate(others, 1)}
     for s in sides:
         s.source_no = numbers[s.other_id]
-    coverage = Coverage(doc.text, [(e.start, e.end) for e in doc.excluded])
+    text = doc.text or ""  # a document without its text is in no link: nothing is measured in it
+    coverage = Coverage(text, [(e.start, e.end) for e in doc.excluded or ()])
     counted = doc.counted_chars
     # Each source's sides, gathered once rather than by a pass over all sides per source.
     sides_of: dict[str, list[_Side]] = defaultdict(list)
@@ -540,9 +551,12 @@ def _document_view(
         "counted_chars": counted,
         "links": doc.links,
         "earliest": _earliest(sides, rank, t),
-        "header": shown(doc.text[:body_start]),
-        "trailer": shown(doc.text[body_end:]),
-        "segments": _segments(doc, sides, anchor, t),
+        "has_text": doc.has_text,
+        "text_length": doc.text_length,
+        "sha256": doc.sha256,
+        "header": shown(text[:body_start]),
+        "trailer": shown(text[body_end:]),
+        "segments": _segments(doc, sides, anchor, t) if doc.has_text else [],
         "sources": sources,
         "cites": doc.cites,
     }

@@ -100,6 +100,9 @@ EN: dict[str, str] = {
     "credits": "Credits",
     "metadata_header": "Metadata header",
     "after_article": "Text after the article",
+    "text_left_out": "Nothing in this article is shared with another document, so its text is not in this "
+    "report.",
+    "text_in_file": "The text is in its file:",
     "extracted": "the text extracted from the page",
     "boilerplate": "Boilerplate",
     "boilerplate_note": "Page furniture left out of matching and of every reused share: lines the outlet "
@@ -242,6 +245,9 @@ RU: dict[str, str] = {
     "credits": "Ссылки",
     "metadata_header": "Заголовок с метаданными",
     "after_article": "Текст после статьи",
+    "text_left_out": "Ничто в этой статье не совпадает с другими документами, поэтому её текста нет в "
+    "отчёте.",
+    "text_in_file": "Текст — в её файле:",
     "extracted": "текст, извлечённый со страницы",
     "boilerplate": "Служебные строки",
     "boilerplate_note": "Служебные строки сайта, не участвующие в поиске и в долях: строки из реестра "
@@ -384,6 +390,9 @@ KK: dict[str, str] = {
     "credits": "Сілтемелер",
     "metadata_header": "Метадеректер тақырыбы",
     "after_article": "Мақаладан кейінгі мәтін",
+    "text_left_out": "Бұл мақаланың ешбір бөлігі басқа құжаттармен ортақ емес, сондықтан оның мәтіні бұл "
+    "есепке енгізілмеген.",
+    "text_in_file": "Мәтін өз файлында:",
     "extracted": "беттен алынған мәтін",
     "boilerplate": "Қызметтік жолдар",
     "boilerplate_note": "Іздеуге де, қайта пайдаланылған үлестерге де кірмейтін сайттың қызметтік жолдары: "

@@ -20,7 +20,7 @@ import types
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import orjson
 
@@ -40,6 +40,10 @@ OPTIONAL: Mapping[str, Any] = {_OPTIONAL: True}
 # A string as long as an article (a text, a snippet of one): the JSON writer writes a copy of it,
 # see `_copy`.
 TEXT: Mapping[str, Any] = {_TEXT: True}
+
+# Texts a report carries: only those of documents in a link (the default), or every one.
+Texts = Literal["linked", "all"]
+TEXTS: tuple[Texts, ...] = ("linked", "all")
 
 
 def json_name(name: str) -> Mapping[str, Any]:
@@ -194,7 +198,13 @@ class ExcludedSpan(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DocumentEntry(Node):
-    """One article: metadata, full original text, how much of it is reused."""
+    """One article: metadata, its original text, how much of it is reused.
+
+    A document in no link may come without its text (`Report` of `texts="linked"`): then
+    `text`, and the spans that only its text gives a meaning to (`quotations`, `credits`,
+    `excluded`), are None and left out of the JSON; `sha256` still names the text and
+    `text_length` gives its length.
+    """
 
     id: str
     path: str
@@ -211,20 +221,26 @@ class DocumentEntry(Node):
     url: str | None
     url_source: str | None
     body: Span
-    text: str = field(metadata=TEXT)
+    text_length: int  # code points of the text, whether the report carries it or not
+    text: str | None = field(default=None, metadata={**TEXT, **OPTIONAL})
     counted_chars: int
     reused_chars: int
     reused_share: float
     links: int
     language: Language | None  # None: not told (too short, or no language clearly ahead)
-    quotations: tuple[Quotation, ...]
-    credits: tuple[Credit, ...]
+    quotations: tuple[Quotation, ...] | None = field(default=None, metadata=OPTIONAL)
+    credits: tuple[Credit, ...] | None = field(default=None, metadata=OPTIONAL)
     cites: tuple[str, ...]
-    excluded: tuple[ExcludedSpan, ...]
+    excluded: tuple[ExcludedSpan, ...] | None = field(default=None, metadata=OPTIONAL)
 
     @property
     def has_year(self) -> bool:
         return self.date_precision in ("datetime", "day")
+
+    @property
+    def has_text(self) -> bool:
+        """The report carries the document's text (and its quotations, credits, excluded spans)."""
+        return self.text is not None
 
 
 # --- links ------------------------------------------------------------------------------------

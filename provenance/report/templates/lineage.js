@@ -122,7 +122,8 @@
   function visibleSides(docId) {
     return (sidesByDoc[docId] || []).filter(function (s) { return shows(s.link); });
   }
-  function holes(d) { return d.excluded.map(function (e) { return [e.start, e.end]; }); }
+  // A document without its text has no excluded spans (nor links): nothing to take out.
+  function holes(d) { return (d.excluded || []).map(function (e) { return [e.start, e.end]; }); }
   function earliest(sides) {
     var earlier = sides.filter(function (s) { return relation(s.link, s.letter) === "earlier_source"; });
     if (earlier.length) {
