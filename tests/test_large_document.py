@@ -44,6 +44,7 @@ def entry(
         url=None,
         url_source=None,
         body=body,
+        text_length=len(text),
         text=text,
         counted_chars=0,
         reused_chars=0,
