@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from provenance.editorial.boilerplate import FrequencyRule, find_boilerplate, lines
+from provenance.editorial.boilerplate import (
+    FrequencyRule,
+    LineCounts,
+    boilerplate_of,
+    count_lines,
+    document_lines,
+    find_boilerplate,
+    judged_by_frequency,
+    lines,
+)
 from provenance.ingest import OutletRegistry, load_registry, registry_from_data
 
 REGISTRY = load_registry()
@@ -74,3 +83,29 @@ def test_only_the_body_is_searched() -> None:
     text = "Связано с темой\n\nТекст статьи.\n\nСвязано с темой"
     found = find_boilerplate([text], [(5, len(text))], [None], REGISTRY)[0]
     assert [(b.start, b.end) for b in found] == [(len(text) - 15, len(text))]
+
+
+def test_a_document_adds_its_distinct_short_lines_to_its_outlets_counts() -> None:
+    footer = "Редакция благодарит читателей за внимание"
+    texts = [f"Статья номер {n} о событиях дня.\n{footer}\n{footer}" for n in range(4)]
+    outlets = ["Ежедневник", "Ежедневник", "Ежедневник", None]
+    counts = LineCounts()
+    for t, o in zip(texts, outlets, strict=True):
+        counts.add(o, document_lines(t, (0, len(t)), o))
+    assert counts == count_lines((t, (0, len(t)), o) for t, o in zip(texts, outlets, strict=True))
+    assert document_lines(texts[3], (0, len(texts[3])), None) == frozenset()
+    assert counts.lines["Ежедневник"]["редакция благодарит читателей за внимание"] == 3
+
+
+def test_a_document_is_judged_by_frequency_only_when_it_has_a_frequent_line() -> None:
+    footer = "Редакция благодарит читателей за внимание"
+    texts = [f"Статья номер {n} о событиях дня.\n{footer}" for n in range(3)] + ["Статья без подписи."]
+    keys = [document_lines(t, (0, len(t)), "Ежедневник") for t in texts]
+    frequent = count_lines((t, (0, len(t)), "Ежедневник") for t in texts).frequent()
+    assert [judged_by_frequency(k, "Ежедневник", frequent) for k in keys] == [True, True, True, False]
+    assert not judged_by_frequency(keys[0], "Другое издание", frequent)
+    assert not judged_by_frequency(keys[0], None, frequent)
+    # The document without the line has the boilerplate it has with no statistics at all.
+    found = find_boilerplate(texts, [(0, len(t)) for t in texts], ["Ежедневник"] * 4, REGISTRY)
+    assert found[3] == boilerplate_of(texts[3], (0, len(texts[3])), "Ежедневник", REGISTRY, {}) == []
+    assert found[0] and not boilerplate_of(texts[0], (0, len(texts[0])), "Ежедневник", REGISTRY, {})

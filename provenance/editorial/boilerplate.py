@@ -96,6 +96,14 @@ def line_keys(
     return [((a, b), _key(text[a:b], rule.max_words)) for a, b in spans]
 
 
+def document_lines(
+    text: str, body: Span, outlet: str | None, rule: FrequencyRule = FrequencyRule()
+) -> frozenset[str]:
+    """What one document adds to the line counts of its outlet: the keys of its short lines
+    (none without an outlet)."""
+    return frozenset(k for _, k in line_keys(text, body, outlet, rule) if k)
+
+
 def count_lines(
     documents: Iterable[tuple[str, Span, str | None]], rule: FrequencyRule = FrequencyRule()
 ) -> LineCounts:
@@ -103,7 +111,7 @@ def count_lines(
     counts = LineCounts()
     for text, body, outlet in documents:
         if outlet is not None:
-            counts.add(outlet, (k for _, k in line_keys(text, body, outlet, rule) if k))
+            counts.add(outlet, document_lines(text, body, outlet, rule))
     return counts
 
 
@@ -127,6 +135,15 @@ def boilerplate_of(
         elif key and key in common:
             marked.append(Boilerplate(a, b, "frequency"))
     return marked
+
+
+def judged_by_frequency(keys: Iterable[str], outlet: str | None, frequent: FrequentLines) -> bool:
+    """Whether any of a document's line keys (`document_lines`) is frequent in its outlet.
+    When none is, `boilerplate_of` marks only the lines the registry's patterns match, as
+    with no line statistics at all: the document's boilerplate, and so its whole record,
+    does not depend on the other documents."""
+    common = frequent.get(outlet, frozenset()) if outlet else frozenset()
+    return not common.isdisjoint(keys)
 
 
 def find_boilerplate(
