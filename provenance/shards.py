@@ -8,6 +8,9 @@ read the shingles, never the credits). Shards are written in row groups of
 A step that reads documents in any order (align) reads their words from `WordsArray`,
 flat arrays memory-mapped from files made from the shards in one pass.
 
+A record is also kept alone, in the index (`record_bytes`): its row as an Arrow IPC record
+batch in a zstd frame, which `stored_records` makes a table of the same schema again.
+
 A records folder holds `part-FFFFFFFFF.parquet` files, each the records of consecutive
 documents from number F on, one row per document in `RECORD_SCHEMA`:
 
@@ -33,10 +36,11 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from provenance.analysis import PerDocument, line_statistics
@@ -47,6 +51,7 @@ from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.executor import Executor, as_executor
 from provenance.ingest import Document, OutletRegistry
+from provenance.record import AnalysedDocument
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words
 from provenance.text.language import Language
@@ -112,6 +117,10 @@ class Findings:
     credits: list[Credit]
     language: Language | None = None
 
+    @classmethod
+    def of(cls, record: AnalysedDocument) -> Findings:
+        return cls(record.boilerplate, record.repeats, record.quotations, record.credits, record.language)
+
 
 def shard_name(first: int) -> str:
     """The file of the records from document `first` on."""
@@ -126,15 +135,14 @@ def _list_array(arrays: list[np.ndarray], dtype: type[np.generic]) -> pa.LargeLi
     return pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), pa.array(flat))
 
 
-def write_records(
-    folder: Path,
+def records_table(
     first: int,
     ids: list[str],
     findings: list[Findings],
     words: list[Words],
     shingles: list[DocumentShingles],
-) -> Path:
-    """Write the records of documents `first`, `first + 1`, … as one shard, all or nothing."""
+) -> pa.Table:
+    """The records of documents `first`, `first + 1`, … as a table in `RECORD_SCHEMA`."""
     rows = len(ids)
     columns: dict[str, Any] = {
         "number": pa.array(range(first, first + rows), type=pa.int64()),
@@ -183,10 +191,24 @@ def write_records(
             [f.language.confidence if f.language else None for f in findings], pa.float64()
         ),
     }
-    table = pa.table(
-        {name: columns[name] for name in RECORD_SCHEMA.names},
-        schema=RECORD_SCHEMA,
-    )
+    return pa.table({name: columns[name] for name in RECORD_SCHEMA.names}, schema=RECORD_SCHEMA)
+
+
+def write_records(
+    folder: Path,
+    first: int,
+    ids: list[str],
+    findings: list[Findings],
+    words: list[Words],
+    shingles: list[DocumentShingles],
+) -> Path:
+    """Write the records of documents `first`, `first + 1`, … as one shard, all or nothing."""
+    return write_shard(folder, first, records_table(first, ids, findings, words, shingles))
+
+
+def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
+    """Write records (a table in `RECORD_SCHEMA`, from document `first` on) as one shard, all
+    or nothing."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / shard_name(first)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -198,6 +220,36 @@ def write_records(
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def record_bytes(record: AnalysedDocument) -> bytes:
+    """One record alone, as the index stores it: its row of `RECORD_SCHEMA` as an Arrow IPC
+    record batch message in a zstd frame. Its number and id are left out (0 and empty), as
+    they are its document's wherever it is read (`stored_records`)."""
+    table = records_table(0, [""], [Findings.of(record)], [record.words], [record.shingles])
+    (batch,) = table.combine_chunks().to_batches()
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(batch.serialize())
+    return cast(bytes, sink.getvalue().to_pybytes())
+
+
+def stored_records(first: int, ids: list[str], stored: Sequence[bytes]) -> pa.Table:
+    """Records stored alone (`record_bytes`), as the table of documents `first`, `first + 1`,
+    … named `ids`."""
+    batches = [
+        pa.ipc.read_record_batch(pa.CompressedInputStream(pa.BufferReader(b), "zstd").read(), RECORD_SCHEMA)
+        for b in stored
+    ]
+    table = pa.Table.from_batches(batches, RECORD_SCHEMA)
+    numbers = pa.array(range(first, first + len(ids)), pa.int64())
+    table = table.set_column(0, RECORD_SCHEMA.field("number"), numbers)
+    return table.set_column(1, RECORD_SCHEMA.field("id"), pa.array(ids, pa.string()))
+
+
+def word_counts(table: pa.Table) -> list[int]:
+    """How many words each record of a table has."""
+    return cast(list[int], pc.list_value_length(table.column("word_ids")).to_pylist())
 
 
 def _lists(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -302,7 +354,7 @@ class _WritingShards:
             self.folder,
             indices[0],
             [r.document.id for r in records],
-            [Findings(r.boilerplate, r.repeats, r.quotations, r.credits, r.language) for r in records],
+            [Findings.of(r) for r in records],
             [r.words for r in records],
             [r.shingles for r in records],
         )

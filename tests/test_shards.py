@@ -9,8 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from provenance import shards as shards_module
-from provenance.analysis import analyse_documents
+from provenance.analysis import analyse_documents, line_statistics
 from provenance.ingest import ingest_folder, load_registry
+from provenance.record import analyse
 from provenance.settings import DetectionSettings
 from provenance.shards import (
     RECORD_SCHEMA,
@@ -18,6 +19,10 @@ from provenance.shards import (
     analyse_to_shards,
     read_findings,
     read_shingles,
+    record_bytes,
+    stored_records,
+    word_counts,
+    write_shard,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -85,3 +90,19 @@ def test_a_document_outside_the_shards_is_an_error(seeds_docs: list, tmp_path: P
     words = WordsArray(shards.paths, shards.word_counts, tmp_path / "words")
     with pytest.raises(IndexError):
         words[-1]
+
+
+def test_records_stored_alone_make_the_same_shard(seeds_docs: list, tmp_path: Path) -> None:
+    docs = seeds_docs[:5]
+    registry = load_registry()
+    written = analyse_to_shards(docs, registry, SETTINGS, tmp_path / "analysed", 1)
+    alone = [record_bytes(analyse(d, line_statistics(docs).frequent(), registry, SETTINGS)) for d in docs]
+    assert all(b.startswith(b"\x28\xb5\x2f\xfd") for b in alone)  # a plain zstd frame
+    table = stored_records(0, [d.id for d in docs], alone)
+    assert table.equals(pq.read_table(written.paths[0][1]))
+    assert word_counts(table) == written.word_counts
+    again = write_shard(tmp_path / "stored", 0, table)
+    assert again.read_bytes() == written.paths[0][1].read_bytes()
+    # Numbered and named where they are read.
+    later = stored_records(7, ["x", "y"], alone[3:])
+    assert later.column("number").to_pylist() == [7, 8] and later.column("id").to_pylist() == ["x", "y"]
