@@ -30,7 +30,7 @@ from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
-from provenance.shards import WordsArray, analyse_to_shards, read_findings, read_shingles
+from provenance.shards import Shards, WordsArray, analyse_to_shards, read_findings, read_shingles
 
 Format = Literal["json", "html", "prov-json"]
 # Each view of a lineage report, the suffix of its file, and the file `scan` writes it to.
@@ -91,19 +91,45 @@ def scan_documents(
     jobs: int | Executor | None = None,
     texts: Texts = "linked",
 ) -> Report:
-    """The lineage report of documents already read (from a folder, or from an index).
+    """The lineage report of documents already read.
 
     `root` names the input in the report. The documents' order is the report's order.
     Boilerplate is judged by the line statistics of these documents. `texts`: as for `scan`.
     """
-    texts_kept = check_texts(texts)  # before the work, not after it; `texts` names the texts below
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
     executor = as_executor(jobs)
     docs = ingested.documents
-    with tempfile.TemporaryDirectory(prefix="provenance-") as work:
-        shards = analyse_to_shards(docs, registry, settings, Path(work) / "records", executor)
+
+    def analysed(folder: Path) -> Shards:
+        shards = analyse_to_shards(docs, registry, settings, folder, executor)
         progress(f"analysed {len(docs)} documents")
+        return shards
+
+    return report_from_records(ingested, root, analysed, settings, progress, executor, texts)
+
+
+def report_from_records(
+    ingested: IngestResult,
+    root: str,
+    records: Callable[[Path], Shards],
+    settings: DetectionSettings,
+    progress: Progress = _quiet,
+    jobs: int | Executor | None = None,
+    texts: Texts = "linked",
+) -> Report:
+    """The steps after the per-document one, from the documents' records to the report:
+    detection, lineage, meaning. `scan` makes the records by analysing the documents; an
+    index reads most of them from its file (`provenance.index.report`).
+
+    `records(folder)` writes the records of `ingested.documents`, in their order, as shards
+    in `folder` (temporary) and says where they are. `texts`: as for `scan`.
+    """
+    texts_kept = check_texts(texts)  # before the work, not after it; `texts` names the texts below
+    executor = as_executor(jobs)
+    docs = ingested.documents
+    with tempfile.TemporaryDirectory(prefix="provenance-") as work:
+        shards = records(Path(work) / "records")
         shingles = [s for _, path in shards.paths for s in read_shingles(path)]
         words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
         texts, bodies = [d.text for d in docs], [d.body for d in docs]
