@@ -112,7 +112,7 @@ def test_damaged_parameters_are_refused(provenance: Provenance, desk: Path, comm
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("table", ["meta", "documents", "postings"])
+@pytest.mark.parametrize("table", ["meta", "documents", "postings", "records"])
 def test_a_dropped_table_is_refused(provenance: Provenance, desk: Path, command: str, table: str) -> None:
     damage(desk, f"DROP TABLE {table}")
     assert_refused(provenance(*COMMANDS[command]), why=f"table {table}" if table != "meta" else "meta table")
@@ -138,9 +138,21 @@ def test_an_altered_text_is_refused(provenance: Provenance, desk: Path, command:
     assert_refused(provenance(*COMMANDS[command]), why="does not match its digest")
 
 
+@pytest.mark.parametrize("command", ["stats"])
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [("record", "does not match its digest"), ("lines", "does not match its seal"), ("made_with", "does not match its seal")],
+)
+def test_a_damaged_record_is_refused(provenance: Provenance, desk: Path, command: str, column: str, why: str) -> None:
+    # `index stats` checks every record; `check` reads none.
+    value = "randomblob(length(record))" if column == "record" else f"{column} || 'x'"
+    damage(desk, f"UPDATE records SET {column} = {value} WHERE document = 2")
+    assert_refused(provenance(*COMMANDS[command]), why=f"the record of document row 2 {why}")
+
+
 def test_an_index_of_another_format_says_so(provenance: Provenance, desk: Path) -> None:
-    damage(desk, "UPDATE meta SET value = replace(value, '\"format\": 4', '\"format\": 3') WHERE key = 'parameters'")
-    assert_refused(provenance(*COMMANDS["stats"]), why="index format 3, this version reads format 4")
+    damage(desk, "UPDATE meta SET value = replace(value, '\"format\": 5', '\"format\": 3') WHERE key = 'parameters'")
+    assert_refused(provenance(*COMMANDS["stats"]), why="index format 3, this version reads format 5")
 
 
 @pytest.mark.parametrize("trial", range(8))

@@ -1,5 +1,6 @@
 """The persistent index: one SQLite file (WAL) holding documents, their signatures and the
-postings that find them again from a draft.
+postings that find them again from a draft, and for `index report` each document's record
+and line keys (`provenance.index.report`).
 
 Nothing is pickled: documents are columns, signatures are datasketch's LeanMinHash bytes,
 shingle hashes are little-endian uint32 arrays, postings are integers. The file records
@@ -9,8 +10,9 @@ leaves the index as it was, and SQLite's locks let several processes add at once
 
 SQLite checks its pages' structure (`PRAGMA quick_check`), not what they hold: each document
 row is sealed with a SHA-256 digest of every column (the text through its own digest), and
-every row read is checked against its seal, so a damaged index is refused, never read into
-findings. Postings are not sealed: a damaged posting can hide a source from `check`, never
+so is each record row (the record through its own digest, with its document's text digest,
+so a record is never read for another text); every row read is checked against its seal,
+so a damaged index is refused, never read into findings. Postings are not sealed: a damaged posting can hide a source from `check`, never
 invent one, since every document a posting finds is compared by its own sealed shingles.
 """
 
@@ -31,7 +33,7 @@ import numpy as np
 
 from provenance.detect.fingerprint import in_sorted
 from provenance.executor import Executor
-from provenance.index.entries import POSTINGS_WINDOW, index_entries
+from provenance.index.entries import POSTINGS_WINDOW, index_entries, record_key
 from provenance.ingest import Document, DocumentDate, IngestResult, InputWarning, OutletRegistry, Skipped
 from provenance.ingest.naming import unique_id
 from provenance.ingest.outlets import load_registry
@@ -40,7 +42,10 @@ from provenance.text import NORMALIZATION_VERSION
 
 # 2: title and URL sources; HTML and JSON documents. 3: documents known by their file's
 # resolved path (`location`), not by their id. 4: each document row sealed (`seal`).
-FORMAT_VERSION = 4
+# 5: each document's record and line keys (`records`), read by `index report`.
+FORMAT_VERSION = 5
+# An index of this format is upgraded when opened: it gains the (empty) table of records.
+UPGRADABLE_FORMAT = 4
 APPLICATION = "provenance-index"
 # SQLite's header field for the program that owns the file: "PRVN".
 _APPLICATION_ID = 0x5052564E
@@ -83,6 +88,21 @@ CREATE TABLE IF NOT EXISTS postings (
     PRIMARY KEY (hash, document)
 ) WITHOUT ROWID;
 """
+# Per document (by number), for `index report`: its record as the per-document step made it
+# with no line statistics (`provenance.shards.record_bytes`), what it was made with
+# (`record_key`), its digest, and its line keys (what it adds to its outlet's line counts),
+# one a line. Sealed with its document's text digest, so a record is never read for
+# another text.
+_RECORDS_TABLE = """
+CREATE TABLE IF NOT EXISTS records (
+    document INTEGER PRIMARY KEY,
+    made_with TEXT NOT NULL,
+    lines TEXT NOT NULL,
+    record BLOB NOT NULL,
+    digest BLOB NOT NULL,
+    seal BLOB NOT NULL
+)
+"""
 
 _COLUMNS = (
     "id, sha256, path, line, format, encoding, body_start, body_end, date, date_precision, "
@@ -106,6 +126,7 @@ _TABLES = {
     "meta": ("key", "value"),
     "documents": (*_SEALED_NAMES[:-3], "text", *_SEALED_NAMES[-3:], "seal"),
     "postings": ("hash", "document"),
+    "records": ("document", "made_with", "lines", "record", "digest", "seal"),
 }
 
 
@@ -203,6 +224,28 @@ class Hit:
 
     number: int
     shingles: int
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A document's stored record (`provenance.shards.record_bytes`): the text it was made
+    from (by digest), what it was made with (`record_key`), the document's line keys, and
+    the record itself when read."""
+
+    sha256: str
+    made_with: str
+    lines: frozenset[str]
+    record: bytes | None = None
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """A document as `index report` reads it: its number, itself, and its stored record
+    (without the record's bytes; None: it has none, as in an index of format 4)."""
+
+    number: int
+    document: Document
+    stored: StoredRecord | None
 
 
 Progress = Callable[[int, int], None]
@@ -357,6 +400,7 @@ class Index:
                 # One statement at a time: executescript would commit the open transaction.
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     db.execute(statement)
+                db.execute(_RECORDS_TABLE)
                 db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
                 params = json.dumps(index_parameters(self.settings), sort_keys=True)
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('application', ?)", (APPLICATION,))
@@ -368,17 +412,29 @@ class Index:
                 raise self._damaged("its application name is missing or altered")
             raise IndexProblem(f"{self.path}: not a provenance index")
         stored = self._stored_parameters(meta)
+        if stored.get("format") == UPGRADABLE_FORMAT:
+            self._check_tables({t: c for t, c in _TABLES.items() if t != "records"})
+            self._check_settings({**stored, "format": FORMAT_VERSION})
+            self._upgrade()
+            stored = self._stored_parameters(dict(db.execute("SELECT key, value FROM meta")))
         if stored.get("format") != FORMAT_VERSION:
             raise IndexProblem(
                 f"{self.path}: index format {stored.get('format')}, this version reads format "
-                f"{FORMAT_VERSION}; rebuild it with `provenance index add`"
+                f"{FORMAT_VERSION}; build it again from its sources with `provenance index add` "
+                "into a new file"
             )
-        for table, wanted_columns in _TABLES.items():
-            columns = tuple(r[1] for r in db.execute(f"PRAGMA table_info({table})"))
+        self._check_tables(_TABLES)
+        self._check_settings(stored)
+
+    def _check_tables(self, tables: dict[str, tuple[str, ...]]) -> None:
+        for table, wanted_columns in tables.items():
+            columns = tuple(r[1] for r in self._db.execute(f"PRAGMA table_info({table})"))
             if columns != wanted_columns:
                 raise self._damaged(
                     f"table {table} " + ("is missing" if not columns else "has other columns")
                 )
+
+    def _check_settings(self, stored: dict[str, Any]) -> None:
         wanted = index_parameters(self.settings)
         differ = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
         if differ:
@@ -387,6 +443,28 @@ class Index:
                 f"{self.path}: the index was built with other settings: {listed}; use the settings it "
                 "was built with, or build a new index"
             )
+
+    def _upgrade(self) -> None:
+        """Format 4 → 5 in one transaction: the table of records, empty, and the new format.
+        Nothing is analysed now: `index report` analyses each document that has no record
+        (as it analyses one made with other settings) and stores its record then."""
+        db = self._db
+        try:
+            with self._transaction():
+                params = self._stored_parameters(dict(db.execute("SELECT key, value FROM meta")))
+                if params.get("format") != UPGRADABLE_FORMAT:
+                    return  # upgraded by another process meanwhile
+                db.execute(_RECORDS_TABLE)
+                text = json.dumps({**params, "format": FORMAT_VERSION}, sort_keys=True)
+                db.execute("UPDATE meta SET value = ? WHERE key = 'parameters'", (text,))
+                db.execute("UPDATE meta SET value = ? WHERE key = 'seal'", (_text_digest(text),))
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise  # waited for in `_open_waiting`
+            raise IndexProblem(
+                f"{self.path}: index format {UPGRADABLE_FORMAT} is upgraded to format {FORMAT_VERSION} "
+                f"when opened, and it cannot be written now: {exc}"
+            ) from exc
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -411,7 +489,8 @@ class Index:
         if not isinstance(stored, dict):
             raise self._damaged("its parameters are missing or unreadable")
         # An index of another format is told as such (older ones had no seal).
-        if stored.get("format") == FORMAT_VERSION and _text_digest(meta["parameters"]) != meta.get("seal"):
+        sealed = stored.get("format") in (UPGRADABLE_FORMAT, FORMAT_VERSION)
+        if sealed and _text_digest(meta["parameters"]) != meta.get("seal"):
             raise self._damaged("its parameters do not match their seal")
         return stored
 
@@ -438,6 +517,29 @@ class Index:
         """The verified rows whose `where` column is among `values`."""
         query = f"SELECT {_SEALED_COLUMNS}, seal{', text' if text else ''} FROM documents"
         return list(self._verified(self._rows_in(query, where, values)))
+
+    def _records(self, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, StoredRecord]]:
+        """Rows of `_RECORD_COLUMNS`, with or without the record's bytes, each checked against its
+        seal (and the bytes against their digest) before it is used."""
+        for row in rows:
+            number, sha256, made_with, lines, digest, seal = row[:6]
+            if _seal((number, sha256, made_with, lines, digest)) != seal:
+                raise self._damaged(f"the record of document row {number} does not match its seal")
+            record = row[6] if len(row) > 6 else None
+            if record is not None and hashlib.sha256(record).digest() != digest:
+                raise self._damaged(f"the record of document row {number} does not match its digest")
+            yield number, StoredRecord(sha256, made_with, frozenset(lines.split("\n")) - {""}, record)
+
+    def _put_record(
+        self, number: int, sha256: str, made_with: str, lines: Iterable[str], record: bytes
+    ) -> None:
+        """Store (or replace) the record of document `number`, whose text has digest `sha256`."""
+        joined = "\n".join(sorted(lines))
+        digest = hashlib.sha256(record).digest()
+        self._db.execute(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
+            (number, made_with, joined, record, digest, _seal((number, sha256, made_with, joined, digest))),
+        )
 
     def _update(self, at: bytes, **changes: Any) -> None:
         """Set columns of the document at location `at` (if it is there) and seal it again."""
@@ -486,6 +588,7 @@ class Index:
             lines = {bytes(r[_AT["location"]]): r[_AT["line"]] for r in rows}
         todo = [d for d in ingested.documents if stored.get(d.identity) != _content(d)]
         entries = index_entries(todo, registry, self.settings, jobs)
+        made_with = record_key(registry, self.settings)
         db = self._db
         with self._transaction():
             for first in range(0, len(todo), _BATCH):
@@ -530,6 +633,7 @@ class Index:
                         f"VALUES ({', '.join('?' * (len(sealed) + 2))})",
                         (*sealed, _seal(sealed), doc.text),
                     )
+                    self._put_record(number, doc.sha256, made_with, entry.lines, entry.record)
                     rows.extend((h, number) for h in _posting_keys(entry.postings))
                 # Sorted keys fill B-tree pages in order: far fewer pages touched per batch.
                 rows.sort()
@@ -577,6 +681,7 @@ class Index:
             ((h, number) for h in _posting_keys(hashes)),
         )
         self._db.execute("DELETE FROM documents WHERE number = ?", (number,))
+        self._db.execute("DELETE FROM records WHERE document = ?", (number,))
 
     @_guarded
     def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -608,6 +713,9 @@ class Index:
         db = self._db
         rows = db.execute(f"SELECT {_SEALED_COLUMNS}, seal, text FROM documents")
         verified = sum(1 for _ in self._verified(rows))
+        query = f"SELECT {_RECORD_COLUMNS}, r.record FROM records r JOIN documents d ON d.number = r.document"
+        for _ in self._records(db.execute(query)):
+            pass
         count, units = db.execute("SELECT count(*), coalesce(sum(units), 0) FROM documents").fetchone()
         outlets = db.execute("SELECT count(DISTINCT outlet) FROM documents").fetchone()[0]
         first, last, dated = db.execute(
@@ -636,6 +744,44 @@ class Index:
         rows = self._db.execute(query) if numbers is None else self._rows_in(query, "number", numbers)
         docs = [_document((*r[2 : _AT["units"]], r[-1])) for r in self._verified(rows)]
         return sorted(docs, key=lambda d: (d.path.split("/"), d.line or 0, d.id))
+
+    @_guarded
+    def indexed(self) -> list[IndexedDocument]:
+        """Every document with its stored record but the record's bytes, every row checked
+        against its seal, in the order `scan` reads files in."""
+        doc_columns = ", ".join(f"d.{c}" for c in _SEALED_NAMES)
+        width = len(_SEALED_NAMES) + 2  # the document's columns, its seal and its text
+        rows = self._db.execute(
+            f"SELECT {doc_columns}, d.seal, d.text, {_RECORD_COLUMNS} "
+            "FROM documents d LEFT JOIN records r ON r.document = d.number"
+        )
+        out = []
+        for row in rows:
+            (doc_row,) = self._verified([row[:width]])
+            found = row[width:] if row[width] is not None else None
+            stored = next(self._records([found]))[1] if found else None
+            out.append(IndexedDocument(row[0], _document((*doc_row[2 : _AT["units"]], doc_row[-1])), stored))
+        return sorted(out, key=lambda s: (s.document.path.split("/"), s.document.line or 0, s.document.id))
+
+    @_guarded
+    def records(self, numbers: Sequence[int]) -> dict[int, StoredRecord]:
+        """The stored records of these documents (where they have one), with their bytes."""
+        query = f"SELECT {_RECORD_COLUMNS}, r.record FROM records r JOIN documents d ON d.number = r.document"
+        return dict(self._records(self._rows_in(query, "r.document", numbers)))
+
+    @_guarded
+    def store_records(self, made_with: str, records: Sequence[tuple[int, str, frozenset[str], bytes]]) -> int:
+        """Store, in one transaction, records made with `made_with`, given as (document number,
+        digest of the text it was made from, line keys, record), each where that document still
+        has that text. How many were stored."""
+        stored = 0
+        with self._transaction():
+            texts = {r[0]: r[_AT["sha256"]] for r in self._sealed("number", [r[0] for r in records])}
+            for number, sha256, lines, record in records:
+                if texts.get(number) == sha256:
+                    self._put_record(number, sha256, made_with, lines, record)
+                    stored += 1
+        return stored
 
     @_guarded
     def signatures(self, numbers: Sequence[int]) -> dict[int, bytes]:
@@ -693,6 +839,8 @@ class _Transaction:
 
 
 _AT = {name: i for i, name in enumerate(_SEALED_NAMES)}
+# A stored record's sealed columns, its text's digest among them, and its seal.
+_RECORD_COLUMNS = "r.document, d.sha256, r.made_with, r.lines, r.digest, r.seal"
 
 
 def _seal(values: Sequence[Any]) -> bytes:
