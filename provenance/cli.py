@@ -24,9 +24,9 @@ from provenance.check import CheckInvalidError, check, corpus_index, draft_date_
 from provenance.config import DEFAULT_INDEX, FAIL_ON, Config, ConfigError, load_config, parse_size
 from provenance.executor import Executor, LocalExecutor
 from provenance.index import Index, IndexProblem
+from provenance.index.report import index_report
 from provenance.ingest import (
     SUFFIXES,
-    IngestResult,
     InputWarning,
     ManifestError,
     OutletRegistry,
@@ -46,7 +46,6 @@ from provenance.pipeline import (
     ReportInvalidError,
     render_view,
     scan,
-    scan_documents,
     write_reports,
     write_step_stats,
 )
@@ -707,23 +706,25 @@ def index_report_command(
     quiet: bool,
 ) -> None:
     """The lineage report of everything indexed: the same report `scan` writes for the same
-    documents, validated against schemas/lineage-report.schema.json."""
+    documents, validated against schemas/lineage-report.schema.json.
+
+    Each document's record is read from the index, not analysed again, unless one of its
+    lines is frequent in its outlet (then its page furniture depends on the other
+    documents), or its record was made with another registry or --min-words; records
+    missing or made otherwise are stored again for the next report.
+    """
     config = _config(index=index_path, min_words=min_words, registry=registry_path, jobs=jobs)
     settings, registry = _settings(config), _registry(config)
     executor = LocalExecutor(config["jobs"], None if quiet else _err)
     with _open_index(config, settings) as index:
-        docs = index.documents()
-    if not docs:
-        _fail(f"{config['index']}: the index holds no documents")
-    report = scan_documents(
-        IngestResult(docs, [], [], len(docs)),
-        Path(config["index"]).name,
-        settings,
-        registry,
-        progress=(lambda _: None) if quiet else _err,
-        jobs=executor,
-        texts=texts,
-    )
+        if not len(index):
+            _fail(f"{config['index']}: the index holds no documents")
+        try:
+            report = index_report(
+                index, registry, progress=(lambda _: None) if quiet else _err, jobs=executor, texts=texts
+            )
+        except IndexProblem as exc:
+            _fail(str(exc))
     _write_lineage(report, out_dir, fmt, lang, quiet, executor, verbose)
 
 

@@ -138,13 +138,13 @@ def test_an_altered_text_is_refused(provenance: Provenance, desk: Path, command:
     assert_refused(provenance(*COMMANDS[command]), why="does not match its digest")
 
 
-@pytest.mark.parametrize("command", ["stats"])
+@pytest.mark.parametrize("command", ["stats", "report"])
 @pytest.mark.parametrize(
     ("column", "why"),
     [("record", "does not match its digest"), ("lines", "does not match its seal"), ("made_with", "does not match its seal")],
 )
 def test_a_damaged_record_is_refused(provenance: Provenance, desk: Path, command: str, column: str, why: str) -> None:
-    # `index stats` checks every record; `check` reads none.
+    # `index report` reads each record, `index stats` checks them all; `check` reads none.
     value = "randomblob(length(record))" if column == "record" else f"{column} || 'x'"
     damage(desk, f"UPDATE records SET {column} = {value} WHERE document = 2")
     assert_refused(provenance(*COMMANDS[command]), why=f"the record of document row 2 {why}")
