@@ -24,7 +24,7 @@ from provenance import record
 from provenance.analysis import line_statistics
 from provenance.editorial.boilerplate import LineCounts, document_lines, judged_by_frequency
 from provenance.executor import LocalExecutor
-from provenance.index import Index
+from provenance.index import Index, IndexProblem
 from provenance.index.entries import NO_LINE_STATISTICS, record_key
 from provenance.index.report import index_report
 from provenance.index.store import FORMAT_VERSION, UPGRADABLE_FORMAT
@@ -336,3 +336,26 @@ def test_verbose_report_says_what_was_read_and_what_analysed(
     assert "records: 5 stored records in, 5 out" in outcome.stderr
     steps = json.loads((tmp_path / "out" / "lineage.steps.json").read_text(encoding="utf-8"))["steps"]
     assert [s["step"] for s in steps][:3] == ["lines", "analyse", "records"]
+
+
+def test_an_index_of_format_4_that_cannot_be_written_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import provenance.index.store as store
+
+    path = tmp_path / "index.sqlite"
+    with Index(path, create=True) as index:
+        index.add(ingest_folder(SEEDS))
+    format_4(path)
+
+    def read_only(self: object) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(store._Transaction, "__enter__", read_only)
+    with pytest.raises(IndexProblem) as raised:
+        Index(path)
+    assert str(raised.value) == (
+        f"{path}: index format 4 is upgraded to format 5 when opened, and it cannot be written now "
+        "(attempt to write a readonly database); open it once where it can be"
+    )
+    monkeypatch.undo()
+    with Index(path) as index:
+        assert index.parameters["format"] == FORMAT_VERSION

@@ -12,8 +12,9 @@ SQLite checks its pages' structure (`PRAGMA quick_check`), not what they hold: e
 row is sealed with a SHA-256 digest of every column (the text through its own digest), and
 so is each record row (the record through its own digest, with its document's text digest,
 so a record is never read for another text); every row read is checked against its seal,
-so a damaged index is refused, never read into findings. Postings are not sealed: a damaged posting can hide a source from `check`, never
-invent one, since every document a posting finds is compared by its own sealed shingles.
+so a damaged index is refused, never read into findings. Postings are not sealed: a damaged
+posting can hide a source from `check`, never invent one, since every document a posting
+finds is compared by its own sealed shingles.
 """
 
 from __future__ import annotations
@@ -463,7 +464,7 @@ class Index:
                 raise  # waited for in `_open_waiting`
             raise IndexProblem(
                 f"{self.path}: index format {UPGRADABLE_FORMAT} is upgraded to format {FORMAT_VERSION} "
-                f"when opened, and it cannot be written now: {exc}"
+                f"when opened, and it cannot be written now ({exc}); open it once where it can be"
             ) from exc
 
     def _transaction(self) -> _Transaction:
