@@ -148,13 +148,14 @@ def test_index_report_reads_the_stored_records_and_is_the_scan_report(
     assert steps["records"].items_in == ARTICLES - len(analysed) and steps["records"].items_out == ARTICLES
 
 
-def test_the_seeds_are_read_without_analysing_any(analysed: list[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("texts", ["linked", "all"])
+def test_the_seeds_are_read_without_analysing_any(analysed: list[str], tmp_path: Path, texts: str) -> None:
     path = tmp_path / "index.sqlite"
     with Index(path, create=True) as index:
         index.add(ingest_folder(SEEDS))
-    expected = canonical(scan(SEEDS, jobs=1))
+    expected = canonical(scan(SEEDS, jobs=1, texts=texts))  # type: ignore[arg-type]
     analysed.clear()
-    report, _ = report_of(path)
+    report, _ = report_of(path, texts=texts)
     assert report == expected and not analysed
 
 
