@@ -3,6 +3,9 @@
 Workers are forked, so they inherit the data the function reads (documents, analyses)
 instead of receiving a pickled copy; only the chunks and the results travel. Where fork is
 not available, or the work is too small to pay for the processes, it runs in this one.
+`iter_parallel` hands each result on as soon as those before it are in, holding a bounded
+number of results ahead of the one awaited, so a caller that writes each result away
+holds a few chunks' worth, not the whole run's.
 
 A worker that dies (killed, out of memory) ends the run with `WorkerDied` at once, and so
 does an exception in a task or Ctrl-C: the other workers are stopped, never waited for.
@@ -22,7 +25,7 @@ import multiprocessing
 import os
 import signal
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, NoReturn, TypeVar
@@ -36,6 +39,8 @@ MIN_PARALLEL_ITEMS = 256
 CHUNKS_PER_JOB = 8
 # Chunks of a large work list run here with one job: enough for progress to move steadily.
 SERIAL_CHUNKS = 16
+# Results a stream lets its workers run ahead of the one awaited, per job.
+AHEAD_PER_JOB = 2
 # How often the caller hears from a run whose workers are all busy.
 TICK_S = 0.5
 # How long stopped workers are waited for before they are killed outright.
@@ -125,31 +130,52 @@ def run_parallel(
     jobs: int,
     min_items: int | None = None,
     tick: Tick = _no_tick,
+    max_chunk: int | None = None,
 ) -> list[R]:
     """`[task(chunk) for chunk in chunks(items)]`, in `jobs` processes, results in order.
 
     Below `min_items` (default `MIN_PARALLEL_ITEMS`) the task runs here, on one chunk; with
-    one job, here chunk by chunk. `tick(n)` is called here as each chunk of `n` items is
-    done, and with 0 every `TICK_S` seconds while workers are busy. An exception in a task
-    is raised here; a worker's death raises `WorkerDied`.
+    one job, here chunk by chunk. A chunk holds at most `max_chunk` items (default: no
+    limit). `tick(n)` is called here as each chunk of `n` items is done, and with 0 every
+    `TICK_S` seconds while workers are busy. An exception in a task is raised here; a
+    worker's death raises `WorkerDied`.
     """
+    return list(iter_parallel(task, items, jobs, min_items, tick, max_chunk, ahead=None))
+
+
+def iter_parallel(
+    task: Callable[[list[T]], R],
+    items: Sequence[T],
+    jobs: int,
+    min_items: int | None = None,
+    tick: Tick = _no_tick,
+    max_chunk: int | None = None,
+    ahead: int | None = AHEAD_PER_JOB,
+) -> Iterator[R]:
+    """`run_parallel`'s results one at a time, in chunk order, each as soon as it and those
+    before it are done. Workers take no chunk more than `ahead` per job beyond the one
+    awaited (None: no limit), so at most that many results wait here. The workers are
+    stopped when the iteration ends, early or not (close it, or let it go)."""
     global _task
     if not items:
-        return []
+        return
     jobs = max(1, min(jobs, len(items)))
     small = len(items) < (MIN_PARALLEL_ITEMS if min_items is None else min_items)
-    if small:
-        done = [task(list(items))]
+    if small and (max_chunk is None or len(items) <= max_chunk):
+        done = task(list(items))
         tick(len(items))
-        return done
+        yield done
+        return
     size = -(-len(items) // (max(jobs, SERIAL_CHUNKS // CHUNKS_PER_JOB) * CHUNKS_PER_JOB))
+    if max_chunk is not None:  # too small for the pool, but too large for one chunk: max_chunk
+        size = max(1, max_chunk if small else min(size, max_chunk))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        out = []
+    if jobs == 1 or small or "fork" not in multiprocessing.get_all_start_methods():
         for chunk in chunks:
-            out.append(task(chunk))
+            done = task(chunk)
             tick(len(chunk))
-        return out
+            yield done
+        return
     _task = task
     # Objects alive now are only read by the workers: frozen, the collector neither scans
     # them in each worker nor, by touching them, copies the pages they share with this one.
@@ -163,9 +189,10 @@ def run_parallel(
             _start(workers, min(jobs, len(chunks)))
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        results = _distribute(chunks, workers, tick)
+        window = len(chunks) if ahead is None else max(1, ahead * len(workers))
+        yield from _distribute(chunks, workers, tick, window)
         _stop(workers, gently=True)
-    except BaseException:
+    except BaseException:  # an error, Ctrl-C, or the caller closing the iteration early
         _stop(workers, gently=False)
         raise
     finally:
@@ -176,7 +203,6 @@ def run_parallel(
     codes = [w.process.exitcode for w in workers]
     if any(codes):
         raise WorkerDied(_death(next(c for c in codes if c)))
-    return results
 
 
 def _start(workers: list[_Worker], count: int) -> None:
@@ -192,13 +218,23 @@ def _start(workers: list[_Worker], count: int) -> None:
         there.close()
 
 
-def _distribute(chunks: list[list[Any]], workers: list[_Worker], tick: Tick) -> list[Any]:
-    """Each worker a chunk at a time until all are done; the results in chunk order."""
-    results: list[Any] = [None] * len(chunks)
-    todo = iter(range(len(chunks)))
+def _distribute(chunks: list[list[Any]], workers: list[_Worker], tick: Tick, window: int) -> Iterator[Any]:
+    """Each worker a chunk at a time until all are done; the results in chunk order, each
+    as soon as those before it are in. No chunk is given more than `window` beyond the one
+    awaited: a worker that would run further ahead waits."""
+    done: dict[int, Any] = {}
+    awaited = 0  # the next result to hand on
+    following = 0  # the next chunk to give
+    waiting: list[_Worker] = []  # workers held back by the window
 
     def give(worker: _Worker) -> None:
-        worker.chunk = next(todo, None)
+        nonlocal following
+        if following < len(chunks) and following >= awaited + window:
+            worker.chunk = None
+            waiting.append(worker)
+            return
+        worker.chunk = following if following < len(chunks) else None
+        following += worker.chunk is not None
         try:
             worker.conn.send(None if worker.chunk is None else chunks[worker.chunk])
         except OSError:  # the worker is gone; its sentinel says how
@@ -206,7 +242,16 @@ def _distribute(chunks: list[list[Any]], workers: list[_Worker], tick: Tick) -> 
 
     for worker in workers:
         give(worker)
-    while busy := [w for w in workers if w.chunk is not None]:
+    while True:
+        while awaited in done:
+            result = done.pop(awaited)
+            awaited += 1
+            yield result
+        while waiting and (following >= len(chunks) or following < awaited + window):
+            give(waiting.pop(0))
+        busy = [w for w in workers if w.chunk is not None]
+        if not busy:
+            break
         ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], TICK_S))
         if not ready:
             tick(0)
@@ -220,12 +265,12 @@ def _distribute(chunks: list[list[Any]], workers: list[_Worker], tick: Tick) -> 
                     _, exc, text = reply
                     raise exc from RemoteTraceback(text)
                 assert worker.chunk is not None
-                results[worker.chunk] = reply[1]
+                done[worker.chunk] = reply[1]
                 tick(len(chunks[worker.chunk]))
                 give(worker)
             elif worker.process.sentinel in ready:
                 _died(worker)
-    return results
+    assert awaited == len(chunks) and not done
 
 
 def _died(worker: _Worker) -> NoReturn:

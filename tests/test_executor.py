@@ -37,6 +37,19 @@ def test_a_map_keeps_the_order_and_records_its_step(jobs: int) -> None:
     assert executor.stats_dict()["steps"][0]["items_in"] == 1000
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_stream_hands_on_each_chunk_and_counts_its_step_at_the_end(jobs: int) -> None:
+    executor = LocalExecutor(jobs)
+    stream = executor.stream("square", _squares, list(range(1000)), "numbers", min_items=1, max_chunk=100)
+    first = next(stream)
+    assert 0 < len(first) <= 100 and first == [n * n for n in range(len(first))]
+    assert executor.stats == []  # the step is still on
+    rest = list(stream)
+    assert [n for chunk in [first, *rest] for n in chunk] == [n * n for n in range(1000)]
+    (stats,) = executor.stats
+    assert (stats.step, stats.items_in, stats.items_out) == ("square", 1000, 1000)
+
+
 def test_a_step_run_here_is_counted_like_a_map() -> None:
     executor = LocalExecutor(1)
     with executor.step("reduce", 7, "documents") as step:

@@ -21,7 +21,7 @@ from seed_ids import SEEDS
 from bench import lineage_corpus
 from bench.scan_runner import write_jsonl
 from provenance import parallel
-from provenance.parallel import WorkerDied, run_parallel
+from provenance.parallel import WorkerDied, iter_parallel, run_parallel
 from provenance.pipeline import dumps, scan
 
 
@@ -58,6 +58,52 @@ def test_any_work_comes_back_in_order(items: list[int], jobs: int) -> None:
     chunks = run_parallel(_doubled, items, jobs=jobs, min_items=1)
     assert [n for chunk in chunks for n in chunk] == [n * 2 for n in items]
     assert multiprocessing.active_children() == []
+
+
+def test_a_chunk_holds_at_most_max_chunk_items() -> None:
+    for jobs in (1, 2):
+        chunks = run_parallel(_sizes, ["x"] * 1000, jobs=jobs, max_chunk=30)
+        assert max(map(len, chunks)) <= 30 and sum(map(len, chunks)) == 1000
+    # A small work list runs in one chunk here, unless that chunk would be too large.
+    assert len(run_parallel(_sizes, ["x"] * 10, jobs=2)) == 1
+    assert [len(c) for c in run_parallel(_sizes, ["x"] * 10, jobs=2, max_chunk=4)] == [4, 4, 2]
+
+
+class _Marking:
+    """Marks each chunk it starts in `folder`, then doubles its items."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, chunk: list[int]) -> list[int]:
+        (self.folder / str(chunk[0])).touch()
+        return [n * 2 for n in chunk]
+
+
+def test_a_stream_hands_results_on_in_order_and_runs_only_a_few_ahead(tmp_path: Path) -> None:
+    items = list(range(400))
+    with _deadline(60):
+        stream = iter_parallel(_Marking(tmp_path), items, jobs=2, min_items=1, max_chunk=10, ahead=1)
+        first = next(stream)
+        time.sleep(1.0)  # time enough for unbounded workers to do every chunk
+        # Two workers, one chunk each ahead of the one awaited: at most chunks 0 to 2 began.
+        started = len(list(tmp_path.iterdir()))
+        assert 2 <= started <= 3
+        rest = list(stream)
+    assert [n for chunk in [first, *rest] for n in chunk] == [n * 2 for n in items]
+    assert len(list(tmp_path.iterdir())) == 40
+    assert multiprocessing.active_children() == []
+
+
+def test_a_stream_closed_early_stops_its_workers(tmp_path: Path) -> None:
+    with _deadline(60):
+        stream = iter_parallel(_Marking(tmp_path), list(range(400)), jobs=2, min_items=1, max_chunk=10)
+        assert next(stream) == [n * 2 for n in range(10)]
+        stream.close()
+    assert multiprocessing.active_children() == []
+    assert len(list(tmp_path.iterdir())) < 40
+    # The pool can be used again.
+    assert run_parallel(_sizes, ["ab", "c"] * 10, jobs=2, min_items=1)
 
 
 def test_scan_report_does_not_depend_on_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -94,18 +94,56 @@ class Executor(ABC):
         unit: str,
         size: Callable[[R], int] = len,  # type: ignore[assignment]
         min_items: int | None = None,
+        max_chunk: int | None = None,
     ) -> list[R]:
-        """`task` over chunks of `items`, results in chunk order; items out are counted by
-        `size` of each chunk's result."""
+        """`task` over chunks of `items` (of at most `max_chunk` items, if given), results in
+        chunk order; items out are counted by `size` of each chunk's result."""
+        return list(self._run(name, task, items, unit, size, min_items, max_chunk, stream=False))
+
+    def stream(
+        self,
+        name: str,
+        task: Callable[[list[T]], R],
+        items: Sequence[T],
+        unit: str,
+        size: Callable[[R], int] = len,  # type: ignore[assignment]
+        min_items: int | None = None,
+        max_chunk: int | None = None,
+    ) -> Iterator[R]:
+        """`map`, each chunk's result handed on as soon as it and those before it are done,
+        with a bounded number waiting: for a caller that writes each result away. The step
+        lasts until the iteration ends, so its time includes the caller's work on each
+        result; close the iterator (or let it go) to stop early."""
+        return self._run(name, task, items, unit, size, min_items, max_chunk, stream=True)
+
+    def _run(
+        self,
+        name: str,
+        task: Callable[[list[T]], R],
+        items: Sequence[T],
+        unit: str,
+        size: Callable[[R], int],
+        min_items: int | None,
+        max_chunk: int | None,
+        stream: bool,
+    ) -> Iterator[R]:
         with self.step(name, len(items), unit) as running:
-            results = self._map(task, items, running, min_items)
-            running.stats.items_out = sum(size(r) for r in results)
-        return results
+            for result in self._stream(task, items, running, min_items, max_chunk, stream):
+                running.stats.items_out += size(result)
+                yield result
 
     @abstractmethod
-    def _map(
-        self, task: Callable[[list[T]], R], items: Sequence[T], running: RunningStep, min_items: int | None
-    ) -> list[R]: ...
+    def _stream(
+        self,
+        task: Callable[[list[T]], R],
+        items: Sequence[T],
+        running: RunningStep,
+        min_items: int | None,
+        max_chunk: int | None,
+        bounded: bool,
+    ) -> Iterator[R]:
+        """The results of `task` over chunks of `items`, in chunk order; `bounded`: with
+        only a few results run ahead of the one awaited."""
 
     def stats_dict(self) -> dict[str, Any]:
         """The statistics as written beside a report."""

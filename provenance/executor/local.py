@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from provenance.executor.base import Executor, RunningStep
-from provenance.parallel import default_jobs, run_parallel
+from provenance.parallel import AHEAD_PER_JOB, default_jobs, iter_parallel
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,7 +20,14 @@ class LocalExecutor(Executor):
     def __init__(self, jobs: int | None = None, progress: Callable[[str], None] | None = None) -> None:
         super().__init__(jobs or default_jobs(), progress)
 
-    def _map(
-        self, task: Callable[[list[T]], R], items: Sequence[T], running: RunningStep, min_items: int | None
-    ) -> list[R]:
-        return run_parallel(task, items, self.jobs, min_items, running.advance)
+    def _stream(
+        self,
+        task: Callable[[list[T]], R],
+        items: Sequence[T],
+        running: RunningStep,
+        min_items: int | None,
+        max_chunk: int | None,
+        bounded: bool,
+    ) -> Iterator[R]:
+        ahead = AHEAD_PER_JOB if bounded else None
+        return iter_parallel(task, items, self.jobs, min_items, running.advance, max_chunk, ahead)
