@@ -207,8 +207,8 @@ def write_records(
 
 
 def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
-    """Write records (a table in `RECORD_SCHEMA`, from document `first` on) as one shard, all
-    or nothing."""
+    """Write the rows of documents `first`, `first + 1`, … (records, a table in
+    `RECORD_SCHEMA`; or documents, see `provenance.documents`) as one shard, all or nothing."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / shard_name(first)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

@@ -9,6 +9,8 @@ of this process is the best there is.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import resource
 import sys
@@ -76,3 +78,16 @@ class PeakMemory:
     def sample(self) -> None:
         now = tree_pss_mb()
         self.peak_mb = max(self.peak_mb, own_peak_mb() if now is None else now)
+
+
+def release_free_memory() -> None:
+    """Give back to the system the memory this process has freed but its allocators keep:
+    Arrow's pool, and the C heap (glibc's `malloc_trim`; elsewhere nothing). Worth it after
+    a step that passed much data through and keeps little: otherwise the freed pages stay
+    resident, and forked workers inherit them."""
+    import pyarrow as pa  # here: the executor needs no Arrow otherwise
+
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # a C library without it (musl)
+            ctypes.CDLL(None).malloc_trim(0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -16,8 +17,16 @@ from pathlib import Path
 
 from provenance.executor import Executor, as_executor
 from provenance.ingest.encoding import BinaryData, DecodeProblem, declared_html_charset, decode
-from provenance.ingest.manifest import Manifest, apply_manifest
-from provenance.ingest.model import Document, DocumentDate, IngestResult, InputWarning, Skipped
+from provenance.ingest.manifest import Manifest, ManifestUse
+from provenance.ingest.model import (
+    Document,
+    DocumentDate,
+    DocumentList,
+    DocumentSink,
+    IngestResult,
+    InputWarning,
+    Skipped,
+)
 from provenance.ingest.naming import unique_id
 from provenance.ingest.outlets import OutletRegistry, load_registry
 from provenance.ingest.pages import read_html
@@ -38,6 +47,9 @@ MAX_DOCUMENT_CHARS = 2**31 - 1
 # after a byte-order mark of at most four.
 _MAX_BYTES_PER_CHAR, _BOM = 4, 4
 SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
+# Files a worker reads before handing its documents back: a chunk's texts are all in memory
+# at once, in the worker and again here, so a chunk stays small whatever the input's size.
+READ_CHUNK_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -243,6 +255,7 @@ def ingest_paths(
     registry: OutletRegistry | None = None,
     jobs: int | Executor = 1,
     options: ReadOptions | None = None,
+    sink: DocumentSink | None = None,
 ) -> IngestResult:
     """The documents under the roots (folders or files), as one result.
 
@@ -250,55 +263,91 @@ def ingest_paths(
     reached; each document gets an id no other has (see `provenance.ingest.naming`). A
     record whose id repeats an earlier record of the same file is a duplicate, warned about
     and skipped. The manifest of `options`, if any, applies to them all.
+
+    Each document goes to `sink` as soon as its file is read and named, in document order:
+    by default a list in memory; a `provenance.documents.DocumentWriter` keeps only their
+    metadata in memory, and the result's `documents` is then the store it wrote.
     """
     roots = [Path(r) for r in roots]
     registry = _default_registry() if registry is None else registry
     options = options or ReadOptions()
     # One day of the scan for every file, even when the run crosses midnight.
     options = replace(options, today=options.today or date.today())
+    today = options.today
+    assert today is not None
+    sink = DocumentList() if sink is None else sink
     result = IngestResult(documents=[], warnings=[], skipped=[], files_seen=0)
     files = list_files(roots, result.warnings, result.skipped)
     # What the walk left unread (a hidden file, a folder not entered) counts as one entry found.
     result.files_seen = len(result.skipped) + len(files)
     reader = _Reader(registry, options)
     result.folder = file_name(input_base(roots).resolve().name) or None
-    names: dict[str, Document] = {}
-    chunks = as_executor(jobs).map(
-        "read", reader.read, files, "files", size=lambda reads: sum(len(r.documents) for r in reads)
+    manifest = None if options.manifest is None else ManifestUse(options.manifest, registry)
+    # Warnings about the manifest's dates follow those about the manifest itself.
+    manifest_dates: list[InputWarning] = []
+    # Each name given, with where its document is (its path and line), for messages.
+    names: dict[str, tuple[str, int | None]] = {}
+    # Results come on as the workers finish them, a few chunks at most held here, so the
+    # texts of a large input pass through this process rather than pile up in it.
+    chunks = as_executor(jobs).stream(
+        "read",
+        reader.read,
+        files,
+        "files",
+        size=lambda reads: sum(len(r.documents) for r in reads),
+        max_chunk=READ_CHUNK_FILES,
     )
-    for found, read in zip(files, (r for chunk in chunks for r in chunk), strict=True):
-        result.warnings.extend(read.warnings)
-        result.skipped.extend(read.skipped)
-        records: dict[str, Document] = {}
-        for doc in read.documents:
-            record = doc.id if doc.line is not None else None
-            if record is not None:
-                first = records.setdefault(record, doc)
-                if first is not doc:
-                    message = f"duplicate record id {record!r} (first at line {first.line}); skipped"
-                    result.warnings.append(InputWarning(found.rel, "duplicate-id", message, doc.line))
-                    result.skipped.append(Skipped(found.rel, f"duplicate record id {record!r}", doc.line))
-                    continue
-            doc = replace(doc, source_file=found.location, record=record)
-            name = unique_id(doc, names.__contains__, result.folder)
-            if name != doc.id:
-                other = names[doc.id]
-                where = other.path if other.line is None else f"{other.path}:{other.line}"
-                message = f"id {doc.id!r} is already that of {where}; this document is named {name!r}"
-                result.warnings.append(InputWarning(found.rel, "renamed-id", message, doc.line))
-                doc = replace(doc, id=name)
-            names[name] = doc
-            result.documents.append(doc)
+    try:
+        with closing(chunks):
+            reads = (r for chunk in chunks for r in chunk)
+            for found, read in zip(files, reads, strict=True):
+                result.warnings.extend(read.warnings)
+                result.skipped.extend(read.skipped)
+                for doc in _named(found, read.documents, names, result):
+                    if manifest is not None:
+                        doc = manifest.apply(doc)
+                        if doc.date.source == "manifest":
+                            doc = _dated(doc, today, manifest_dates)
+                    sink.add(doc)
+        result.documents = sink.finish()
+    except BaseException:
+        sink.discard()
+        raise
     result.encoding = options.encoding
-    if options.manifest is not None:
-        result.manifest = options.manifest.name
-        result = apply_manifest(result, options.manifest, registry)
-        today = options.today
-        assert today is not None
-        result.documents = [
-            _dated(d, today, result.warnings) if d.date.source == "manifest" else d for d in result.documents
-        ]
+    if manifest is not None:
+        result.manifest = manifest.manifest.name
+        result.warnings += manifest.unmatched() + manifest_dates
     return result
+
+
+def _named(
+    found: FoundFile,
+    documents: list[Document],
+    names: dict[str, tuple[str, int | None]],
+    result: IngestResult,
+) -> Iterator[Document]:
+    """The documents of one file, each under a name no earlier document has; a record
+    repeating an earlier record's id in the same file is skipped, with a warning."""
+    records: dict[str, Document] = {}
+    for doc in documents:
+        record = doc.id if doc.line is not None else None
+        if record is not None:
+            first = records.setdefault(record, doc)
+            if first is not doc:
+                message = f"duplicate record id {record!r} (first at line {first.line}); skipped"
+                result.warnings.append(InputWarning(found.rel, "duplicate-id", message, doc.line))
+                result.skipped.append(Skipped(found.rel, f"duplicate record id {record!r}", doc.line))
+                continue
+        doc = replace(doc, source_file=found.location, record=record)
+        name = unique_id(doc, names.__contains__, result.folder)
+        if name != doc.id:
+            path, line = names[doc.id]
+            where = path if line is None else f"{path}:{line}"
+            message = f"id {doc.id!r} is already that of {where}; this document is named {name!r}"
+            result.warnings.append(InputWarning(found.rel, "renamed-id", message, doc.line))
+            doc = replace(doc, id=name)
+        names[name] = (doc.path, doc.line)
+        yield doc
 
 
 @dataclass

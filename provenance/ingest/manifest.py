@@ -13,7 +13,7 @@ from typing import Any
 from provenance import jsontext, schemas
 from provenance.ingest.dates import parse_iso
 from provenance.ingest.encoding import DecodeProblem, decode
-from provenance.ingest.model import Document, IngestResult, InputWarning
+from provenance.ingest.model import Document, InputWarning
 from provenance.ingest.outlets import OutletRegistry
 
 MANIFEST_SCHEMA = "manifest.schema.json"
@@ -105,25 +105,35 @@ def _located(problem: str, where: list[str]) -> str:
     return problem
 
 
-def apply_manifest(result: IngestResult, manifest: Manifest, registry: OutletRegistry) -> IngestResult:
-    """`result` with the manifest's values put into its documents; an entry that matches no
-    document is a warning."""
-    by_id = {e.key: e for e in manifest.entries if e.by == "id"}
-    by_path = {e.key: e for e in manifest.entries if e.by == "path"}
-    used: set[tuple[str, str]] = set()
-    documents = []
-    for doc in result.documents:
-        for entry in (by_path.get(doc.path), by_id.get(doc.id)):  # the id entry last: it wins
+class ManifestUse:
+    """Puts a manifest's values into documents, one at a time as they are read, and says
+    at the end which entries matched no document."""
+
+    def __init__(self, manifest: Manifest, registry: OutletRegistry) -> None:
+        self.manifest, self.registry = manifest, registry
+        self._by_id = {e.key: e for e in manifest.entries if e.by == "id"}
+        self._by_path = {e.key: e for e in manifest.entries if e.by == "path"}
+        self._used: set[tuple[str, str]] = set()
+
+    def apply(self, doc: Document) -> Document:
+        """The document with the values of its entries: by path, then by id (which wins)."""
+        for entry in (self._by_path.get(doc.path), self._by_id.get(doc.id)):
             if entry is not None:
-                used.add((entry.by, entry.key))
-                doc = _with(doc, entry.values, registry)
-        documents.append(doc)
-    warnings = list(result.warnings)
-    for entry in manifest.entries:
-        if (entry.by, entry.key) not in used:
-            message = f"{entry.where}: no document with {entry.by} {entry.key!r} was read; entry not used"
-            warnings.append(InputWarning(manifest.name, "manifest-unmatched", message))
-    return replace(result, documents=documents, warnings=warnings)
+                self._used.add((entry.by, entry.key))
+                doc = _with(doc, entry.values, self.registry)
+        return doc
+
+    def unmatched(self) -> list[InputWarning]:
+        """A warning for each entry that no document applied so far matched."""
+        return [
+            InputWarning(
+                self.manifest.name,
+                "manifest-unmatched",
+                f"{entry.where}: no document with {entry.by} {entry.key!r} was read; entry not used",
+            )
+            for entry in self.manifest.entries
+            if (entry.by, entry.key) not in self._used
+        ]
 
 
 def _with(doc: Document, values: dict[str, str], registry: OutletRegistry) -> Document:

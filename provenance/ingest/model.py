@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Literal, Protocol
 
 DatePrecision = Literal["datetime", "day", "month-day", "none"]
 # Where each metadata value came from. html-meta: a <meta> tag (article:published_time,
@@ -115,9 +116,42 @@ class Skipped:
     line: int | None = None
 
 
+class DocumentSink(Protocol):
+    """Where reading puts each document, in document order: a list in memory
+    (`DocumentList`), or files on disk (`provenance.documents.DocumentWriter`)."""
+
+    def add(self, doc: Document) -> None: ...
+
+    def finish(self) -> Sequence[Document]:
+        """Every document added, in order."""
+        ...
+
+    def discard(self) -> None:
+        """Give up (an error): release what was opened."""
+        ...
+
+
+class DocumentList:
+    """Documents kept in memory, texts and all: for inputs known to be small (drafts, a
+    batch for the index)."""
+
+    def __init__(self) -> None:
+        self.documents: list[Document] = []
+
+    def add(self, doc: Document) -> None:
+        self.documents.append(doc)
+
+    def finish(self) -> list[Document]:
+        return self.documents
+
+    def discard(self) -> None:
+        self.documents = []
+
+
 @dataclass
 class IngestResult:
-    documents: list[Document]
+    # In memory (a list), or texts on disk (a `provenance.documents.DocumentStore`).
+    documents: Sequence[Document]
     warnings: list[InputWarning]
     skipped: list[Skipped]
     files_seen: int
