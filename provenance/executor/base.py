@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
@@ -127,8 +127,13 @@ class Executor(ABC):
         max_chunk: int | None,
         stream: bool,
     ) -> Iterator[R]:
-        with self.step(name, len(items), unit) as running:
-            for result in self._stream(task, items, running, min_items, max_chunk, stream):
+        # The results are closed with this iteration, early or not: the workers stop then,
+        # not whenever the iterator is collected.
+        with (
+            self.step(name, len(items), unit) as running,
+            closing(self._stream(task, items, running, min_items, max_chunk, stream)) as results,
+        ):
+            for result in results:
                 running.stats.items_out += size(result)
                 yield result
 
