@@ -18,13 +18,15 @@ _FOUND = [f.name for f in fields(AnalysedDocument) if f.name != "document"]
 
 
 class _LineCounting:
-    """Counts a chunk's lines; forked workers inherit the documents."""
+    """Counts a chunk's lines; forked workers inherit the documents (in memory, or a store
+    whose texts they read)."""
 
     def __init__(self, docs: Sequence[Document]) -> None:
         self.docs = docs
 
     def run(self, indices: list[int]) -> LineCounts:
-        return count_lines((self.docs[d].text, self.docs[d].body, self.docs[d].outlet) for d in indices)
+        # Each document once: from a store, every `docs[d]` reads its text from disk.
+        return count_lines((doc.text, doc.body, doc.outlet) for doc in map(self.docs.__getitem__, indices))
 
 
 def line_statistics(docs: Sequence[Document], executor: int | Executor = 1) -> LineCounts:

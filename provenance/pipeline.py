@@ -4,6 +4,8 @@ read (files → documents) → lines (boilerplate statistics) → analyse (a rec
 boilerplate, repeats, quotations, credits, words, shingles) → frequent shingles → candidates
 (LSH bands) → align (exact spans) → lineage (clusters, earliest source, meaning) → report.
 Each step takes and returns plain data; an executor runs them and counts what each did.
+A scan keeps the documents' texts on disk (`provenance.documents`) and each step reads
+those it needs, so its memory grows with the work in flight, not with the corpus.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import orjson
 
 from provenance.detect import DetectionInput, find_reuse
+from provenance.documents import DocumentStore, DocumentWriter, bodies_of, metadata_of, texts_of
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
 from provenance.executor import Executor, as_executor
-from provenance.ingest import IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
+from provenance.ingest import Document, IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
 from provenance.ingest.files import input_name
 from provenance.lineage import Edge, Passage, build_lineage
 from provenance.report.build import build_report, check_texts
@@ -30,7 +33,7 @@ from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
-from provenance.shards import Shards, WordsArray, analyse_to_shards, read_findings, read_shingles
+from provenance.shards import Findings, Shards, WordsArray, analyse_to_shards, read_findings, read_shingles
 
 Format = Literal["json", "html", "prov-json"]
 # Each view of a lineage report, the suffix of its file, and the file `scan` writes it to.
@@ -73,13 +76,19 @@ def scan(
     report is the same whatever it is. `options` say how files are read: encoding, size
     limit, the day of the scan, a manifest. `texts` says which documents carry their text
     in the report: those in a link (`linked`, the default) or `all`.
+
+    Texts are kept on disk from the moment they are read (`provenance.documents`), in a
+    temporary folder removed at the end, whatever the end.
     """
     roots = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
     registry = registry or load_registry()
     executor = as_executor(jobs)
-    ingested = ingest_paths(roots, registry, executor, options)
-    progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
-    return scan_documents(ingested, input_name(roots), settings, registry, progress, executor, texts)
+    with tempfile.TemporaryDirectory(prefix="provenance-") as work:
+        ingested = ingest_paths(roots, registry, executor, options, DocumentWriter(Path(work) / "documents"))
+        progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
+        assert isinstance(ingested.documents, DocumentStore)
+        with ingested.documents:
+            return scan_documents(ingested, input_name(roots), settings, registry, progress, executor, texts)
 
 
 def scan_documents(
@@ -91,7 +100,7 @@ def scan_documents(
     jobs: int | Executor | None = None,
     texts: Texts = "linked",
 ) -> Report:
-    """The lineage report of documents already read.
+    """The lineage report of documents already read: in memory, or in a `DocumentStore`.
 
     `root` names the input in the report. The documents' order is the report's order.
     Boilerplate is judged by the line statistics of these documents. `texts`: as for `scan`.
@@ -124,29 +133,34 @@ def report_from_records(
 
     `records(folder)` writes the records of `ingested.documents`, in their order, as shards
     in `folder` (temporary) and says where they are. `texts`: as for `scan`.
+
+    Steps that need a document's text read it when they need it (from a store, from disk):
+    detection for the pairs that share a passage, the meaning and the report of a link for
+    its two sides, the report one document at a time; what needs no text (ids, dates,
+    bodies) reads metadata.
     """
     texts_kept = check_texts(texts)  # before the work, not after it; `texts` names the texts below
     executor = as_executor(jobs)
     docs = ingested.documents
+    meta = metadata_of(docs)
     with tempfile.TemporaryDirectory(prefix="provenance-") as work:
         shards = records(Path(work) / "records")
         shingles = [s for _, path in shards.paths for s in read_shingles(path)]
         words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
-        texts, bodies = [d.text for d in docs], [d.body for d in docs]
+        # One Findings a document (its boilerplate, repeats, quotations, credits and language).
         findings = [f for _, path in shards.paths for f in read_findings(path)]
         languages = [f.language.code if f.language else None for f in findings]
         detection = find_reuse(
-            DetectionInput(texts, bodies, words, shards.word_counts, shingles, languages), settings, executor
+            DetectionInput(texts_of(docs), bodies_of(docs), words, shards.word_counts, shingles, languages),
+            settings,
+            executor,
         )
         del shingles, words
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"
     )
-    facts = [
-        DocumentFacts(d.text, d.outlet, f.quotations, f.credits, f.language)
-        for d, f in zip(docs, findings, strict=True)
-    ]
+    facts = _Facts(docs, findings)
     boilerplate, repeats = [f.boilerplate for f in findings], [f.repeats for f in findings]
     del findings
     with executor.step("lineage", len(detection.reuses), "passages") as step:
@@ -161,7 +175,7 @@ def report_from_records(
             )
             for r in detection.reuses
         ]
-        lineage = build_lineage(edges, [d.date for d in docs], [d.id for d in docs])
+        lineage = build_lineage(edges, [d.date for d in meta], [d.id for d in meta])
         meanings = [
             link_meaning(
                 LinkSides(
@@ -181,6 +195,28 @@ def report_from_records(
         report = build_report(root, ingested, detection, lineage, settings, editorial, texts_kept)
         step.stats.items_out = len(report.links)
     return report
+
+
+class _Facts(Sequence[DocumentFacts]):
+    """What the meaning of links and the report read of each document: its findings, held
+    here, and its text, read only when a document's facts are asked for (for a document in
+    a link, or as the report comes to it)."""
+
+    def __init__(self, docs: Sequence[Document], findings: list[Findings]) -> None:
+        self._meta, self._texts, self._findings = metadata_of(docs), texts_of(docs), findings
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+    @overload
+    def __getitem__(self, i: int) -> DocumentFacts: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[DocumentFacts]: ...
+    def __getitem__(self, i: int | slice) -> DocumentFacts | list[DocumentFacts]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        f = self._findings[i]
+        return DocumentFacts(self._texts[i], self._meta[i].outlet, f.quotations, f.credits, f.language)
 
 
 def dumps(report: Report | Mapping[str, Any]) -> str:

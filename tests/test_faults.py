@@ -53,14 +53,15 @@ def _default_sigint() -> None:
 @contextmanager
 def _cli(*args: str, cwd: Path) -> Iterator[subprocess.Popen[str]]:
     """`provenance ARGS` in a session of its own (a terminal's process group, for Ctrl-C),
-    killed with its workers whatever happens."""
+    killed with its workers whatever happens. Its temporary files go to `cwd/tmp`."""
+    (cwd / "tmp").mkdir(exist_ok=True)
     child = subprocess.Popen(
         [sys.executable, "-m", "provenance", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(cwd / "tmp")},
         start_new_session=True,
         # As from a terminal's shell: a run started in the background (`&` in a script, as a
         # CI job may be) inherits SIGINT ignored, and Python then never sees a Ctrl-C.
@@ -180,6 +181,7 @@ def test_a_killed_worker_ends_a_scan_with_one_line(
     assert (code, lines) == (2, [KILLED]), f"killed after {delay:.2f} s"
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
+    assert list((tmp_path / "tmp").iterdir()) == []  # texts, records and words: all removed
 
 
 def test_a_killed_worker_leaves_the_index_as_it_was(corpora: tuple[Path, Path], tmp_path: Path) -> None:
@@ -232,6 +234,7 @@ def test_ctrl_c_ends_a_scan_with_one_line(
     )
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
+    assert list((tmp_path / "tmp").iterdir()) == []  # texts, records and words: all removed
 
 
 def test_workers_end_when_the_main_process_is_killed(corpora: tuple[Path, Path], tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from provenance import __version__
 from provenance.detect import DetectionResult
+from provenance.documents import metadata_of
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.meaning import EditorialResult, LinkMeaning
 from provenance.editorial.repeats import Repeat
@@ -105,7 +106,7 @@ def _build(
         for boilerplate, repeats in zip(editorial.boilerplate, editorial.repeats, strict=True)
     ]
     holes = [[(e.start, e.end) for e in spans] for spans in excluded]
-    outlets_in_corpus = {d.outlet for d in docs if d.outlet}
+    outlets_in_corpus = {d.outlet for d in metadata_of(docs) if d.outlet}
 
     def ref(p: Passage) -> PassageRef:
         d = docs[p.document]
@@ -334,7 +335,7 @@ def _excluded(boilerplate: Sequence[Boilerplate], repeats: Sequence[Repeat]) -> 
     return tuple(sorted(spans, key=lambda e: (e.start, e.end)))
 
 
-def _meaning_fields(m: LinkMeaning, docs: list[Document]) -> dict[str, Any]:
+def _meaning_fields(m: LinkMeaning, docs: Sequence[Document]) -> dict[str, Any]:
     credit = None
     if m.evidence is not None:
         index, c = m.evidence
@@ -355,10 +356,14 @@ def _meaning_fields(m: LinkMeaning, docs: list[Document]) -> dict[str, Any]:
     }
 
 
-def _boilerplate_list(docs: list[Document], editorial: EditorialResult) -> tuple[BoilerplateLine, ...]:
+def _boilerplate_list(docs: Sequence[Document], editorial: EditorialResult) -> tuple[BoilerplateLine, ...]:
     """Each distinct boilerplate line once: who prints it, why it is boilerplate, where it stands."""
     found: dict[tuple[str, str, str], tuple[str | None, str, str, list[str]]] = {}
-    for d, lines in zip(docs, editorial.boilerplate, strict=True):
+    assert len(docs) == len(editorial.boilerplate)
+    for index, lines in enumerate(editorial.boilerplate):
+        if not lines:  # only documents with boilerplate lines are read
+            continue
+        d = docs[index]
         for b in lines:
             line = d.text[b.start : b.end]
             key = (d.outlet or "", normalize(line), b.rule)
