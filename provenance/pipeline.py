@@ -33,7 +33,15 @@ from provenance.report.prov_export import render_prov
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
-from provenance.shards import Findings, Shards, WordsArray, analyse_to_shards, read_findings, read_shingles
+from provenance.shards import (
+    Findings,
+    Shards,
+    WordsArray,
+    analyse_to_shards,
+    read_findings,
+    read_languages,
+    read_shingles,
+)
 
 Format = Literal["json", "html", "prov-json"]
 # Each view of a lineage report, the suffix of its file, and the file `scan` writes it to.
@@ -147,15 +155,16 @@ def report_from_records(
         shards = records(Path(work) / "records")
         shingles = [s for _, path in shards.paths for s in read_shingles(path)]
         words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
-        # One Findings a document (its boilerplate, repeats, quotations, credits and language).
-        findings = [f for _, path in shards.paths for f in read_findings(path)]
-        languages = [f.language.code if f.language else None for f in findings]
+        languages = [code for _, path in shards.paths for code in read_languages(path)]
         detection = find_reuse(
             DetectionInput(texts_of(docs), bodies_of(docs), words, shards.word_counts, shingles, languages),
             settings,
             executor,
         )
-        del shingles, words
+        del shingles, words, languages
+        # One Findings a document (its boilerplate, repeats, quotations, credits and language,
+        # 2 to 3 KB): read once detection, which needs none of it, has let go of its shingles.
+        findings = [f for _, path in shards.paths for f in read_findings(path)]
     progress(
         f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
         f"{len(detection.reuses)} verified passages"

@@ -285,6 +285,11 @@ def read_findings(path: Path) -> list[Findings]:
     return out
 
 
+def read_languages(path: Path) -> list[str | None]:
+    """The language code of every record of a shard (None: not told), in document order."""
+    return pq.read_table(path, columns=["language"]).column("language").to_pylist()
+
+
 def read_shingles(path: Path) -> list[DocumentShingles]:
     """The units and shingle hashes of every record of a shard, in document order."""
     table = pq.read_table(path, columns=["unit_bounds", "shingle_offsets", "shingle_hashes"])
