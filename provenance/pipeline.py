@@ -161,6 +161,7 @@ def report_from_records(
             settings,
             executor,
         )
+        words.close()
         del shingles, words, languages
         # One Findings a document (its boilerplate, repeats, quotations, credits and language,
         # 2 to 3 KB): read once detection, which needs none of it, has let go of its shingles.

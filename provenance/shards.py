@@ -6,7 +6,7 @@ read the shingles, never the credits). Shards are written in row groups of
 `ROWS_PER_GROUP` records.
 
 A step that reads documents in any order (align) reads their words from `WordsArray`,
-flat arrays memory-mapped from files made from the shards in one pass.
+flat files made from the shards in one pass, read with `os.pread`.
 
 A record is also kept alone, in the index (`record_bytes`): its row as an Arrow IPC record
 batch in a zstd frame, which `stored_records` makes a table of the same schema again.
@@ -307,43 +307,75 @@ def read_shingles(path: Path) -> list[DocumentShingles]:
 
 
 class WordsArray:
-    """Every document's words in three flat arrays, memory-mapped from `.npy` files in
-    `folder`, made in one pass over the shards: a document's words are a slice, read from
-    the page cache when a pair needs them, and forked workers share the mapping. Parquet is
-    the records' format between steps; these files serve a step that reads documents in
-    any order (align), where decoding a row group per document would cost more than the
-    alignment itself."""
+    """Every document's words in three flat files in `folder`, made in one pass over the
+    shards (`word_ids.u64`, `word_starts.i32`, `word_ends.i32`: the values, little-endian,
+    one document after another): a document's words are read with `os.pread` when a pair
+    needs them, from the page cache. Parquet is the records' format between steps; these
+    files serve a step that reads documents in any order (align), where decoding a row group
+    per document would cost more than the alignment itself. Nothing is mapped: forked
+    workers read with the descriptors they inherit, and what they read costs a process only
+    the arrays it makes, however many documents are aligned. Close it when done."""
+
+    _COLUMNS = (
+        ("word_ids", "u64", np.dtype("<u8")),
+        ("word_starts", "i32", np.dtype("<i4")),
+        ("word_ends", "i32", np.dtype("<i4")),
+    )
 
     def __init__(self, shards: list[tuple[int, Path]], word_counts: Sequence[int], folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         at = np.zeros(len(word_counts) + 1, dtype=np.int64)
         np.cumsum(np.asarray(word_counts, dtype=np.int64), out=at[1:])
-        total = max(int(at[-1]), 1)  # a file of no words cannot be mapped
-        columns = {"word_ids": np.uint64, "word_starts": np.int32, "word_ends": np.int32}
-        outs = {
-            column: np.lib.format.open_memmap(
-                folder / f"{column}.npy", mode="w+", dtype=dtype, shape=(total,)
-            )
-            for column, dtype in columns.items()
-        }
-        for first, path in sorted(shards):
-            table = pq.read_table(path, columns=list(columns))
-            for column, out in outs.items():
-                values, _ = _lists(table.column(column))
-                out[at[first] : at[first] + len(values)] = values
-        for out in outs.values():
-            out.flush()
-        del outs
+        paths = [folder / f"{column}.{suffix}" for column, suffix, _ in self._COLUMNS]
+        outs = [open(path, "wb") for path in paths]  # noqa: SIM115 (closed below)
+        try:
+            end = 0
+            for first, path in sorted(shards):
+                if at[first] != end:
+                    raise ValueError(f"{path}: the shards do not follow each other from document 0")
+                table = pq.read_table(path, columns=[column for column, _, _ in self._COLUMNS])
+                for (column, _, dtype), out in zip(self._COLUMNS, outs, strict=True):
+                    values, _ = _lists(table.column(column))
+                    out.write(np.ascontiguousarray(values, dtype=dtype).tobytes())
+                end += len(values)
+            if end != at[-1]:
+                raise ValueError(f"{folder}: the shards hold {end} words, the counts say {at[-1]}")
+        finally:
+            for out in outs:
+                out.close()
         self._at = at
-        self._ids, self._starts, self._ends = (
-            np.load(folder / f"{column}.npy", mmap_mode="r") for column in columns
-        )
+        self._fds: list[int] | None = [
+            os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths
+        ]
 
     def __getitem__(self, number: int) -> Words:
         if not 0 <= number < len(self._at) - 1:
             raise IndexError(number)
-        a, b = self._at[number], self._at[number + 1]
-        return Words(self._ids[a:b], self._starts[a:b], self._ends[a:b])
+        if self._fds is None:
+            raise ValueError("the words files are closed")
+        a, b = int(self._at[number]), int(self._at[number + 1])
+        ids, starts, ends = (
+            _pread_array(fd, dtype, a, b) for fd, (_, _, dtype) in zip(self._fds, self._COLUMNS, strict=True)
+        )
+        return Words(ids, starts, ends)
+
+    def close(self) -> None:
+        """Close the files; the folder is the caller's to remove."""
+        for fd in self._fds or []:
+            os.close(fd)
+        self._fds = None
+
+
+def _pread_array(fd: int, dtype: np.dtype, a: int, b: int) -> np.ndarray:
+    """Values [a, b) of a flat file of `dtype` values, as a read-only array."""
+    size = (b - a) * dtype.itemsize
+    data = os.pread(fd, size, a * dtype.itemsize)
+    while len(data) < size:  # a short read: only ever of part of a huge document
+        more = os.pread(fd, size - len(data), a * dtype.itemsize + len(data))
+        if not more:
+            raise OSError(f"a words file ends before word {b}")
+        data += more
+    return np.frombuffer(data, dtype=dtype)
 
 
 class _WritingShards:

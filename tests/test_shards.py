@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from provenance import shards as shards_module
 from provenance.analysis import analyse_documents, line_statistics
 from provenance.ingest import ingest_folder, load_registry
+from provenance.parallel import run_parallel
 from provenance.record import analyse
 from provenance.settings import DetectionSettings
 from provenance.shards import (
@@ -106,3 +108,26 @@ def test_records_stored_alone_make_the_same_shard(seeds_docs: list, tmp_path: Pa
     # Numbered and named where they are read.
     later = stored_records(7, ["x", "y"], alone[3:])
     assert later.column("number").to_pylist() == [7, 8] and later.column("id").to_pylist() == ["x", "y"]
+
+
+def _words_in_workers(words: WordsArray) -> Callable[[list[int]], list[list[int]]]:
+    def read(chunk: list[int]) -> list[list[int]]:
+        return [words[n].ids.tolist() + words[n].starts.tolist() + words[n].ends.tolist() for n in chunk]
+
+    return read
+
+
+def test_forked_workers_read_the_words_and_a_closed_array_reads_nothing(
+    seeds_docs: list, tmp_path: Path
+) -> None:
+    registry = load_registry()
+    in_memory = analyse_documents(seeds_docs[:40], registry, SETTINGS)
+    shards = analyse_to_shards(seeds_docs[:40], registry, SETTINGS, tmp_path / "records", 1)
+    words = WordsArray(shards.paths, shards.word_counts, tmp_path / "words")
+    order = list(range(40))[::-1]
+    chunks = run_parallel(_words_in_workers(words), order, jobs=2, min_items=1)
+    expected = [r.words.ids.tolist() + r.words.starts.tolist() + r.words.ends.tolist() for r in in_memory]
+    assert [w for chunk in chunks for w in chunk] == [expected[n] for n in order]
+    words.close()
+    with pytest.raises(ValueError, match="closed"):
+        words[0]
