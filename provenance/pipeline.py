@@ -88,6 +88,7 @@ def scan(
     Texts are kept on disk from the moment they are read (`provenance.documents`), in a
     temporary folder removed at the end, whatever the end.
     """
+    check_texts(texts)  # before reading, not after it
     roots = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
     registry = registry or load_registry()
     executor = as_executor(jobs)
@@ -113,6 +114,7 @@ def scan_documents(
     `root` names the input in the report. The documents' order is the report's order.
     Boilerplate is judged by the line statistics of these documents. `texts`: as for `scan`.
     """
+    check_texts(texts)  # before the work, not after it
     settings = settings or DetectionSettings()
     registry = registry or load_registry()
     executor = as_executor(jobs)
