@@ -282,6 +282,21 @@ def _measure(
     # The unit pairs behind unverified document pairs: the shingles they share.
     present = np.concatenate([np.unique(s.hashes) for s in c.shingled])
     values, document_frequency = np.unique(present, return_counts=True)
+    # The arithmetic of the growth: pairs of documents that hold the same shingle, summed over
+    # shingles (a pair sharing two counts twice), by how many documents hold the shingle.
+    pairs_sharing = []
+    for lo, hi in ((2, 9), (10, SETTINGS.max_shingle_documents), (SETTINGS.max_shingle_documents + 1, None)):
+        chosen = document_frequency[(document_frequency >= lo) & (document_frequency <= (hi or N))]
+        total = int((chosen.astype(np.int64) * (chosen - 1) // 2).sum())
+        pairs_sharing.append(
+            {
+                "documents_holding_the_shingle": f"{lo}-{hi}" if hi else f"{lo}+",
+                "shingles": len(chosen),
+                "document_pairs": total,
+                "per_article": round(total / N, 2),
+            }
+        )
+    result["document_pairs_holding_a_common_shingle"] = pairs_sharing
     bad = ~np.isin(pair_codes, verified)
     per_shingle: Counter[int] = Counter()
     where: dict[int, int] = {}
@@ -377,6 +392,13 @@ def table(results: dict[str, Any]) -> str:
         classes = ", ".join(f"{x['units_sharing_a_key']}: {x['buckets']:,}" for x in b["by_size"])
         lines.append(
             f"{size['articles']:>8} buckets by units sharing a key: {classes}; largest {b['largest_bucket']}"
+        )
+        common = ", ".join(
+            f"{x['documents_holding_the_shingle']}: {x['per_article']:,}"
+            for x in size["document_pairs_holding_a_common_shingle"]
+        )
+        lines.append(
+            f"{'':>8} document pairs holding a common shingle, per article, by its documents: {common}"
         )
         u = size["unverified_unit_pairs"]
         lines.append(
