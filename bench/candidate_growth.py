@@ -301,14 +301,20 @@ def _measure(
     per_shingle: Counter[int] = Counter()
     where: dict[int, int] = {}
     shared_counts: Counter[int] = Counter()
-    frequencies = []
+    met = []
     for u, v in zip(left[bad].tolist(), right[bad].tolist(), strict=True):
         common = _common_shingles(c, frequent, u, v)
         shared_counts[len(common)] += 1
         for h in common:
             per_shingle[h] += 1
             where.setdefault(h, u)
-            frequencies.append(int(document_frequency[np.searchsorted(values, h)]))
+            met.append(h)
+
+    def holding(hashes: list[int]) -> np.ndarray:
+        # One search for all: the hashes as the array's own type, or numpy converts the array.
+        return document_frequency[np.searchsorted(values, np.array(hashes, dtype=values.dtype))]
+
+    frequencies = holding(met)
     result["unverified_unit_pairs"] = {
         "count": int(bad.sum()),
         "by_shingles_the_two_units_share": {str(k): v for k, v in sorted(shared_counts.items())},
@@ -320,14 +326,14 @@ def _measure(
                     strict=True,
                 )
             )
-            if frequencies
+            if len(frequencies)
             else {}
         ),
         "distinct_shared_shingles": len(per_shingle),
         "top_shared_shingles": [
             {
                 "text": c.shingle_text(where[h], h),
-                "documents": int(document_frequency[np.searchsorted(values, h)]),
+                "documents": int(holding([h])[0]),
                 "unit_pairs": k,
             }
             for h, k in per_shingle.most_common(TOP)
@@ -342,16 +348,18 @@ def _measure(
 
     # The largest buckets: do their pairs reach alignment, and are they reuse?
     kept_pairs = set(step_pairs.tolist())
-    verified_set = set(verified.tolist())
     estimate_set = set(estimate_pairs.tolist())
     for bucket in result["buckets"]["largest"]:
-        members = np.array(bucket.pop("members"))
-        docs = sorted(set(c.unit_doc[members].tolist()))
-        pairs = {a * N + b for i, a in enumerate(docs) for b in docs[i + 1 :]}
-        bucket["document_pairs"] = len(pairs)
-        bucket["passing_estimate"] = len(pairs & estimate_set)
-        bucket["passing_shingle_rule"] = len(pairs & kept_pairs)
-        bucket["verified"] = len(pairs & verified_set)
+        docs = np.unique(c.unit_doc[np.array(bucket.pop("members"))])
+        bucket["document_pairs"] = len(docs) * (len(docs) - 1) // 2
+
+        def within(pairs: np.ndarray, docs: np.ndarray = docs) -> int:
+            # Pairs whose two documents both have a unit in the bucket.
+            return int((np.isin(pairs // N, docs) & np.isin(pairs % N, docs)).sum())
+
+        bucket["passing_estimate"] = within(estimate_pairs)
+        bucket["passing_shingle_rule"] = within(step_pairs)
+        bucket["verified"] = within(verified)
 
     # Recall of the planted copies by the passages aligned under each rule.
     ids = [d.id for d in c.docs]
