@@ -42,6 +42,12 @@ class DetectionSettings:
     # alignment only when its signatures agree on this share of their 128 values (the
     # MinHash estimate of J). Pairs at J = 0.2 pass 99.9 % of the time, at J = 0.05 1.2 %.
     candidate_min_jaccard: float = 0.1
+    # Pairs of short sentences sharing a single common three-word phrase (J ≈ 0.09 for two
+    # 8-word sentences) pass that estimate a third of the time, and their number too grows
+    # with the square of the archive: a pair of documents goes on to alignment only when
+    # its candidate units share at least this many distinct shingles, as any reuse of
+    # `min_words` words (8 words hold 6 three-word shingles) does. 0 keeps every pair.
+    candidate_min_shingles: int = 3
     # Alignment: exact word 3-gram anchors chained across gaps of up to 4 words; the
     # chain's ends then grow over equal words the anchors cannot reach.
     anchor_words: int = 3
@@ -73,6 +79,8 @@ class DetectionSettings:
             raise ValueError("min_content_words must be between 0 and min_words")
         if self.unit_stride_words < 1 or self.unit_stride_words > self.unit_max_words:
             raise ValueError("unit_stride_words must be between 1 and unit_max_words")
+        if self.candidate_min_shingles < 0:
+            raise ValueError("candidate_min_shingles must not be negative")
         if not 0.0 <= self.candidate_min_jaccard <= 1.0:
             raise ValueError("candidate_min_jaccard must be between 0 and 1")
         if not 0.0 <= self.near_verbatim_similarity <= 1.0:

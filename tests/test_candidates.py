@@ -7,11 +7,14 @@ from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
+import pytest
 from datasketch import MinHashLSH
 
-from provenance.detect.candidates import candidate_document_pairs, candidate_pairs
+from provenance.detect.candidates import _shared_shingles, candidate_document_pairs, candidate_pairs
 from provenance.detect.fingerprint import (
+    Signatures,
     Unit,
+    _kept_shingles,
     document_shingles,
     fingerprint,
     frequent_shingles,
@@ -112,7 +115,7 @@ def test_streamed_bands_give_the_pairs_of_whole_signatures() -> None:
     sents = [_sentences(d) for d in docs]
     units, sigs = fingerprint(docs, sents, S)
     shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
-    banding_only = replace(S, candidate_min_jaccard=0.0)
+    banding_only = replace(S, candidate_min_jaccard=0.0, candidate_min_shingles=0)
     streamed = candidate_document_pairs(shingled, banding_only, np.empty(0, dtype=np.uint32), 2)
     assert streamed == candidate_pairs(units, sigs, S)
     assert len(streamed) > 100  # the pool makes many pairs: the comparison means something
@@ -129,7 +132,7 @@ def test_pairs_whose_signatures_barely_agree_are_dropped() -> None:
             sents.append([(0, 20)])
     shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
     none = np.empty(0, dtype=np.uint32)
-    loose = candidate_document_pairs(shingled, replace(S, candidate_min_jaccard=0.0), none)
+    loose = candidate_document_pairs(shingled, replace(S, candidate_min_jaccard=0.0, candidate_min_shingles=0), none)
     kept = candidate_document_pairs(shingled, S, none)
     by_shared = {
         shared: [(2 * t, 2 * t + 1) for t in range(160) if t % 4 == k]
@@ -146,8 +149,9 @@ def test_pairs_whose_signatures_barely_agree_are_dropped() -> None:
 
 
 def test_a_frequent_byline_does_not_pair_the_sentences_it_is_joined_to() -> None:
-    # The estimate filter alone would drop these pairs too; switched off to test the rule.
-    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0)
+    # The estimate and shared-shingle filters alone would drop these pairs too; switched off
+    # to test the rule.
+    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0)
     # 40 documents of unrelated sentences, each ending with the same three-word byline that
     # the unit builder joins to the last sentence.
     docs = [[f"d{d}w{i}" for i in range(12)] + ["источник", "голос", "долины"] for d in range(40)]
@@ -171,7 +175,7 @@ def test_a_passage_copied_everywhere_keeps_its_frequent_shingles() -> None:
 
 
 def test_shingles_that_share_a_word_with_a_frequent_byline_go_with_it() -> None:
-    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0)
+    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0)
     # The last word before the byline comes from five: "<word> источник голос" is in 8
     # documents each (not frequent itself), but the byline makes it common.
     docs = [
@@ -184,3 +188,107 @@ def test_shingles_that_share_a_word_with_a_frequent_byline_go_with_it() -> None:
     # With every shingle kept, documents sharing the last word are candidates.
     assert candidate_document_pairs(shingled, settings, frequent[:0])
     assert candidate_document_pairs(shingled, settings, frequent) == {}
+
+
+def _sentence_pairs(shared_words: list[int], trials: int, length: int = 8) -> list[list[str]]:
+    """Documents 2t and 2t+1: one sentence of `length` words each, the middle
+    `shared_words[t % len]` of them the same words in a row, the rest their own."""
+    docs = []
+    for t in range(trials):
+        shared = shared_words[t % len(shared_words)]
+        common = [f"c{t}_{i}" for i in range(shared)]
+        for side in "ab":
+            own = [f"{side}{t}_{i}" for i in range(length - shared)]
+            docs.append(own[: len(own) // 2] + common + own[len(own) // 2 :])
+    return docs
+
+
+def test_short_sentences_sharing_one_or_two_phrases_are_not_candidates() -> None:
+    # 8-word sentences sharing 3 words in a row (one shingle of 6 each: J = 1/11), 4 words
+    # (two: J = 1/5) or 5 (three: J = 1/3).
+    docs = _sentence_pairs([3, 4, 5], 600)
+    shingled = [document_shingles(d, [(0, 8)], S) for d in docs]
+    none = np.empty(0, dtype=np.uint32)
+    estimate_only = candidate_document_pairs(shingled, replace(S, candidate_min_shingles=0), none)
+    kept = candidate_document_pairs(shingled, S, none)
+    by_shared = {shared: [(2 * t, 2 * t + 1) for t in range(k, 600, 3)] for k, shared in enumerate([3, 4, 5])}
+    # The estimate alone lets through many sharing one phrase: the growth this rule stops.
+    assert sum(p in estimate_only for p in by_shared[3]) >= 20
+    assert not any(p in kept for p in by_shared[3] + by_shared[4])
+    three = [p for p in by_shared[5] if p in estimate_only]
+    assert len(three) >= 150 and all(p in kept for p in three)
+    assert set(kept) <= set(estimate_only)
+
+
+def _phrases(side: str, *parts: list[str] | int) -> list[str]:
+    """Words of `parts`: a list is those words, a number that many of the side's own."""
+    out: list[str] = []
+    for k, part in enumerate(parts):
+        out += part if isinstance(part, list) else [f"{side}{k}_{i}" for i in range(part)]
+    return out
+
+
+def test_a_reuse_running_past_the_candidate_sentence_counts_the_sentence_beside_it() -> None:
+    # A: "… p q r s." "w x y z …"; B: "… p q r s w x y z …" in one sentence. Each of A's
+    # sentences shares two shingles with B's, the two together four.
+    a = _phrases("a", 4, ["p", "q", "r", "s"], ["w", "x", "y", "z"], 4)
+    b = _phrases("b", 4, ["p", "q", "r", "s", "w", "x", "y", "z"], 4)
+    shingled = [document_shingles(a, [(0, 8), (8, 16)], S), document_shingles(b, [(0, 16)], S)]
+    source = Signatures(shingled, S, np.empty(0, dtype=np.uint32))
+    docs = np.array([0, 0, 1])
+    one = _shared_shingles(source, docs, np.array([0]), np.array([2]), np.array([0]), 1)
+    assert one.tolist() == [4]
+    # Met again through the other unit pair, the same shingles are counted once.
+    both = _shared_shingles(source, docs, np.array([0, 1]), np.array([2, 2]), np.array([0, 0]), 1)
+    assert both.tolist() == [4]
+
+
+def test_shingles_of_units_further_away_do_not_count() -> None:
+    # A's first and third sentences each share a 4-word phrase (two shingles) with B's
+    # sentence; its second shares nothing. The candidate first sentence sees its own two.
+    a = _phrases("a", 4, ["p", "q", "r", "s"], 8, 4, ["w", "x", "y", "z"])
+    b = _phrases("b", 4, ["p", "q", "r", "s"], 4, ["w", "x", "y", "z"])
+    shingled = [document_shingles(a, [(0, 8), (8, 16), (16, 24)], S), document_shingles(b, [(0, 16)], S)]
+    source = Signatures(shingled, S, np.empty(0, dtype=np.uint32))
+    docs = np.array([0, 0, 0, 1])
+    assert _shared_shingles(source, docs, np.array([0]), np.array([3]), np.array([0]), 1).tolist() == [2]
+    assert _shared_shingles(source, docs, np.array([0, 2]), np.array([3, 3]), np.array([0, 0]), 1).tolist() == [4]
+
+
+def test_shared_shingles_are_those_of_the_units_and_their_neighbours(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("provenance.detect.candidates._PAIRS_PER_ESTIMATE", 7)  # many slices
+    rng = random.Random(5)
+    docs = _documents(rng, 40)
+    sents = [_sentences(d) for d in docs]
+    settings = replace(S, max_shingle_documents=8)
+    shingled = [document_shingles(d, s, settings) for d, s in zip(docs, sents, strict=True)]
+    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    assert len(frequent)  # some shingles are left out of the signatures, and of the count
+    source = Signatures(shingled, settings, frequent)
+    kept = [_kept_shingles(d, frequent, settings.shingle_words) for d in shingled]
+    unit_sets = [
+        set(hashes[offsets[u] : offsets[u + 1]].tolist()) for offsets, hashes in kept for u in range(len(offsets) - 1)
+    ]
+    owner = [d for d, s in enumerate(shingled) for _ in range(len(s))]
+    units = np.arange(len(owner))
+    left = units.repeat(len(owner))
+    right = np.tile(units, len(owner))
+    chosen = (left < right) & (np.array(owner)[left] != np.array(owner)[right])
+    pick = np.flatnonzero(chosen)[rng.sample(range(int(chosen.sum())), 3000)]
+    left, right = left[pick], right[pick]
+    codes = np.array(owner)[left] * len(docs) + np.array(owner)[right]
+    doc_pairs, group = np.unique(codes, return_inverse=True)
+    counts = _shared_shingles(source, np.array(owner), left, right, group, len(doc_pairs))
+
+    def near(unit: int) -> set[int]:
+        # The unit's shingles and those of the units beside it in its document.
+        beside = [u for u in (unit - 1, unit, unit + 1) if 0 <= u < len(owner) and owner[u] == owner[unit]]
+        return set().union(*(unit_sets[u] for u in beside))
+
+    expected = []
+    for g in range(len(doc_pairs)):
+        mine = np.flatnonzero(group == g)
+        a = set().union(*(near(u) for u in left[mine]))
+        b = set().union(*(near(u) for u in right[mine]))
+        expected.append(len(a & b))
+    assert counts.tolist() == expected and max(expected) >= 3 and min(expected) == 0

@@ -3,15 +3,19 @@ progress on stderr, apart from what the steps do."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 from provenance import parallel
 from provenance.executor import LocalExecutor, as_executor
 from provenance.executor.memory import tree_pss_mb
-from provenance.executor.progress import ProgressMeter
+from provenance.executor.progress import ProgressMeter, sharing
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _squares(chunk: list[int]) -> list[int]:
@@ -131,3 +135,48 @@ def test_long_steps_report_progress_through_the_executor(monkeypatch: pytest.Mon
     executor.map("square", _squares, list(range(2000)), "numbers", min_items=1)
     assert lines and lines[0].startswith("square: ") and "/2,000 numbers (" in lines[0]
     assert lines[-1].startswith("square: 2,000 numbers in ")
+
+
+def test_sharing_spreads_a_pass_weight_over_its_items_a_part_every_few_items() -> None:
+    shares: list[float] = []
+    items = list(range(1000))
+    assert list(sharing(items, shares.append, 0.4, every=256)) == items
+    assert len(shares) == 4  # three of 256 items, then the last 232
+    assert shares[0] == pytest.approx(0.4 * 256 / 1000) and sum(shares) == pytest.approx(0.4)
+    empty: list[float] = []
+    assert list(sharing([], empty.append, 0.25)) == [] and empty == [0.25]  # a pass over nothing is done
+
+
+def test_a_step_run_here_in_passes_moves_its_meter_by_their_shares(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(
+        "provenance.executor.progress.ProgressMeter.__init__.__defaults__", (0.0, time.monotonic)
+    )
+    executor = LocalExecutor(1, lines.append)
+    with executor.step("lineage", 1000, "passages") as step:
+        for _ in sharing(range(3000), step.share, 0.7):  # a pass over more items than the step's
+            pass
+        step.share(0.3)
+    done = [int(line.split()[1].split("/")[0].replace(",", "")) for line in lines[:-1]]
+    assert done == sorted(done) and done[-1] == 700 and all("/1,000 passages (" in line for line in lines[:-1])
+    assert lines[-1].startswith("lineage: 1,000 passages in ")
+
+
+def test_lineage_and_report_show_progress_on_stderr_and_nothing_under_q(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cli_process import run_main
+
+    monkeypatch.setattr(
+        "provenance.executor.progress.ProgressMeter.__init__.__defaults__", (0.0, time.monotonic)
+    )
+    loud = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path), "--format", "json")
+    report = json.loads((tmp_path / "lineage.json").read_text(encoding="utf-8"))
+    links, documents = len(report["links"]), len(report["documents"])
+    for step, total, unit in (("lineage", links, "passages"), ("report", documents, "documents")):
+        mine = [line for line in loud.stderr.splitlines() if line.startswith(f"provenance: {step}: ")]
+        assert any(f"/{total} {unit} (" in line and " left" in line for line in mine), loud.stderr
+        assert mine[-1].startswith(f"provenance: {step}: {total} {unit} in ")  # every share counted
+    quiet = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path), "--format", "json", "-q")
+    assert quiet.returncode == loud.returncode == 0 and quiet.stderr == ""
+    assert quiet.stdout == loud.stdout == f"{tmp_path / 'lineage.json'}\n"

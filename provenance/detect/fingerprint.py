@@ -297,6 +297,15 @@ class Signatures:
             out[k : k + len(chosen)] = self._rows(self._hashes[positions], local, self._a, self._b)
         return out
 
+    def shingles_of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The shingles the signatures of the given units are made of, concatenated, and the
+        unit each belongs to (its position in `units`). Shingles appear as hashes mixed by
+        MurmurHash3's finalizer, a bijection: equal shingles have equal values."""
+        sizes = self._ends[units] - self._starts[units]
+        local = np.cumsum(sizes) - sizes
+        positions = np.repeat(self._starts[units] - local, sizes) + np.arange(int(sizes.sum()))
+        return self._hashes[positions], np.repeat(np.arange(len(units)), sizes)
+
     @staticmethod
     def _rows(hv: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)

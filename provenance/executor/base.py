@@ -47,15 +47,35 @@ class StepStats:
         )
 
 
+# A step run here samples the memory of the process tree at most this often as it advances:
+# a sample reads /proc for every process, tens of milliseconds for a large one.
+SAMPLE_S = 1.0
+
+
 class RunningStep:
     """The step being run: its statistics, its memory, and its progress."""
 
     def __init__(self, stats: StepStats, meter: ProgressMeter | None) -> None:
         self.stats, self.meter, self.memory = stats, meter, PeakMemory()
+        self._shared, self._shared_items = 0.0, 0
+        self._sampled = time.monotonic()
 
     def advance(self, items: int) -> None:
         """`items` more of the step's input are done (0: nothing new, a moment to measure)."""
         self.memory.sample()
+        if self.meter is not None and items:
+            self.meter.advance(items)
+
+    def share(self, fraction: float) -> None:
+        """`fraction` more of the step's work is done (see `progress.Share`): the meter
+        moves by that share of the step's items."""
+        self._shared += fraction
+        items = min(round(self._shared * self.stats.items_in), self.stats.items_in) - self._shared_items
+        self._shared_items += items
+        now = time.monotonic()
+        if now - self._sampled >= SAMPLE_S:
+            self._sampled = now
+            self.memory.sample()
         if self.meter is not None and items:
             self.meter.advance(items)
 

@@ -9,9 +9,30 @@ a short step stays silent and a log of a long one reads at a glance:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
+T = TypeVar("T")
 Write = Callable[[str], None]
+# Told that this share (0 to 1) more of a step's work is done: for a step that runs here in
+# several passes (over its links, then its clusters), each pass worth a share of the whole.
+Share = Callable[[float], None]
+
+
+def no_share(_: float) -> None:
+    pass
+
+
+def sharing(items: Sequence[T], share: Share, weight: float, every: int = 256) -> Iterator[T]:
+    """The items, telling `share` as they are done that `weight` of the step's work is done
+    once they all are: a part of it every `every` items, not a call per item."""
+    n = len(items)
+    for k, item in enumerate(items, 1):
+        yield item
+        if k % every == 0:
+            share(weight * every / n)
+    if n % every or not n:
+        share(weight * (n % every) / n if n else weight)
 
 
 def _duration(seconds: float) -> str:
