@@ -132,7 +132,11 @@ def measure(folder: Path, work: Path, jobs: int | None, baseline: Path | None) -
         entry["bytes"]["baseline"] = baseline.stat().st_size
         entry["baseline_schema_version"] = before["schema_version"]
         entry["linked_over_baseline"] = round(sizes["linked"] / entry["bytes"]["baseline"], 4)
-        same = without_texts(full) == without_texts(before) and all(
+        # Settings added since the baseline's version, which it could not record, aside.
+        newer = sorted(set(full["parameters"]) - set(before["parameters"]) - {"texts"})
+        entry["parameters_new_since_baseline"] = newer
+        full_then = {**full, "parameters": {k: v for k, v in full["parameters"].items() if k not in newer}}
+        same = without_texts(full_then) == without_texts(before) and all(
             mine.get(key) == theirs.get(key)
             for mine, theirs in zip(full["documents"], before["documents"], strict=True)
             for key in TEXT_FIELDS
