@@ -210,3 +210,12 @@ def test_a_manifest_applies_to_documents_read_into_a_store(tmp_path: Path) -> No
     assert on_disk.warnings == in_memory.warnings
     assert [w.code for w in in_memory.warnings][-2:] == ["manifest-unmatched", "future-date"]
     assert in_memory.manifest == on_disk.manifest == str(manifest)
+
+
+def test_a_text_with_a_lone_surrogate_is_refused_not_mangled(tmp_path: Path) -> None:
+    # Reading never makes one (a surrogate escape in JSON is read as U+FFFD); should one
+    # come, it is an error here rather than a text read back different.
+    writer = DocumentWriter(tmp_path / "docs")
+    with pytest.raises(UnicodeEncodeError):
+        writer.add(Document("a", "a.txt", "half a pair: \ud800", "txt", "utf-8"))
+    writer.discard()
