@@ -238,9 +238,10 @@ def build_lineage(
     # The whole edge is the key, so that two edges over the same passages (detection makes
     # none, a caller may) come out in one order whatever order they were given in.
     edges = sorted(edges, key=lambda e: (e.a, e.b, e.points, e.matched_words, e.similarity, e.kind))
+    share(0.1)
     aligned = [_Aligned(e) for e in sharing(edges, share, 0.1)]
     cuts = _cuts(edges, aligned)
-    share(0.3)
+    share(0.25)
     # Segment nodes: consecutive cuts of a document, numbered in document order.
     node_of: dict[tuple[int, int], int] = {}
     segments: list[Passage] = []
@@ -277,7 +278,7 @@ def build_lineage(
 
     links: list[Link] = []
     links_of: list[list[int]] = [[] for _ in kept]
-    for e, a_nodes in zip(sharing(edges, share, 0.13), covered, strict=True):
+    for e, a_nodes in zip(sharing(edges, share, 0.1), covered, strict=True):
         source, target, direction = _orient(e, dates, ids)
         found = sorted({cluster_of[r] for n in a_nodes if (r := uf.find(n)) in cluster_of})
         for c in found:
@@ -285,7 +286,7 @@ def build_lineage(
         links.append(Link(source, target, e.matched_words, e.similarity, e.kind, direction, tuple(found)))
 
     clusters: list[Cluster] = []
-    for n, members in enumerate(sharing(kept, share, 0.07)):
+    for n, members in enumerate(sharing(kept, share, 0.05)):
         passages = _joined([segments[m] for m in sorted(members)])
         docs = sorted({p.document for p in passages})
         status, origin = earliest(docs, dates)

@@ -133,11 +133,11 @@ def _build(
         "C",
         [
             tuple(x for p in sorted(c.passages, key=content) for x in content(p))
-            for c in sharing(lineage.clusters, share, 0.55)
+            for c in sharing(lineage.clusters, share, 0.46)
         ],
     )
     link_ids = _stable_ids(
-        "L", [(*content(k.source), *content(k.target)) for k in sharing(lineage.links, share, 0.05)]
+        "L", [(*content(k.source), *content(k.target)) for k in sharing(lineage.links, share, 0.04)]
     )
 
     spans_by_doc: dict[int, list[Span]] = {}
@@ -148,7 +148,7 @@ def _build(
             links_by_doc[p.document] += 1
 
     documents = []
-    for index, d in enumerate(sharing(docs, share, 0.25)):
+    for index, d in enumerate(sharing(docs, share, 0.35)):
         counted = covered_chars(d.text, [d.body], holes[index])
         reused = covered_chars(d.text, spans_by_doc.get(index, []), holes[index])
         facts = editorial.documents[index]
