@@ -22,7 +22,6 @@ from provenance.executor import Executor, as_executor
 from provenance.ingest import Document, OutletRegistry
 from provenance.record import AnalysedDocument, analyse
 from provenance.settings import DetectionSettings
-from provenance.shards import RECORD_SCHEMA, record_bytes
 
 # Winnowing window over a document's shingle hashes: any run of 6 shared shingles (8 shared
 # words with 3-word shingles, the default `min_words`) holds one of the indexed minima, while
@@ -42,6 +41,8 @@ class IndexEntry:
 
 def index_entry(record: AnalysedDocument, settings: DetectionSettings) -> IndexEntry:
     """The entry of a document analysed with `NO_LINE_STATISTICS`."""
+    from provenance.shards import record_bytes  # pyarrow, off `check`'s import path
+
     shingled = record.shingles
     distinct = np.unique(shingled.hashes)
     signature = signature_bytes(hashes_signature(distinct, settings), settings)
@@ -84,6 +85,8 @@ def record_key(registry: OutletRegistry, settings: DetectionSettings) -> str:
     """What a stored record was made with besides its document: this version of the tool, the
     records' schema, the registry (its credits and boilerplate patterns) and the settings
     the per-document step reads. A record made otherwise is not the one asked for."""
+    from provenance.shards import RECORD_SCHEMA  # pyarrow, off `check`'s import path
+
     made_with = {
         "tool": __version__,
         "schema": RECORD_SCHEMA.to_string(),
