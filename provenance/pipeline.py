@@ -17,20 +17,21 @@ from typing import Any, Literal, overload
 
 import orjson
 
-from provenance.detect import DetectionInput, find_reuse
+from provenance.detect import DetectionInput, Reuse, find_reuse
 from provenance.documents import DocumentStore, DocumentWriter, bodies_of, metadata_of, texts_of
-from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
+from provenance.editorial.meaning import DocumentFacts, LinkMeaning, LinkSides, link_meaning
 from provenance.executor import Executor, as_executor
 from provenance.executor.progress import sharing
 from provenance.ingest import Document, IngestResult, OutletRegistry, ReadOptions, ingest_paths, load_registry
 from provenance.ingest.files import input_name
-from provenance.lineage import Edge, Passage, build_lineage
+from provenance.lineage import Edge, Lineage, Passage, build_lineage
 from provenance.report.build import build_report, check_texts
 from provenance.report.html import render_html
 from provenance.report.messages import Lang
 from provenance.report.model import Report, Texts
 from provenance.report.model import json_chunks as stream_json
 from provenance.report.prov_export import render_prov
+from provenance.report.stored import Files
 from provenance.report.validate import validate_report
 from provenance.report.write import write_atomic
 from provenance.settings import DetectionSettings
@@ -87,18 +88,29 @@ def scan(
     in the report: those in a link (`linked`, the default) or `all`.
 
     Texts are kept on disk from the moment they are read (`provenance.documents`), in a
-    temporary folder removed at the end, whatever the end.
+    temporary folder. The report reads its documents' entries and texts from there (see
+    `provenance.report.stored`): the folder goes when the report does, or when the program
+    ends, and at once when the scan fails or is interrupted.
     """
     check_texts(texts)  # before reading, not after it
     roots = [paths] if isinstance(paths, Path) else [Path(p) for p in paths]
     registry = registry or load_registry()
     executor = as_executor(jobs)
-    with tempfile.TemporaryDirectory(prefix="provenance-") as work:
-        ingested = ingest_paths(roots, registry, executor, options, DocumentWriter(Path(work) / "documents"))
+    # The documents' texts stay in this folder for as long as the report reads them.
+    files = Files(Path(tempfile.mkdtemp(prefix="provenance-")))
+    try:
+        ingested = ingest_paths(
+            roots, registry, executor, options, DocumentWriter(files.folder / "documents")
+        )
         progress(f"read {len(ingested.documents)} documents from {ingested.files_seen} files")
         assert isinstance(ingested.documents, DocumentStore)
-        with ingested.documents:
-            return scan_documents(ingested, input_name(roots), settings, registry, progress, executor, texts)
+        files.on_release(ingested.documents.close)
+        return scan_documents(
+            ingested, input_name(roots), settings, registry, progress, executor, texts, files
+        )
+    except BaseException:
+        files.release()
+        raise
 
 
 def scan_documents(
@@ -109,11 +121,13 @@ def scan_documents(
     progress: Progress = _quiet,
     jobs: int | Executor | None = None,
     texts: Texts = "linked",
+    files: Files | None = None,
 ) -> Report:
     """The lineage report of documents already read: in memory, or in a `DocumentStore`.
 
     `root` names the input in the report. The documents' order is the report's order.
-    Boilerplate is judged by the line statistics of these documents. `texts`: as for `scan`.
+    Boilerplate is judged by the line statistics of these documents. `texts`: as for `scan`;
+    `files`: as for `report_from_records`.
     """
     check_texts(texts)  # before the work, not after it
     settings = settings or DetectionSettings()
@@ -126,7 +140,7 @@ def scan_documents(
         progress(f"analysed {len(docs)} documents")
         return shards
 
-    return report_from_records(ingested, root, analysed, settings, progress, executor, texts)
+    return report_from_records(ingested, root, analysed, settings, progress, executor, texts, files)
 
 
 def report_from_records(
@@ -137,6 +151,7 @@ def report_from_records(
     progress: Progress = _quiet,
     jobs: int | Executor | None = None,
     texts: Texts = "linked",
+    files: Files | None = None,
 ) -> Report:
     """The steps after the per-document one, from the documents' records to the report:
     detection, lineage, meaning. `scan` makes the records by analysing the documents; an
@@ -144,6 +159,10 @@ def report_from_records(
 
     `records(folder)` writes the records of `ingested.documents`, in their order, as shards
     in `folder` (temporary) and says where they are. `texts`: as for `scan`.
+
+    The report's document entries are kept on disk in `files` (made here when not given),
+    which the report owns: see `provenance.report.stored`. When the work fails, files made
+    here are released at once; given ones are the caller's.
 
     Steps that need a document's text read it when they need it (from a store, from disk):
     detection for the pairs that share a passage, the meaning and the report of a link for
@@ -153,30 +172,52 @@ def report_from_records(
     texts_kept = check_texts(texts)  # before the work, not after it; `texts` names the texts below
     executor = as_executor(jobs)
     docs = ingested.documents
+    owned = files is None
+    if files is None:
+        files = Files(Path(tempfile.mkdtemp(prefix="provenance-")))
+    try:
+        with tempfile.TemporaryDirectory(prefix="provenance-", dir=files.folder) as work:
+            shards = records(Path(work) / "records")
+            shingles = [s for _, path in shards.paths for s in read_shingles(path)]
+            words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
+            languages = [code for _, path in shards.paths for code in read_languages(path)]
+            detection = find_reuse(
+                DetectionInput(
+                    texts_of(docs), bodies_of(docs), words, shards.word_counts, shingles, languages
+                ),
+                settings,
+                executor,
+            )
+            words.close()
+            del shingles, words, languages
+            progress(
+                f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
+                f"{len(detection.reuses)} verified passages"
+            )
+            lineage, meanings = _lineage(detection.reuses, docs, shards, executor)
+            del detection  # the aligned points of every passage: the lineage has used them
+            with executor.step("report", len(docs), "documents") as step:
+                # Each document's findings (its boilerplate, repeats, quotations, credits and
+                # language, 2 to 3 KB), read a shard at a time as the report comes to them.
+                findings = (f for _, path in shards.paths for f in read_findings(path))
+                report = build_report(
+                    root, ingested, lineage, settings, findings, meanings, texts_kept, step.share, files
+                )
+                step.stats.items_out = len(report.links)
+            return report
+    except BaseException:
+        if owned:
+            files.release()
+        raise
+
+
+def _lineage(
+    reuses: list[Reuse], docs: Sequence[Document], shards: Shards, executor: Executor
+) -> tuple[Lineage, list[LinkMeaning]]:
+    """The lineage step: clusters and earliest sources of the verified passages, and the
+    meaning of each link (quoted, credited), read from the findings of the documents in links."""
     meta = metadata_of(docs)
-    with tempfile.TemporaryDirectory(prefix="provenance-") as work:
-        shards = records(Path(work) / "records")
-        shingles = [s for _, path in shards.paths for s in read_shingles(path)]
-        words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
-        languages = [code for _, path in shards.paths for code in read_languages(path)]
-        detection = find_reuse(
-            DetectionInput(texts_of(docs), bodies_of(docs), words, shards.word_counts, shingles, languages),
-            settings,
-            executor,
-        )
-        words.close()
-        del shingles, words, languages
-        # One Findings a document (its boilerplate, repeats, quotations, credits and language,
-        # 2 to 3 KB): read once detection, which needs none of it, has let go of its shingles.
-        findings = [f for _, path in shards.paths for f in read_findings(path)]
-    progress(
-        f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
-        f"{len(detection.reuses)} verified passages"
-    )
-    facts = _Facts(docs, findings)
-    boilerplate, repeats = [f.boilerplate for f in findings], [f.repeats for f in findings]
-    del findings
-    with executor.step("lineage", len(detection.reuses), "passages") as step:
+    with executor.step("lineage", len(reuses), "passages") as step:
         edges = [
             Edge(
                 Passage(r.a, *r.a_span),
@@ -186,12 +227,15 @@ def report_from_records(
                 r.kind,
                 r.points,
             )
-            for r in sharing(detection.reuses, step.share, 0.1)
+            for r in sharing(reuses, step.share, 0.1)
         ]
         # Of the step's time, the edges took a tenth, the lineage takes eight, meanings the last.
         lineage = build_lineage(
             edges, [d.date for d in meta], [d.id for d in meta], share=lambda f: step.share(0.8 * f)
         )
+        del edges
+        linked = {p.document for k in lineage.links for p in (k.source, k.target)}
+        facts = _Facts(docs, _findings_of(shards, linked))
         meanings = [
             link_meaning(
                 LinkSides(
@@ -206,25 +250,31 @@ def report_from_records(
             for k in sharing(lineage.links, step.share, 0.1)
         ]
         step.stats.items_out = len(lineage.links)
-    editorial = EditorialResult(boilerplate, repeats, facts, meanings)
-    with executor.step("report", len(docs), "documents") as step:
-        report = build_report(
-            root, ingested, detection, lineage, settings, editorial, texts_kept, share=step.share
-        )
-        step.stats.items_out = len(report.links)
-    return report
+    return lineage, meanings
+
+
+def _findings_of(shards: Shards, documents: set[int]) -> dict[int, Findings]:
+    """What the meaning of links reads of the given documents' findings (quotations, credits,
+    language: not boilerplate or repeats), read a shard at a time."""
+    found: dict[int, Findings] = {}
+    number = 0
+    for _, path in shards.paths:
+        for f in read_findings(path):
+            if number in documents:
+                found[number] = Findings([], [], f.quotations, f.credits, f.language)
+            number += 1
+    return found
 
 
 class _Facts(Sequence[DocumentFacts]):
-    """What the meaning of links and the report read of each document: its findings, held
-    here, and its text, read only when a document's facts are asked for (for a document in
-    a link, or as the report comes to it)."""
+    """What the meaning of links reads of a document in a link: its findings, held here, and
+    its text, read when the document's facts are asked for."""
 
-    def __init__(self, docs: Sequence[Document], findings: list[Findings]) -> None:
+    def __init__(self, docs: Sequence[Document], findings: dict[int, Findings]) -> None:
         self._meta, self._texts, self._findings = metadata_of(docs), texts_of(docs), findings
 
     def __len__(self) -> int:
-        return len(self._findings)
+        return len(self._meta)
 
     @overload
     def __getitem__(self, i: int) -> DocumentFacts: ...

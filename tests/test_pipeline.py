@@ -1,8 +1,10 @@
 """The library's scan: texts on disk from reading to the report, the same report as from
-documents in memory, and nothing left in the temporary folder however the run ends."""
+documents in memory, and nothing left in the temporary folder once the report is gone,
+however the run ends."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from provenance.ingest import ingest_folder
 from provenance.ingest.files import input_name
 from provenance.pipeline import dumps, scan, scan_documents
 from provenance.report.model import Texts
+from provenance.report.stored import StoredNodes
 
 
 @pytest.fixture
@@ -54,6 +57,11 @@ def test_a_scan_with_texts_on_disk_equals_one_with_texts_in_memory(
     in_memory = scan_documents(ingest_folder(corpus, jobs=jobs), input_name([corpus]), jobs=jobs, texts=texts)
     assert on_disk.summary.links > 50
     assert dumps(on_disk) == dumps(in_memory)
+    # The report's entries are read from its folder, which goes with the report.
+    assert isinstance(on_disk.documents, StoredNodes) and on_disk.documents == in_memory.documents
+    assert list(scratch.iterdir()) != []
+    del on_disk, in_memory
+    gc.collect()
     assert list(scratch.iterdir()) == []
 
 
@@ -72,7 +80,10 @@ def test_the_scan_reads_its_documents_from_a_store(scratch: Path, monkeypatch: p
     report = scan(SEEDS, jobs=1)
     assert len(seen) == 1 and len(report.documents) == len(seen[0])
     assert report.to_json() == (SEEDS.parent / "reports" / "lineage.json").read_bytes()
-    with pytest.raises(ValueError, match="closed"):  # closed once the report was made
+    seen[0][0]  # the report reads its texts from the store while it lives
+    del report
+    gc.collect()
+    with pytest.raises(ValueError, match="closed"):  # closed once the report is gone
         seen[0][0]
     assert list(scratch.iterdir()) == []
 

@@ -6,6 +6,7 @@ import dataclasses
 import sys
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def _strategy(hint: Any) -> st.SearchStrategy[Any]:
         return st.none() | _strategy(inner)
     if origin is tuple and args == (int, int):
         return st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))
-    if origin is tuple:
+    if origin in (tuple, Sequence):
         return st.lists(_strategy(args[0]), max_size=2).map(tuple)
     simple: dict[Any, st.SearchStrategy[Any]] = {
         str: st.text(max_size=8),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from provenance import __version__
-from provenance.detect import DetectionResult
-from provenance.documents import metadata_of
+from provenance.documents import metadata_of, texts_of
 from provenance.editorial.boilerplate import Boilerplate
-from provenance.editorial.meaning import EditorialResult, LinkMeaning
+from provenance.editorial.meaning import LinkMeaning
 from provenance.editorial.repeats import Repeat
 from provenance.executor.progress import Share, no_share, sharing
 from provenance.ingest.model import Document, IngestResult
@@ -44,8 +43,10 @@ from provenance.report.model import (
     WarningEntry,
     collector_paused,
 )
+from provenance.report.stored import Files, NodeWriter
 from provenance.settings import DetectionSettings
-from provenance.text import normalize, trimmed
+from provenance.shards import Findings
+from provenance.text import normalize, trimmed, visible_length
 from provenance.text.spans import Span
 
 SCHEMA_VERSION = "1.4.0"
@@ -69,23 +70,29 @@ def _stable_ids(prefix: str, contents: list[tuple[str, ...]]) -> list[str]:
 def build_report(
     root: str,
     ingested: IngestResult,
-    detection: DetectionResult,
     lineage: Lineage,
     settings: DetectionSettings,
-    editorial: EditorialResult,
+    findings: Iterable[Findings],
+    meanings: Sequence[LinkMeaning],
     texts: Texts = "linked",
     share: Share = no_share,
+    files: Files | None = None,
 ) -> Report:
     """The report, in the shape of `schemas/lineage-report.schema.json`.
 
-    `texts` says which documents carry their text: `linked` (those in a link; the others keep
-    their metadata and counts, so the report grows with the reuse found, not with the corpus)
-    or `all`. `share` is told how far the work has got (each pass's weight is its share of
-    the time on 100,000 generated articles).
+    `findings` are each document's (boilerplate, repeats, quotations, credits, language), in
+    the documents' order, read once and one at a time; `meanings` each link's, in the
+    lineage's order. `texts` says which documents carry their text: `linked` (those in a
+    link; the others keep their metadata and counts, so the report grows with the reuse
+    found, not with the corpus) or `all`. With `files`, the document entries are written to
+    its folder as they are made and the report reads them back from there (see
+    `provenance.report.stored`), each with its text read from the documents when asked for:
+    then no step holds the corpus's entries or texts. `share` is told how far the work has
+    got (each pass's weight is its share of the time on 100,000 generated articles).
     """
     check_texts(texts)
     with collector_paused():
-        return _build(root, ingested, lineage, settings, editorial, texts, share)
+        return _build(root, ingested, lineage, settings, findings, meanings, texts, share, files)
 
 
 def check_texts(texts: str) -> Texts:
@@ -95,22 +102,42 @@ def check_texts(texts: str) -> Texts:
     return texts  # type: ignore[return-value]
 
 
+class _BoilerplateLines:
+    """Each distinct boilerplate line once: who prints it, why it is boilerplate, where it
+    stands; gathered a document at a time."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str, str], tuple[str | None, str, str, list[str]]] = {}
+
+    def add(self, d: Document, lines: Sequence[Boilerplate]) -> None:
+        for b in lines:
+            line = d.text[b.start : b.end]
+            key = (d.outlet or "", normalize(line), b.rule)
+            ids = self._found.setdefault(key, (d.outlet, line, b.rule, []))[3]
+            if d.id not in ids:
+                ids.append(d.id)
+
+    def entries(self) -> tuple[BoilerplateLine, ...]:
+        return tuple(
+            BoilerplateLine(outlet=outlet, text=text, rule=rule, documents=tuple(ids))
+            for outlet, text, rule, ids in (self._found[k] for k in sorted(self._found))
+        )
+
+
 def _build(
     root: str,
     ingested: IngestResult,
     lineage: Lineage,
     settings: DetectionSettings,
-    editorial: EditorialResult,
+    findings: Iterable[Findings],
+    meanings: Sequence[LinkMeaning],
     texts: Texts,
     share: Share,
+    files: Files | None,
 ) -> Report:
     docs = ingested.documents
-    excluded = [
-        _excluded(boilerplate, repeats)
-        for boilerplate, repeats in zip(editorial.boilerplate, editorial.repeats, strict=True)
-    ]
-    holes = [[(e.start, e.end) for e in spans] for spans in excluded]
-    outlets_in_corpus = {d.outlet for d in metadata_of(docs) if d.outlet}
+    meta = metadata_of(docs)
+    outlets_in_corpus = {d.outlet for d in meta if d.outlet}
 
     def ref(p: Passage) -> PassageRef:
         d = docs[p.document]
@@ -139,6 +166,7 @@ def _build(
     link_ids = _stable_ids(
         "L", [(*content(k.source), *content(k.target)) for k in sharing(lineage.links, share, 0.04)]
     )
+    contents.clear()
 
     spans_by_doc: dict[int, list[Span]] = {}
     links_by_doc: Counter[int] = Counter()
@@ -147,11 +175,17 @@ def _build(
             spans_by_doc.setdefault(p.document, []).append((p.start, p.end))
             links_by_doc[p.document] += 1
 
-    documents = []
-    for index, d in enumerate(sharing(docs, share, 0.35)):
-        counted = covered_chars(d.text, [d.body], holes[index])
-        reused = covered_chars(d.text, spans_by_doc.get(index, []), holes[index])
-        facts = editorial.documents[index]
+    writer = (
+        NodeWriter(DocumentEntry, files.folder / "documents.jsonl", files, texts_of(docs)) if files else None
+    )
+    entries: list[DocumentEntry] = []
+    boilerplate = _BoilerplateLines()
+    reused_total = internal_duplicates = boilerplate_lines = 0
+    for index, (d, found) in enumerate(zip(sharing(docs, share, 0.35), findings, strict=True)):
+        excluded = _excluded(found.boilerplate, found.repeats)
+        holes = [(e.start, e.end) for e in excluded]
+        counted = covered_chars(d.text, [d.body], holes)
+        reused = covered_chars(d.text, spans_by_doc.pop(index, []), holes)
         credits = tuple(
             Credit(
                 start=c.start,
@@ -163,27 +197,32 @@ def _build(
                 own=c.source_name is not None and c.source_name == d.outlet,
                 in_corpus=c.source_name in outlets_in_corpus,
             )
-            for c in facts.credits
+            for c in found.credits
         )
-        documents.append(
-            _document_entry(
-                d,
-                reused,
-                counted,
-                links_by_doc[index],
-                language=(
-                    Language(code=facts.language.code, confidence=facts.language.confidence)
-                    if facts.language
-                    else None
-                ),
-                quotations=tuple(
-                    Quotation(start=q.start, end=q.end, form=q.form) for q in facts.quotations
-                ),
-                credits=credits,
-                excluded=excluded[index],
-                with_text=texts == "all" or links_by_doc[index] > 0,
-            )
+        entry = _document_entry(
+            d,
+            reused,
+            counted,
+            links_by_doc[index],
+            language=(
+                Language(code=found.language.code, confidence=found.language.confidence)
+                if found.language
+                else None
+            ),
+            quotations=tuple(Quotation(start=q.start, end=q.end, form=q.form) for q in found.quotations),
+            credits=credits,
+            excluded=excluded,
+            with_text=texts == "all" or links_by_doc[index] > 0,
         )
+        if writer is None:
+            entries.append(entry)
+        else:
+            writer.add(entry)
+        boilerplate.add(d, found.boilerplate)
+        reused_total += reused
+        internal_duplicates += len(found.repeats)
+        boilerplate_lines += len(found.boilerplate)
+    documents: Sequence[DocumentEntry] = tuple(entries) if writer is None else writer.finish()
 
     links = tuple(
         Link(
@@ -195,7 +234,7 @@ def _build(
             matched_words=k.matched_words,
             direction=k.direction,
             clusters=tuple(cluster_ids[c] for c in k.clusters),
-            **_meaning_fields(editorial.links[i], docs),
+            **_meaning_fields(meanings[i], docs),
         )
         for i, k in enumerate(sharing(lineage.links, share, 0.08))
     )
@@ -221,7 +260,7 @@ def _build(
             )
         origin_date = None
         if c.origin_documents:
-            first = docs[c.origin_documents[0]].date
+            first = meta[c.origin_documents[0]].date
             origin_date = first.value if c.origin_status == "determined" else first.day
         clusters.append(
             Cluster(
@@ -229,10 +268,10 @@ def _build(
                 passages=tuple(passages),
                 origin=Origin(
                     status=c.origin_status,
-                    documents=tuple(docs[i].id for i in c.origin_documents),
+                    documents=tuple(meta[i].id for i in c.origin_documents),
                     date=origin_date,
                 ),
-                yearless=tuple(docs[i].id for i in c.yearless),
+                yearless=tuple(meta[i].id for i in c.yearless),
                 links=tuple(link_ids[i] for i in c.links),
             )
         )
@@ -254,10 +293,10 @@ def _build(
             encoding=ingested.encoding,
         ),
         parameters=dict(sorted({**settings.to_parameters(), "texts": texts}.items())),
-        documents=tuple(documents),
+        documents=documents,
         links=links,
         clusters=tuple(clusters),
-        boilerplate=_boilerplate_list(docs, editorial),
+        boilerplate=boilerplate.entries(),
         warnings=warnings,
         skipped=skipped,
         summary=Summary(
@@ -269,16 +308,16 @@ def _build(
                 tie=origins.get("tie", 0),
                 undated=origins.get("undated", 0),
             ),
-            reused_chars=sum(d.reused_chars for d in documents),
+            reused_chars=reused_total,
             classes=LinkClasses(
                 copied_text=classes.get("copied-text", 0),
                 mixed=classes.get("mixed", 0),
                 shared_quotation=classes.get("shared-quotation", 0),
             ),
             credited_links=sum(1 for k in links if k.credited),
-            internal_duplicates=sum(len(r) for r in editorial.repeats),
-            boilerplate_lines=sum(len(f) for f in editorial.boilerplate),
-            outlets=outlet_matrix(links, documents),
+            internal_duplicates=internal_duplicates,
+            boilerplate_lines=boilerplate_lines,
+            outlets=outlet_matrix(links, {d.id: d.outlet for d in meta}),
             warnings=len(warnings),
             skipped=len(skipped),
         ),
@@ -366,48 +405,30 @@ def _meaning_fields(m: LinkMeaning, docs: Sequence[Document]) -> dict[str, Any]:
     }
 
 
-def _boilerplate_list(docs: Sequence[Document], editorial: EditorialResult) -> tuple[BoilerplateLine, ...]:
-    """Each distinct boilerplate line once: who prints it, why it is boilerplate, where it stands."""
-    found: dict[tuple[str, str, str], tuple[str | None, str, str, list[str]]] = {}
-    assert len(docs) == len(editorial.boilerplate)
-    for index, lines in enumerate(editorial.boilerplate):
-        if not lines:  # only documents with boilerplate lines are read
-            continue
-        d = docs[index]
-        for b in lines:
-            line = d.text[b.start : b.end]
-            key = (d.outlet or "", normalize(line), b.rule)
-            ids = found.setdefault(key, (d.outlet, line, b.rule, []))[3]
-            if d.id not in ids:
-                ids.append(d.id)
-    return tuple(
-        BoilerplateLine(outlet=outlet, text=text, rule=rule, documents=tuple(ids))
-        for outlet, text, rule, ids in (found[k] for k in sorted(found))
-    )
-
-
-def outlet_matrix(links: Sequence[Link], documents: Sequence[DocumentEntry]) -> tuple[OutletCell, ...]:
-    """Who copies whom: links summed per (earlier outlet, later outlet).
+def outlet_matrix(
+    links: Sequence[Link], documents: Mapping[str, str | None] | Sequence[DocumentEntry]
+) -> tuple[OutletCell, ...]:
+    """Who copies whom: links summed per (earlier outlet, later outlet). `documents` gives
+    each document's outlet: by id, or as the report's entries.
 
     Links without a known order (same day, no year) are counted apart, under the two
-    outlets in name order, since neither can be said to have copied the other.
+    outlets in name order, since neither can be said to have copied the other. A link's
+    characters are those of its target's snippet (the text it names; `validate` holds each
+    snippet to its text).
     """
-    by_id = {d.id: d for d in documents}
+    outlets = documents if isinstance(documents, Mapping) else {d.id: d.outlet for d in documents}
     # Unknown documents (only in a broken report, which the validator names) count as empty.
-    links = [k for k in links if k.source.document in by_id and k.target.document in by_id]
+    links = [k for k in links if k.source.document in outlets and k.target.document in outlets]
     cells: dict[tuple[bool, str, str], dict[str, Any]] = {}
     for k in links:
-        pair = (by_id[k.source.document].outlet, by_id[k.target.document].outlet)
+        pair = (outlets[k.source.document], outlets[k.target.document])
         if not k.directed:
             pair = tuple(sorted(pair, key=lambda o: (o is None, o or "")))  # type: ignore[assignment]
         cell = cells.setdefault(
             (not k.directed, pair[0] or "\uffff", pair[1] or "\uffff"),
             {"source": pair[0], "target": pair[1], "links": 0, "chars": 0, "credited": 0, "quoted": 0.0},
         )
-        t = k.target
-        text = by_id[t.document].text
-        # A side without its text (only in a broken report, which the validator names) covers nothing.
-        chars = covered_chars(text, [(t.start, t.end)]) if text is not None else 0
+        chars = visible_length(k.target.snippet)
         cell["links"] += 1
         cell["chars"] += chars
         cell["credited"] += k.credited

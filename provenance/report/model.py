@@ -18,7 +18,7 @@ import dataclasses
 import gc
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
@@ -62,7 +62,7 @@ def _writer(hint: Any, value: str) -> str | None:
         return None if written is None else f"(None if {value} is None else {written})"
     if origin is tuple and args == (int, int):  # a Span
         return f"{{'start': {value}[0], 'end': {value}[1]}}"
-    if origin is tuple:
+    if origin in (tuple, Sequence):
         written = _writer(args[0], "x")
         return f"list({value})" if written is None else f"[{written} for x in {value}]"
     return None  # str, int, float, bool, a free-form mapping
@@ -80,7 +80,7 @@ def _reader(hint: Any, value: str, classes: dict[str, type]) -> str | None:
         return None if read is None else f"(None if {value} is None else {read})"
     if origin is tuple and args == (int, int):  # a Span
         return f"({value}['start'], {value}['end'])"
-    if origin is tuple:
+    if origin in (tuple, Sequence):
         read = _reader(args[0], "x", classes)
         return f"tuple({value})" if read is None else f"tuple([{read} for x in {value}])"
     return None
@@ -426,9 +426,10 @@ class Report(Node):
     offset_unit: str
     input: Input
     parameters: Mapping[str, Any]  # free-form: every setting that influenced the result
-    documents: tuple[DocumentEntry, ...]
-    links: tuple[Link, ...]
-    clusters: tuple[Cluster, ...]
+    # A tuple, or a list stored on disk (`provenance.report.stored`) for a report of a large corpus.
+    documents: Sequence[DocumentEntry]
+    links: Sequence[Link]
+    clusters: Sequence[Cluster]
     boilerplate: tuple[BoilerplateLine, ...]
     warnings: tuple[WarningEntry, ...]
     skipped: tuple[SkippedEntry, ...]
@@ -438,7 +439,7 @@ class Report(Node):
         """The JSON bytes of `to_json()`, a list item at a time: a report of 100,000 articles
         is never held as one JSON text, nor as one tree of JSON data."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        lists = {name: value for name, value in values.items() if isinstance(value, tuple)}
+        lists = {name: value for name, value in values.items() if _is_list(value)}
         head = dataclasses.replace(self, **dict.fromkeys(lists, ())).to_dict()
         head.update(lists)  # the same keys, in their places: each list is written an item at a time
         return json_chunks(head)
@@ -477,15 +478,20 @@ def json_chunks(value: Mapping[str, Any]) -> Iterator[bytes]:
     yield b"{"
     for n, (key, item_list) in enumerate(value.items()):
         yield (b",\n  " if n else b"\n  ") + orjson.dumps(key) + b": "
-        if isinstance(item_list, list | tuple) and item_list:
+        if _is_list(item_list) and len(item_list):
             yield b"["
             for k, item in enumerate(item_list):
                 # Raw line breaks never occur inside JSON strings: indenting a line is safe.
                 yield (b",\n    " if k else b"\n    ") + _indented(item, b"\n    ")
             yield b"\n  ]"
         else:
-            yield _indented(item_list, b"\n  ")
+            yield _indented([] if _is_list(item_list) else item_list, b"\n  ")
     yield b"\n}\n" if value else b"}\n"
+
+
+def _is_list(value: Any) -> bool:
+    """A JSON array: a list, a tuple, or another sequence (a stored one), but not a string."""
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
 def _indented(value: Any, newline: bytes) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from provenance.editorial.meaning import classify
@@ -82,22 +82,53 @@ def _day(date: str | None, precision: str) -> str | None:
     return date[:10] if date and precision in _WITH_YEAR else None
 
 
+class _ById(Mapping[str, DocumentEntry]):
+    """The report's documents by id, each read when asked for: a report whose documents are
+    stored on disk is never held whole (see `provenance.report.stored`)."""
+
+    def __init__(self, documents: Sequence[DocumentEntry], index: dict[str, int]) -> None:
+        self._documents, self._index = documents, index
+
+    def __getitem__(self, key: str) -> DocumentEntry:
+        return self._documents[self._index[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 def check_report(report: Report) -> list[str]:
-    """The consistency problems of a report whose JSON the schema accepts."""
+    """The consistency problems of a report whose JSON the schema accepts.
+
+    The documents are read in order twice and otherwise one at a time, by id, as links and
+    clusters name them: none of them needs to be held (see `provenance.report.stored`).
+    """
     out: list[str] = []
-    docs = {d.id: d for d in report.documents}
+    texts = report.parameters.get("texts")
+    doc_ids: list[str] = []
+    text_problems: list[str] = []
+    for doc in report.documents:
+        doc_ids.append(doc.id)
+        text_problems.extend(_check_text(doc, texts))
+    docs = _ById(report.documents, {doc_id: n for n, doc_id in enumerate(doc_ids)})
     links = {lk.id: lk for lk in report.links}
     clusters = {c.id: c for c in report.clusters}
     # As sets: a cluster of many articles has many links, each asking whether it is listed.
     cluster_links = {c.id: set(c.links) for c in report.clusters}
 
-    for what, items in (
-        ("document", report.documents),
-        ("link", report.links),
-        ("cluster", report.clusters),
+    for what, ids in (
+        ("document", doc_ids),
+        ("link", [x.id for x in report.links]),
+        ("cluster", [x.id for x in report.clusters]),
     ):
-        for dup in _duplicates([x.id for x in items]):
+        for dup in _duplicates(ids):
             out.append(f"duplicate {what} id {dup!r}")
+    del doc_ids
 
     def check_passage(where: str, p: PassageRef | ClusterPassage) -> bool:
         doc = docs.get(p.document)
@@ -118,12 +149,11 @@ def check_report(report: Report) -> list[str]:
             out.append(f"{where}: snippet differs from text[{start}:{end}] of {p.document!r}")
         return True
 
-    texts = report.parameters.get("texts")
-    for doc in report.documents:
-        out.extend(_check_text(doc, texts))
+    out.extend(text_problems)
+    del text_problems
 
     # Spans per document, to check the per-document reuse counts.
-    spans: dict[str, list[Span]] = {i: [] for i in docs}
+    spans: dict[str, list[Span]] = {}
     touching: Counter[str] = Counter()
     for lk in report.links:
         where = f"link {lk.id}"
@@ -132,7 +162,7 @@ def check_report(report: Report) -> list[str]:
         ok_tgt = check_passage(f"{where} target", tgt)
         for side, ok in ((src, ok_src), (tgt, ok_tgt)):
             if ok:
-                spans[side.document].append(side.span)
+                spans.setdefault(side.document, []).append(side.span)
         for doc_id in {src.document, tgt.document}:
             touching[doc_id] += 1
         if src.document == tgt.document:
@@ -146,8 +176,10 @@ def check_report(report: Report) -> list[str]:
             elif lk.id not in cluster_links[cid]:
                 out.append(f"{where}: names cluster {cid} but that cluster does not list it")
 
+    totals = _Totals()
     for doc in report.documents:
         doc_id = doc.id
+        totals.add(doc)
         out.extend(_check_annotations(doc))
         if doc.text is None:
             # Nothing to measure against: the text-less document's counts must say it shares nothing.
@@ -190,11 +222,28 @@ def check_report(report: Report) -> list[str]:
     for cluster in report.clusters:
         out.extend(_check_cluster(cluster, docs, links, check_passage))
 
-    out.extend(_check_summary(report))
+    out.extend(_check_summary(report, totals))
     return out
 
 
-def _check_direction(where: str, lk: Link, docs: dict[str, DocumentEntry]) -> list[str]:
+class _Totals:
+    """What the summary counts of the documents, gathered as they are read."""
+
+    def __init__(self) -> None:
+        self.documents = self.reused_chars = 0
+        self.whole = True  # every document lists its excluded spans
+        self.listed: Counter[str] = Counter()  # excluded spans listed, by reason
+        self.outlets: dict[str, str | None] = {}
+
+    def add(self, doc: DocumentEntry) -> None:
+        self.documents += 1
+        self.reused_chars += doc.reused_chars
+        self.whole = self.whole and doc.excluded is not None
+        self.listed.update(e.reason for e in doc.excluded or ())
+        self.outlets[doc.id] = doc.outlet
+
+
+def _check_direction(where: str, lk: Link, docs: Mapping[str, DocumentEntry]) -> list[str]:
     src, tgt = docs[lk.source.document], docs[lk.target.document]
     src_day = _day(src.date, src.date_precision)
     tgt_day = _day(tgt.date, tgt.date_precision)
@@ -221,7 +270,7 @@ def _check_direction(where: str, lk: Link, docs: dict[str, DocumentEntry]) -> li
 
 def _check_cluster(
     cluster: Cluster,
-    docs: dict[str, DocumentEntry],
+    docs: Mapping[str, DocumentEntry],
     links: dict[str, Link],
     check_passage: Callable[[str, ClusterPassage], bool],
 ) -> list[str]:
@@ -333,7 +382,7 @@ def _check_annotations(doc: DocumentEntry) -> list[str]:
     return out
 
 
-def _check_meaning(where: str, lk: Link, docs: dict[str, DocumentEntry]) -> list[str]:
+def _check_meaning(where: str, lk: Link, docs: Mapping[str, DocumentEntry]) -> list[str]:
     """The class follows from the quoted shares; credit evidence is a real span."""
     out: list[str] = []
     sq, tq = lk.quotation.source, lk.quotation.target
@@ -358,14 +407,14 @@ def _check_meaning(where: str, lk: Link, docs: dict[str, DocumentEntry]) -> list
     return out
 
 
-def _check_summary(report: Report) -> list[str]:
+def _check_summary(report: Report, totals: _Totals) -> list[str]:
     summary = report.summary
     statuses = Counter(c.origin.status for c in report.clusters)
     expected: dict[str, int] = {
-        "documents": len(report.documents),
+        "documents": totals.documents,
         "links": len(report.links),
         "clusters": len(report.clusters),
-        "reused_chars": sum(d.reused_chars for d in report.documents),
+        "reused_chars": totals.reused_chars,
         "warnings": len(report.warnings),
         "skipped": len(report.skipped),
         "credited_links": sum(1 for lk in report.links if lk.credited),
@@ -377,15 +426,15 @@ def _check_summary(report: Report) -> list[str]:
     ]
     # Excluded spans of the documents whose text (and so whose spans) the report leaves out
     # are counted in the summary but not listed: then the listed ones are a lower bound.
-    whole = all(d.excluded is not None for d in report.documents)
+    whole = totals.whole
     for key, reason in (("internal_duplicates", "internal-duplicate"), ("boilerplate_lines", "boilerplate")):
-        listed = sum(1 for d in report.documents for e in d.excluded or () if e.reason == reason)
+        listed = totals.listed[reason]
         stated = getattr(summary, key)
         if whole and stated != listed:
             out.append(f"summary: {key} is {stated}, expected {listed}")
         elif not whole and stated < listed:
             out.append(f"summary: {key} is {stated}, fewer than the {listed} {reason} spans listed")
-    if summary.outlets != outlet_matrix(report.links, report.documents):
+    if summary.outlets != outlet_matrix(report.links, totals.outlets):
         out.append("summary: outlets differs from the links it sums")
     classes = Counter(lk.link_class for lk in report.links)
     for name, n in summary.classes.to_dict().items():
