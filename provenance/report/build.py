@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from provenance import __version__
 from provenance.documents import metadata_of, texts_of
@@ -29,6 +29,7 @@ from provenance.report.model import (
     Language,
     Link,
     LinkClasses,
+    Node,
     Origin,
     Origins,
     OutletCell,
@@ -50,6 +51,7 @@ from provenance.text import normalize, trimmed, visible_length
 from provenance.text.spans import Span
 
 SCHEMA_VERSION = "1.4.0"
+N = TypeVar("N", bound=Node)
 
 
 def _digest(*parts: str) -> str:
@@ -124,6 +126,36 @@ class _BoilerplateLines:
         )
 
 
+class _Entries(Generic[N]):
+    """A list of the report, in memory, or written to `files` as it is made (see
+    `provenance.report.stored`); links are counted by class as they come."""
+
+    def __init__(
+        self, cls: type[N], files: Files | None, name: str, texts: Sequence[str] | None = None
+    ) -> None:
+        self._writer = NodeWriter(cls, files.folder / f"{name}.jsonl", files, texts) if files else None
+        self._items: list[N] = []
+        self._done: Sequence[N] | None = None
+        self.count = self.credited = 0
+        self.classes: Counter[str] = Counter()
+
+    def add(self, item: N) -> None:
+        self.count += 1
+        if isinstance(item, Link):
+            self.classes[item.link_class] += 1
+            self.credited += item.credited
+        if self._writer is None:
+            self._items.append(item)
+        else:
+            self._writer.add(item)
+
+    def finish(self) -> Sequence[N]:
+        if self._done is None:
+            self._done = tuple(self._items) if self._writer is None else self._writer.finish()
+            self._items = []
+        return self._done
+
+
 def _build(
     root: str,
     ingested: IngestResult,
@@ -175,10 +207,7 @@ def _build(
             spans_by_doc.setdefault(p.document, []).append((p.start, p.end))
             links_by_doc[p.document] += 1
 
-    writer = (
-        NodeWriter(DocumentEntry, files.folder / "documents.jsonl", files, texts_of(docs)) if files else None
-    )
-    entries: list[DocumentEntry] = []
+    entries = _Entries(DocumentEntry, files, "documents", texts_of(docs))
     boilerplate = _BoilerplateLines()
     reused_total = internal_duplicates = boilerplate_lines = 0
     for index, (d, found) in enumerate(zip(sharing(docs, share, 0.35), findings, strict=True)):
@@ -214,17 +243,15 @@ def _build(
             excluded=excluded,
             with_text=texts == "all" or links_by_doc[index] > 0,
         )
-        if writer is None:
-            entries.append(entry)
-        else:
-            writer.add(entry)
+        entries.add(entry)
         boilerplate.add(d, found.boilerplate)
         reused_total += reused
         internal_duplicates += len(found.repeats)
         boilerplate_lines += len(found.boilerplate)
-    documents: Sequence[DocumentEntry] = tuple(entries) if writer is None else writer.finish()
+    documents = entries.finish()
 
-    links = tuple(
+    links = _Entries(Link, files, "links")
+    for link in (
         Link(
             id=link_ids[i],
             source=ref(k.source),
@@ -237,9 +264,10 @@ def _build(
             **_meaning_fields(meanings[i], docs),
         )
         for i, k in enumerate(sharing(lineage.links, share, 0.08))
-    )
+    ):
+        links.add(link)
 
-    clusters = []
+    clusters = _Entries(Cluster, files, "clusters")
     for n, c in enumerate(sharing(lineage.clusters, share, 0.07)):
         origin = set(c.origin_documents)
         passages = []
@@ -262,7 +290,7 @@ def _build(
         if c.origin_documents:
             first = meta[c.origin_documents[0]].date
             origin_date = first.value if c.origin_status == "determined" else first.day
-        clusters.append(
+        clusters.add(
             Cluster(
                 id=cluster_ids[n],
                 passages=tuple(passages),
@@ -281,7 +309,7 @@ def _build(
     )
     skipped = tuple(SkippedEntry(path=s.path, line=s.line, reason=s.reason) for s in ingested.skipped)
     origins = Counter(c.origin_status for c in lineage.clusters)
-    classes = Counter(k.link_class for k in links)
+    classes, credited = links.classes, links.credited
     return Report(
         schema_version=SCHEMA_VERSION,
         tool=Tool(name="provenance", version=__version__),
@@ -294,15 +322,15 @@ def _build(
         ),
         parameters=dict(sorted({**settings.to_parameters(), "texts": texts}.items())),
         documents=documents,
-        links=links,
-        clusters=tuple(clusters),
+        links=links.finish(),
+        clusters=clusters.finish(),
         boilerplate=boilerplate.entries(),
         warnings=warnings,
         skipped=skipped,
         summary=Summary(
             documents=len(documents),
-            links=len(links),
-            clusters=len(clusters),
+            links=links.count,
+            clusters=clusters.count,
             origins=Origins(
                 determined=origins.get("determined", 0),
                 tie=origins.get("tie", 0),
@@ -314,10 +342,10 @@ def _build(
                 mixed=classes.get("mixed", 0),
                 shared_quotation=classes.get("shared-quotation", 0),
             ),
-            credited_links=sum(1 for k in links if k.credited),
+            credited_links=credited,
             internal_duplicates=internal_duplicates,
             boilerplate_lines=boilerplate_lines,
-            outlets=outlet_matrix(links, {d.id: d.outlet for d in meta}),
+            outlets=outlet_matrix(links.finish(), {d.id: d.outlet for d in meta}),
             warnings=len(warnings),
             skipped=len(skipped),
         ),

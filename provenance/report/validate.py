@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from provenance.editorial.meaning import classify
 from provenance.report.build import outlet_matrix
@@ -24,6 +24,7 @@ from provenance.schemas import screened_errors
 from provenance.text.spans import Span
 
 SCHEMA = "lineage-report.schema.json"
+T = TypeVar("T")
 
 # Producers may round the share; a looser tolerance would hide real miscounts.
 _SHARE_TOLERANCE = 1e-3
@@ -82,15 +83,20 @@ def _day(date: str | None, precision: str) -> str | None:
     return date[:10] if date and precision in _WITH_YEAR else None
 
 
-class _ById(Mapping[str, DocumentEntry]):
-    """The report's documents by id, each read when asked for: a report whose documents are
-    stored on disk is never held whole (see `provenance.report.stored`)."""
+class _ById(Mapping[str, T]):
+    """A list of the report by id, each item read when asked for: a report whose lists are
+    stored on disk is never held whole (see `provenance.report.stored`). Of items with the
+    same id, the last."""
 
-    def __init__(self, documents: Sequence[DocumentEntry], index: dict[str, int]) -> None:
-        self._documents, self._index = documents, index
+    def __init__(self, items: Sequence[T], index: dict[str, int]) -> None:
+        self._items, self._index = items, index
 
-    def __getitem__(self, key: str) -> DocumentEntry:
-        return self._documents[self._index[key]]
+    @classmethod
+    def of(cls, items: Sequence[T]) -> _ById[T]:
+        return cls(items, {x.id: n for n, x in enumerate(items)})  # type: ignore[attr-defined]
+
+    def __getitem__(self, key: str) -> T:
+        return self._items[self._index[key]]
 
     def __contains__(self, key: object) -> bool:
         return key in self._index
@@ -116,8 +122,8 @@ def check_report(report: Report) -> list[str]:
         doc_ids.append(doc.id)
         text_problems.extend(_check_text(doc, texts))
     docs = _ById(report.documents, {doc_id: n for n, doc_id in enumerate(doc_ids)})
-    links = {lk.id: lk for lk in report.links}
-    clusters = {c.id: c for c in report.clusters}
+    links = _ById.of(report.links)
+    clusters = _ById.of(report.clusters)
     # As sets: a cluster of many articles has many links, each asking whether it is listed.
     cluster_links = {c.id: set(c.links) for c in report.clusters}
 
@@ -271,7 +277,7 @@ def _check_direction(where: str, lk: Link, docs: Mapping[str, DocumentEntry]) ->
 def _check_cluster(
     cluster: Cluster,
     docs: Mapping[str, DocumentEntry],
-    links: dict[str, Link],
+    links: Mapping[str, Link],
     check_passage: Callable[[str, ClusterPassage], bool],
 ) -> list[str]:
     out: list[str] = []
