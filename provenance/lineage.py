@@ -6,11 +6,16 @@ are a tie; a member without a year is never made the origin over a dated one.
 
 from __future__ import annotations
 
+import heapq
 import itertools
+from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 from provenance.executor.progress import Share, no_share, sharing
 from provenance.ingest.model import DocumentDate
@@ -33,6 +38,8 @@ class Edge:
 
     `points` are aligned character offsets (in a, in b) of words the two passages share,
     increasing on both sides; they let a position in one passage be carried to the other.
+    They are pairs, or packed as detection makes them (`Reuse.points`: int64 pairs), which
+    take a tenth of the memory.
     """
 
     a: Passage
@@ -40,7 +47,7 @@ class Edge:
     matched_words: int
     similarity: float
     kind: str
-    points: tuple[tuple[int, int], ...] = ()
+    points: tuple[tuple[int, int], ...] | bytes = ()
 
 
 @dataclass(frozen=True)
@@ -148,12 +155,6 @@ class _UnionFind:
         return groups
 
 
-def _project(points: list[tuple[int, int]], end: int, x: int) -> int:
-    """Where offset `x` of one side falls on the other: at the next aligned word."""
-    k = bisect_left(points, (x, -1))
-    return points[k][1] if k < len(points) else end
-
-
 def _proportional(a: Passage, b: Passage) -> list[tuple[int, int]]:
     """Points for an edge given without an alignment: offsets scaled between the passages."""
     scale = (b.end - b.start) / (a.end - a.start)
@@ -166,18 +167,28 @@ def _proportional(a: Passage, b: Passage) -> list[tuple[int, int]]:
 
 
 class _Aligned:
-    """An edge's alignment, usable in both directions."""
+    """An edge's alignment, usable in both directions: the aligned offsets of each side as
+    arrays of integers (8 bytes a word, where pairs of Python ints take ten times that)."""
 
     def __init__(self, e: Edge) -> None:
-        pts = list(e.points) or _proportional(e.a, e.b)
-        self.forward = pts
-        self.backward = [(b, a) for a, b in pts]
+        if isinstance(e.points, bytes) and e.points:
+            flat = array("q")
+            flat.frombytes(e.points)
+            self.xs, self.ys = flat[0::2], flat[1::2]
+        else:
+            pts = e.points or _proportional(e.a, e.b)
+            self.xs = array("q", (x for x, _ in pts))  # offsets in a, increasing
+            self.ys = array("q", (y for _, y in pts))  # the offsets in b they align with, increasing
         self.a, self.b = e.a, e.b
 
     def carry(self, side: Passage, x: int) -> int:
+        """Where offset `x` of one side falls on the other: at the next aligned word."""
         if side is self.a:
-            return _project(self.forward, self.b.end, x)
-        return _project(self.backward, self.a.end, x)
+            mine, theirs, end = self.xs, self.ys, self.b.end
+        else:
+            mine, theirs, end = self.ys, self.xs, self.a.end
+        k = bisect_left(mine, x)
+        return theirs[k] if k < len(mine) else end
 
 
 def _cuts(edges: list[Edge], aligned: list[_Aligned]) -> dict[int, list[int]]:
@@ -219,6 +230,117 @@ def _cuts(edges: list[Edge], aligned: list[_Aligned]) -> dict[int, list[int]]:
     return {d: sorted(c) for d, c in cuts.items()}
 
 
+def _pairs(points: tuple[tuple[int, int], ...] | bytes) -> tuple[tuple[int, int], ...]:
+    """An edge's points as pairs, whichever form they were given in."""
+    if not isinstance(points, bytes):
+        return points
+    flat = array("q")
+    flat.frombytes(points)
+    return tuple(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def _edge_key(e: Edge) -> tuple[Any, ...]:
+    return (e.a, e.b, _pairs(e.points), e.matched_words, e.similarity, e.kind)
+
+
+def _sorted_edges(edges: list[Edge]) -> list[Edge]:
+    """`sorted(edges, key=_edge_key)`, the points compared only between edges over the same
+    passages (detection makes none): no edge's points are made into pairs to be sorted."""
+    ordered = sorted(edges, key=lambda e: (e.a, e.b))
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end == len(ordered) or (ordered[end].a, ordered[end].b) != (ordered[start].a, ordered[start].b):
+            if end - start > 1:
+                ordered[start:end] = sorted(ordered[start:end], key=_edge_key)
+            start = end
+    return ordered
+
+
+def document_components(pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The edges (given by their two documents) grouped by connected component of the
+    document graph they make: lists of edge numbers, increasing, the components in the
+    order of their first edge."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[x] != root:  # every node on the way now points at the root
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for n, (a, _) in enumerate(pairs):
+        groups.setdefault(find(a), []).append(n)
+    return list(groups.values())
+
+
+def lineage_by_component(
+    pairs: Sequence[tuple[int, int]],
+    edges_of: Callable[[list[int]], list[Edge]],
+    dates: list[DocumentDate],
+    ids: list[str],
+    min_segment_words: int = 4,
+    share: Share = no_share,
+) -> Lineage:
+    """`build_lineage` of every edge, made one connected component of the document graph at
+    a time, so that what it holds at once is the largest component's work, not the corpus's.
+
+    `pairs` are the two documents of each edge; `edges_of(numbers)` makes the edges of the
+    given numbers when their component's turn comes. Cuts travel only along edges and
+    clusters never span components, so each component is a run of its own; the runs' links
+    and clusters are then put in the order one global run gives them (links by their edges'
+    order, clusters by their first passage: documents differ between components, so no two
+    runs tie) and their numbers changed to match. The result equals `build_lineage(edges)`
+    (a test checks it).
+    """
+    components = document_components(pairs)
+    runs: list[tuple[Lineage, list[tuple[Passage, Passage]]]] = []
+    done = 0
+    for numbers in components:
+        edges = edges_of(numbers)
+        keys = [(e.a, e.b) for e in _sorted_edges(edges)]
+        runs.append((build_lineage(edges, dates, ids, min_segment_words), keys))
+        del edges
+        done += len(numbers)
+        share(done / max(len(pairs), 1))
+    # Global numbers of each run's links and clusters, in the order of one global run.
+    link_number: list[list[int]] = [[0] * len(run.links) for run, _ in runs]
+    merged_links = heapq.merge(
+        *([(key, r, i) for i, key in enumerate(keys)] for r, (_, keys) in enumerate(runs)),
+        key=lambda item: item[0],
+    )
+    order: list[tuple[int, int]] = []
+    for n, (_, r, i) in enumerate(merged_links):
+        link_number[r][i] = n
+        order.append((r, i))
+    cluster_number: list[list[int]] = [[0] * len(run.clusters) for run, _ in runs]
+    merged_clusters = heapq.merge(
+        *([(c.passages[0], r, j) for j, c in enumerate(run.clusters)] for r, (run, _) in enumerate(runs)),
+        key=lambda item: (item[0].document, item[0].start),
+    )
+    cluster_order: list[tuple[int, int]] = []
+    for n, (_, r, j) in enumerate(merged_clusters):
+        cluster_number[r][j] = n
+        cluster_order.append((r, j))
+    links = [
+        replace(link, clusters=tuple(cluster_number[r][c] for c in link.clusters))
+        for r, i in order
+        for link in (runs[r][0].links[i],)
+    ]
+    clusters = [
+        replace(cluster, links=[link_number[r][k] for k in cluster.links])
+        for r, j in cluster_order
+        for cluster in (runs[r][0].clusters[j],)
+    ]
+    return Lineage(links, clusters)
+
+
 def build_lineage(
     edges: list[Edge],
     dates: list[DocumentDate],
@@ -237,7 +359,7 @@ def build_lineage(
     """
     # The whole edge is the key, so that two edges over the same passages (detection makes
     # none, a caller may) come out in one order whatever order they were given in.
-    edges = sorted(edges, key=lambda e: (e.a, e.b, e.points, e.matched_words, e.similarity, e.kind))
+    edges = _sorted_edges(edges)
     share(0.1)
     aligned = [_Aligned(e) for e in sharing(edges, share, 0.1)]
     cuts = _cuts(edges, aligned)
@@ -316,16 +438,23 @@ def _absorb_slivers(
     sliver joins a neighbour only when the neighbour's earliest members stay the same, so
     its words take that neighbour's origin and never move it.
     """
-    words: dict[int, set[int]] = {}  # document → offsets of its aligned words
+    words: dict[int, list[array[int]]] = {}  # document → offsets of its aligned words
     for al in aligned:
-        words.setdefault(al.a.document, set()).update(p[0] for p in al.forward)
-        words.setdefault(al.b.document, set()).update(p[0] for p in al.backward)
-    starts = {d: sorted(w) for d, w in words.items()}
+        words.setdefault(al.a.document, []).append(al.xs)
+        words.setdefault(al.b.document, []).append(al.ys)
+    # Each document's distinct offsets, sorted, 8 bytes each.
+    starts = {
+        d: np.unique(np.concatenate([np.frombuffer(w, dtype=np.int64) for w in ws]))
+        for d, ws in words.items()
+    }
+    del words
+    nowhere = np.empty(0, dtype=np.int64)
     groups = uf.components()
 
     def size(n: int) -> int:
-        seg, offsets = segments[n], starts.get(segments[n].document, [])
-        return bisect_left(offsets, seg.end) - bisect_left(offsets, seg.start)
+        seg = segments[n]
+        offsets = starts.get(seg.document, nowhere)
+        return int(np.searchsorted(offsets, seg.end)) - int(np.searchsorted(offsets, seg.start))
 
     docs = {root: {segments[n].document for n in members} for root, members in groups.items()}
 

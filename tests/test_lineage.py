@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import itertools
 import random
+from array import array
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.ingest.model import DocumentDate
-from provenance.lineage import Edge, Lineage, Passage, build_lineage, compare, earliest
+from provenance.lineage import (
+    Edge,
+    Lineage,
+    Passage,
+    build_lineage,
+    compare,
+    document_components,
+    earliest,
+    lineage_by_component,
+)
 
 DAY = lambda v: DocumentDate(v, "day", "header")  # noqa: E731
 AT = lambda v: DocumentDate(v, "datetime", "record")  # noqa: E731
@@ -151,10 +161,12 @@ def _edge(draw: st.DrawFn, lengths: list[int]) -> Edge:
 
 
 @st.composite
-def _corpora(draw: st.DrawFn) -> tuple[list[Edge], list[DocumentDate], list[str]]:
-    lengths = draw(st.lists(st.integers(1, 80), min_size=2, max_size=5))
+def _corpora(
+    draw: st.DrawFn, documents: int = 5, most_edges: int = 8
+) -> tuple[list[Edge], list[DocumentDate], list[str]]:
+    lengths = draw(st.lists(st.integers(1, 80), min_size=2, max_size=documents))
     dates = draw(st.lists(_dates, min_size=len(lengths), max_size=len(lengths)))
-    edges = draw(st.lists(_edge(lengths), max_size=8))
+    edges = draw(st.lists(_edge(lengths), max_size=most_edges))
     return edges, dates, [f"doc{n}" for n in range(len(lengths))]
 
 
@@ -313,3 +325,71 @@ def test_edges_over_the_same_passages_come_out_in_one_order() -> None:
     two = Edge(Passage(0, 0, 10), Passage(1, 0, 10), 3, 0.9, "partial", ((0, 0),))
     dates, ids = [DAY("2025-10-10"), DAY("2025-10-11")], ["a", "b"]
     assert build_lineage([one, two], dates, ids) == build_lineage([two, one], dates, ids)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_corpora(documents=10, most_edges=12), st.randoms(use_true_random=False))
+def test_the_lineage_made_a_component_at_a_time_is_the_global_one(
+    corpus: tuple[list[Edge], list[DocumentDate], list[str]], rnd: random.Random
+) -> None:
+    edges, dates, ids = corpus
+    # Some edges given b first, as a caller may.
+    edges = [
+        Edge(e.b, e.a, e.matched_words, e.similarity, e.kind, tuple((y, x) for x, y in e.points))
+        if rnd.random() < 0.3
+        else e
+        for e in edges
+    ]
+    asked: list[list[int]] = []
+
+    def edges_of(numbers: list[int]) -> list[Edge]:
+        asked.append(numbers)
+        return [edges[n] for n in numbers]
+
+    pairs = [(e.a.document, e.b.document) for e in edges]
+    assert lineage_by_component(pairs, edges_of, dates, ids) == build_lineage(edges, dates, ids)
+    assert sorted(n for numbers in asked for n in numbers) == list(range(len(edges)))  # each once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=15))
+def test_document_components_partition_the_edges_by_the_documents_they_join(
+    pairs: list[tuple[int, int]],
+) -> None:
+    components = document_components(pairs)
+    assert sorted(n for c in components for n in c) == list(range(len(pairs)))
+    assert all(c == sorted(c) for c in components) and [c[0] for c in components] == sorted(
+        c[0] for c in components
+    )
+    documents = [{d for n in c for d in pairs[n]} for c in components]
+    assert all(not (x & y) for x, y in itertools.combinations(documents, 2))  # no document in two
+    for c in components:  # and each is connected: grown from its first edge, it reaches all
+        reached = set(pairs[c[0]])
+        grew = True
+        while grew:
+            grew = False
+            for n in c:
+                if reached & set(pairs[n]) and not set(pairs[n]) <= reached:
+                    reached |= set(pairs[n])
+                    grew = True
+        assert reached == {d for n in c for d in pairs[n]}
+
+
+@_properties
+@given(_corpora())
+def test_packed_points_give_the_lineage_of_their_pairs(
+    corpus: tuple[list[Edge], list[DocumentDate], list[str]],
+) -> None:
+    edges, dates, ids = corpus
+    packed = [
+        Edge(
+            e.a,
+            e.b,
+            e.matched_words,
+            e.similarity,
+            e.kind,
+            array("q", [v for p in e.points for v in p]).tobytes(),
+        )
+        for e in edges
+    ]
+    assert build_lineage(packed, dates, ids) == build_lineage(edges, dates, ids)

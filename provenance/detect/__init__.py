@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class Reuse:
     """Text shared by documents `a` < `b` (indices), as code-point spans of their texts."""
@@ -52,8 +51,10 @@ class Reuse:
     matched_words: int
     similarity: float
     kind: Kind
-    # Character offsets (in a, in b) of the aligned words, increasing on both sides.
-    points: tuple[tuple[int, int], ...] = ()
+    # Character offsets (in a, in b) of the aligned words, increasing on both sides: int64
+    # pairs, packed (16 bytes a word, where a tuple of two ints takes over a hundred; a
+    # million articles' passages hold tens of millions of them).
+    points: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,15 @@ def _grouping(pair: tuple[int, int], lengths: Sequence[int]) -> tuple[int, int]:
     return (b, a) if lengths[b] > lengths[a] else (a, b)
 
 
+def _packed(a_starts: np.ndarray, b_starts: np.ndarray, pairs: Sequence[tuple[int, int]]) -> bytes:
+    """The character offsets of aligned word pairs (i in a, j in b), as `Reuse.points`."""
+    if not len(pairs):
+        return b""
+    words = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    offsets = np.stack((a_starts[words[:, 0]], b_starts[words[:, 1]]), axis=1)
+    return offsets.astype(np.int64).tobytes()
+
+
 # Words of alignment structures a worker keeps beyond those of the pair at hand.
 CACHE_WORDS = 1 << 21
 
@@ -252,7 +262,7 @@ class _Work:
                 m.matched_words,
                 m.similarity,
                 m.kind,
-                tuple((int(wa.starts[i]), int(wb.starts[j])) for i, j in m.pairs),
+                _packed(wa.starts, wb.starts, m.pairs),
             )
             for m in matches
         ]

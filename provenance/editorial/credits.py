@@ -291,9 +291,7 @@ def _name_before(
         if found and found[1] == end:
             return found
     count = next((i for i, m in enumerate(run) if not _name_before_cue_like(m.group())), len(run))
-    if count == 0 or (
-        count == len(run) and not suffixed and not _after_a_word(text, run[-1].start(), start)
-    ):
+    if count == 0 or (count == len(run) and not suffixed and not _after_a_word(text, run[-1].start(), start)):
         # A capital opening a sentence is no name ("Ол хабарлайды", "He reported"); a word of
         # the sentence before the name shows it ("Бұл туралы Листок Приречья хабарлайды"), and
         # so does a suffix joined by a hyphen or apostrophe, which only a foreign name takes

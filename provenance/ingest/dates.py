@@ -33,9 +33,7 @@ _EN_NAMES = "january february march april may june july august september october
 _ENGLISH = {name: n for n, name in enumerate(_EN_NAMES.split(), start=1)}
 _ENGLISH |= {name[:3]: n for name, n in list(_ENGLISH.items())} | {"sept": 9}
 MONTHS: dict[str, int] = {
-    name: number
-    for names in _MONTH_NAMES.values()
-    for number, name in enumerate(names.split(), start=1)
+    name: number for names in _MONTH_NAMES.values() for number, name in enumerate(names.split(), start=1)
 } | _ENGLISH
 # Written in capitals, 2018's dotless ı is an I, which lower() makes an i: "QYRKÚIEK".
 MONTHS |= {name.replace("ı", "i"): number for name, number in MONTHS.items() if "ı" in name}

@@ -80,9 +80,7 @@ class OutletRegistry:
     @cached_property
     def _name_pattern(self) -> re.Pattern[str]:
         # Longest first, so "МИА «Казинформ»" wins over "Казинформ"; a name ends where a word does.
-        alternatives = sorted(
-            {s for o in self.outlets for s in o.spellings}, key=lambda s: (-len(s), s)
-        )
+        alternatives = sorted({s for o in self.outlets for s in o.spellings}, key=lambda s: (-len(s), s))
         if not alternatives:
             return re.compile(r"(?!)")
         return re.compile("(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)", re.IGNORECASE)
