@@ -253,7 +253,7 @@ class DocumentStore(Sequence[Document]):
         self.folder, self.shards = folder, shards
         self._metadata, self._starts, self._open_ends = metadata, starts, open_ends
         self._fd: int | None = os.open(folder / TEXTS_FILE, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        self._cache: OrderedDict[int, Document] = OrderedDict()
+        self._cache: OrderedDict[int, str] = OrderedDict()
         self._cached_chars = 0
 
     @property
@@ -282,7 +282,19 @@ class DocumentStore(Sequence[Document]):
 
     def text(self, i: int) -> str:
         """Document i's text, read from disk (or kept from a recent read)."""
-        return self[i].text
+        i = self._index(i)
+        found = self._cache.get(i)
+        if found is not None:
+            self._cache.move_to_end(i)
+            return found
+        text = self._read(i)
+        # Kept a while: a text is often asked for again soon (a link's two sides, its
+        # meaning and its report entry).
+        self._cache[i] = text
+        self._cached_chars += len(text)
+        while self._cached_chars > CACHE_CHARS and len(self._cache) > 1:
+            self._cached_chars -= len(self._cache.popitem(last=False)[1])
+        return text
 
     @overload
     def __getitem__(self, i: int) -> Document: ...
@@ -292,20 +304,9 @@ class DocumentStore(Sequence[Document]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         i = self._index(i)
-        found = self._cache.get(i)
-        if found is not None:
-            self._cache.move_to_end(i)
-            return found
         meta = self._metadata[i]
         end = None if self._open_ends[i] else meta.body_end
-        doc = replace(meta, text=self._read(i), body_end=end)
-        # Kept a while: a document is often asked for again soon (a link's two sides, its
-        # meaning and its report entry), and documents are immutable.
-        self._cache[i] = doc
-        self._cached_chars += len(doc.text)
-        while self._cached_chars > CACHE_CHARS and len(self._cache) > 1:
-            self._cached_chars -= len(self._cache.popitem(last=False)[1].text)
-        return doc
+        return replace(meta, text=self.text(i), body_end=end)
 
     def _read(self, i: int) -> str:
         if self._fd is None:

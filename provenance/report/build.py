@@ -168,16 +168,17 @@ def _build(
     files: Files | None,
 ) -> Report:
     docs = ingested.documents
-    meta = metadata_of(docs)
+    # What needs no text reads the metadata; a text is read (from disk, for a store) when asked for.
+    meta, text_of = metadata_of(docs), texts_of(docs)
     outlets_in_corpus = {d.outlet for d in meta if d.outlet}
 
     def ref(p: Passage) -> PassageRef:
-        d = docs[p.document]
-        return PassageRef(document=d.id, start=p.start, end=p.end, snippet=d.text[p.start : p.end])
+        snippet = text_of[p.document][p.start : p.end]
+        return PassageRef(document=meta[p.document].id, start=p.start, end=p.end, snippet=snippet)
 
     def trimmed_passage(p: Passage) -> Passage:
         # A segment cut at a sentence end may start with the blank line after it.
-        span = trimmed(docs[p.document].text, p.start, p.end)
+        span = trimmed(text_of[p.document], p.start, p.end)
         return Passage(p.document, *span) if span else p
 
     contents: dict[Passage, tuple[str, str]] = {}
@@ -185,7 +186,7 @@ def _build(
     def content(p: Passage) -> tuple[str, str]:
         # The passage's words in matching form: ids stay the same when only offsets move.
         if p not in contents:
-            contents[p] = (docs[p.document].id, normalize(docs[p.document].text[p.start : p.end]))
+            contents[p] = (meta[p.document].id, normalize(text_of[p.document][p.start : p.end]))
         return contents[p]
 
     cluster_ids = _stable_ids(
@@ -207,7 +208,7 @@ def _build(
             spans_by_doc.setdefault(p.document, []).append((p.start, p.end))
             links_by_doc[p.document] += 1
 
-    entries = _Entries(DocumentEntry, files, "documents", texts_of(docs))
+    entries = _Entries(DocumentEntry, files, "documents", text_of)
     boilerplate = _BoilerplateLines()
     reused_total = internal_duplicates = boilerplate_lines = 0
     for index, (d, found) in enumerate(zip(sharing(docs, share, 0.35), findings, strict=True)):
@@ -261,7 +262,7 @@ def _build(
             matched_words=k.matched_words,
             direction=k.direction,
             clusters=tuple(cluster_ids[c] for c in k.clusters),
-            **_meaning_fields(meanings[i], docs),
+            **_meaning_fields(meanings[i], meta, text_of),
         )
         for i, k in enumerate(sharing(lineage.links, share, 0.08))
     ):
@@ -272,14 +273,14 @@ def _build(
         origin = set(c.origin_documents)
         passages = []
         for p in map(trimmed_passage, c.passages):
-            d = docs[p.document]
+            d = meta[p.document]
             role = "origin" if p.document in origin else ("later" if d.date.has_year else "yearless")
             passages.append(
                 ClusterPassage(
                     document=d.id,
                     start=p.start,
                     end=p.end,
-                    snippet=d.text[p.start : p.end],
+                    snippet=text_of[p.document][p.start : p.end],
                     date=d.date.value,
                     date_precision=d.date.precision,
                     outlet=d.outlet,
@@ -412,13 +413,13 @@ def _excluded(boilerplate: Sequence[Boilerplate], repeats: Sequence[Repeat]) -> 
     return tuple(sorted(spans, key=lambda e: (e.start, e.end)))
 
 
-def _meaning_fields(m: LinkMeaning, docs: Sequence[Document]) -> dict[str, Any]:
+def _meaning_fields(m: LinkMeaning, meta: Sequence[Document], texts: Sequence[str]) -> dict[str, Any]:
     credit = None
     if m.evidence is not None:
         index, c = m.evidence
-        text = docs[index].text
+        text = texts[index]
         credit = CreditEvidence(
-            document=docs[index].id,
+            document=meta[index].id,
             start=c.start,
             end=c.end,
             snippet=text[c.start : c.end],

@@ -149,6 +149,15 @@ class StoredNodes(Sequence[N]):
 
     def __iter__(self) -> Iterator[N]:
         """The objects in order, read a block of lines at a time."""
+        for j, line in enumerate(self._lines()):
+            yield self._node(j, line)
+
+    def ids(self) -> list[str]:
+        """The `id` of each object, in order, without making the objects or reading texts."""
+        return [orjson.loads(line)["id"] for line in self._lines()]
+
+    def _lines(self) -> Iterator[bytes]:
+        """Each object's line, in order, read a block at a time."""
         offsets, n, i = self._offsets, len(self), 0
         while i < n:
             # Lines up to a block's worth of bytes past line i, and at least line i.
@@ -156,7 +165,7 @@ class StoredNodes(Sequence[N]):
             base = int(offsets[i])
             block = _pread(self._fd, int(offsets[stop]) - base, base)
             for j in range(i, stop):
-                yield self._node(j, block[int(offsets[j]) - base : int(offsets[j + 1]) - base])
+                yield block[int(offsets[j]) - base : int(offsets[j + 1]) - base]
             i = stop
 
     def __eq__(self, other: object) -> bool:
@@ -178,3 +187,9 @@ def _pread(fd: int, size: int, offset: int) -> bytes:
             raise OSError(f"a stored report list ends {size - len(data)} bytes early")
         data += more
     return data
+
+
+def ids_of(items: Sequence[Any]) -> list[str]:
+    """The `id` of each object of a report's list, in order: of a stored list, without
+    making the objects or reading their texts."""
+    return items.ids() if isinstance(items, StoredNodes) else [x.id for x in items]

@@ -20,6 +20,7 @@ from provenance.report.model import (
     Report,
     collector_paused,
 )
+from provenance.report.stored import ids_of
 from provenance.schemas import screened_errors
 from provenance.text.spans import Span
 
@@ -111,30 +112,31 @@ class _ById(Mapping[str, T]):
 def check_report(report: Report) -> list[str]:
     """The consistency problems of a report whose JSON the schema accepts.
 
-    The documents are read in order twice and otherwise one at a time, by id, as links and
-    clusters name them: none of them needs to be held (see `provenance.report.stored`).
+    Each list is read in order a few times (the documents once with their texts) and
+    otherwise an item at a time, by id, as links and clusters name them: none of them needs
+    to be held (see `provenance.report.stored`).
     """
     out: list[str] = []
     texts = report.parameters.get("texts")
-    doc_ids: list[str] = []
-    text_problems: list[str] = []
-    for doc in report.documents:
-        doc_ids.append(doc.id)
-        text_problems.extend(_check_text(doc, texts))
-    docs = _ById(report.documents, {doc_id: n for n, doc_id in enumerate(doc_ids)})
-    links = _ById.of(report.links)
-    clusters = _ById.of(report.clusters)
+    doc_ids, link_ids = ids_of(report.documents), ids_of(report.links)
+    cluster_ids: list[str] = []
     # As sets: a cluster of many articles has many links, each asking whether it is listed.
-    cluster_links = {c.id: set(c.links) for c in report.clusters}
+    cluster_links: dict[str, set[str]] = {}
+    statuses: Counter[str] = Counter()
+    for c in report.clusters:
+        cluster_ids.append(c.id)
+        cluster_links[c.id] = set(c.links)
+        statuses[c.origin.status] += 1
+    docs = _ById(report.documents, {doc_id: n for n, doc_id in enumerate(doc_ids)})
+    links = _ById(report.links, {link_id: n for n, link_id in enumerate(link_ids)})
+    clusters = _ById(report.clusters, {cluster_id: n for n, cluster_id in enumerate(cluster_ids)})
 
-    for what, ids in (
-        ("document", doc_ids),
-        ("link", [x.id for x in report.links]),
-        ("cluster", [x.id for x in report.clusters]),
-    ):
+    for what, ids in (("document", doc_ids), ("link", link_ids), ("cluster", cluster_ids)):
         for dup in _duplicates(ids):
             out.append(f"duplicate {what} id {dup!r}")
-    del doc_ids
+    del doc_ids, link_ids, cluster_ids
+    # Problems of each document's text go here, found as the documents are read below.
+    text_problems_at = len(out)
 
     def check_passage(where: str, p: PassageRef | ClusterPassage) -> bool:
         doc = docs.get(p.document)
@@ -155,13 +157,14 @@ def check_report(report: Report) -> list[str]:
             out.append(f"{where}: snippet differs from text[{start}:{end}] of {p.document!r}")
         return True
 
-    out.extend(text_problems)
-    del text_problems
-
     # Spans per document, to check the per-document reuse counts.
     spans: dict[str, list[Span]] = {}
     touching: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    credited = 0
     for lk in report.links:
+        classes[lk.link_class] += 1
+        credited += lk.credited
         where = f"link {lk.id}"
         src, tgt = lk.source, lk.target
         ok_src = check_passage(f"{where} source", src)
@@ -182,9 +185,11 @@ def check_report(report: Report) -> list[str]:
             elif lk.id not in cluster_links[cid]:
                 out.append(f"{where}: names cluster {cid} but that cluster does not list it")
 
-    totals = _Totals()
+    totals = _Totals(statuses, classes, credited)
+    text_problems: list[str] = []
     for doc in report.documents:
         doc_id = doc.id
+        text_problems.extend(_check_text(doc, texts))
         totals.add(doc)
         out.extend(_check_annotations(doc))
         if doc.text is None:
@@ -225,6 +230,9 @@ def check_report(report: Report) -> list[str]:
         if doc.links != touching[doc_id]:
             out.append(f"document {doc_id!r}: links is {doc.links}, {touching[doc_id]} links touch it")
 
+    out[text_problems_at:text_problems_at] = text_problems
+    del text_problems
+
     for cluster in report.clusters:
         out.extend(_check_cluster(cluster, docs, links, check_passage))
 
@@ -233,9 +241,11 @@ def check_report(report: Report) -> list[str]:
 
 
 class _Totals:
-    """What the summary counts of the documents, gathered as they are read."""
+    """What the summary counts, gathered as the lists are read: clusters by origin status,
+    links by class and credit, and the documents."""
 
-    def __init__(self) -> None:
+    def __init__(self, statuses: Counter[str], classes: Counter[str], credited: int) -> None:
+        self.statuses, self.classes, self.credited = statuses, classes, credited
         self.documents = self.reused_chars = 0
         self.whole = True  # every document lists its excluded spans
         self.listed: Counter[str] = Counter()  # excluded spans listed, by reason
@@ -415,7 +425,7 @@ def _check_meaning(where: str, lk: Link, docs: Mapping[str, DocumentEntry]) -> l
 
 def _check_summary(report: Report, totals: _Totals) -> list[str]:
     summary = report.summary
-    statuses = Counter(c.origin.status for c in report.clusters)
+    statuses = totals.statuses
     expected: dict[str, int] = {
         "documents": totals.documents,
         "links": len(report.links),
@@ -423,7 +433,7 @@ def _check_summary(report: Report, totals: _Totals) -> list[str]:
         "reused_chars": totals.reused_chars,
         "warnings": len(report.warnings),
         "skipped": len(report.skipped),
-        "credited_links": sum(1 for lk in report.links if lk.credited),
+        "credited_links": totals.credited,
     }
     out = [
         f"summary: {key} is {getattr(summary, key)}, expected {value}"
@@ -442,7 +452,7 @@ def _check_summary(report: Report, totals: _Totals) -> list[str]:
             out.append(f"summary: {key} is {stated}, fewer than the {listed} {reason} spans listed")
     if summary.outlets != outlet_matrix(report.links, totals.outlets):
         out.append("summary: outlets differs from the links it sums")
-    classes = Counter(lk.link_class for lk in report.links)
+    classes = totals.classes
     for name, n in summary.classes.to_dict().items():
         if n != classes[name]:
             out.append(f"summary: classes.{name} is {n}, expected {classes[name]}")
