@@ -324,6 +324,12 @@ def cli() -> None:
     `provenance check DRAFT` then says, before publishing, which passages of a draft are
     already out there, who had them first, and whether the draft credits them (exit 1 when
     it copies without credit). Settings: `provenance config`.
+
+    Exit codes: 0 done, 1 findings, 2 an error (usage, input, a damaged index, a worker
+    process killed, an internal error). Stopped by Ctrl-C, exit 130; by `kill` (SIGTERM),
+    143: either way with one line on stderr, the workers stopped, the temporary files
+    removed, and nothing written (each report file is written whole or not at all, and
+    each change to the index is one transaction).
     """
 
 
