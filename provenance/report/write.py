@@ -1,15 +1,19 @@
-"""Write report files so that a reader never sees a half-written one."""
+"""Write report files so that a reader never sees a half-written one, nor a set of them
+from two runs."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+Content = str | bytes | Iterable[bytes]
 
-def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
+
+def write_atomic(path: Path, content: Content) -> None:
     """Write `content` (text as UTF-8, bytes as they are, or chunks of bytes in turn) to
     `path`, all or nothing.
 
@@ -17,7 +21,33 @@ def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
     one file system), is flushed and fsynced, then `os.replace`d over `path`. If anything
     fails the temporary file is removed and an existing `path` is left untouched.
     """
-    path = Path(path)
+    write_all_atomic([(path, content)])
+
+
+def write_all_atomic(files: Sequence[tuple[Path, Content]]) -> None:
+    """Write several files as `write_atomic` writes one, all or none: each to its temporary
+    file, and only once every one is written are they renamed into place, one after the
+    other with Ctrl-C and SIGTERM held back until the last, so that an interrupted run
+    leaves the earlier files, not some of each run. If anything fails before the renames,
+    every temporary file is removed and the earlier files are left untouched."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, content in files:
+            staged.append((_staged(Path(path), content), Path(path)))
+        with _signals_held():
+            for tmp, path in staged:
+                os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):  # renamed already: gone
+                tmp.unlink()
+        raise
+    for directory in dict.fromkeys(path.parent for _, path in staged):
+        _fsync_dir(directory)
+
+
+def _staged(path: Path, content: Content) -> Path:
+    """`content` in a temporary file beside `path`, flushed, fsynced and given `path`'s mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
@@ -37,12 +67,24 @@ def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
         except FileNotFoundError:
             mode = 0o644
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    return tmp
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back (delivered at the end), where signals can be masked."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _fsync_dir(directory: Path) -> None:
