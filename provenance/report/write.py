@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -76,15 +77,25 @@ def _staged(path: Path, content: Content) -> Path:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held back (delivered at the end), where signals can be masked."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
+    """SIGINT and SIGTERM held back, then handled as if they came at the end. Their handlers
+    are swapped, not the signals masked: a mask is this thread's, and another thread (a
+    library's pool) would take the signal for the handler to run here all the same."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers run in the main thread: nothing comes here
         return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    came: list[int] = []
+    held = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is not None:  # else installed outside Python: not ours to swap
+            held[signum] = signal.signal(signum, lambda s, _: came.append(s))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(came):
+            signal.raise_signal(signum)
 
 
 def _fsync_dir(directory: Path) -> None:
