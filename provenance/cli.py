@@ -2,7 +2,9 @@
 
 Exit codes follow linters: 0 clean, 1 findings (an invalid report for `validate`),
 2 usage or input error, and also an internal error (a bug, a worker process killed): never 1,
-which a pipeline reads as "findings". Ctrl-C exits 130. Reports and file lists go to stdout;
+which a pipeline reads as "findings". Ctrl-C exits 130 and SIGTERM (`kill`) 143, each after the
+same clean ending (workers stopped, temporary files removed, nothing half-written), with
+one line. Reports and file lists go to stdout;
 progress and warnings to stderr, each message one line with control characters escaped.
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
@@ -59,6 +63,7 @@ from provenance.text.display import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 # Set (to anything but "" or "0") to see the traceback of an internal error.
 DEBUG_ENV = "PROVENANCE_DEBUG"
 
@@ -319,6 +324,12 @@ def cli() -> None:
     `provenance check DRAFT` then says, before publishing, which passages of a draft are
     already out there, who had them first, and whether the draft credits them (exit 1 when
     it copies without credit). Settings: `provenance config`.
+
+    Exit codes: 0 done, 1 findings, 2 an error (usage, input, a damaged index, a worker
+    process killed, an internal error). Stopped by Ctrl-C, exit 130; by `kill` (SIGTERM),
+    143: either way with one line on stderr, the workers stopped, the temporary files
+    removed, and nothing written (each report file is written whole or not at all, and
+    each change to the index is one transaction).
     """
 
 
@@ -899,14 +910,46 @@ def config_command() -> None:
         click.echo(f"{key:<{width}}  {shown:<24}  {source}")
 
 
+class Terminated(BaseException):
+    """SIGTERM (`kill PID`) came: raised where the run is, as Ctrl-C raises
+    KeyboardInterrupt, so the run unwinds the same way (workers stopped, temporary folders
+    removed, a file being written dropped, an index transaction rolled back). Not a
+    KeyboardInterrupt, which click answers with an empty line on stderr."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
+    # Once: a second `kill` would cut short the cleanup the first one is waiting for.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
+
+
 def main() -> None:
     """Entry point: usage and input errors become one line on stderr and exit code 2.
 
     So does anything unexpected: one line naming it and how to see the traceback, exit 2,
     never 1 (findings); and a worker process's death (killed, out of memory): one line
-    saying how it died, exit 2. Ctrl-C prints one line and exits 130; a closed stdout
-    (`| head`) ends the run quietly.
+    saying how it died, exit 2. Ctrl-C prints one line and exits 130, SIGTERM likewise 143;
+    a closed stdout (`| head`) ends the run quietly.
+
+    The SIGTERM handler is this function's alone (not the library's), for as long as it
+    runs; workers set SIGTERM back to its default (`provenance.parallel`).
     """
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        previous = None
+    try:
+        _main()
+    except Terminated:
+        # Also when it came while another ending was being reported: one line still.
+        _err("terminated; nothing written")
+        sys.exit(EXIT_TERMINATED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main() -> None:
     try:
         code = cli.main(prog_name="provenance", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:

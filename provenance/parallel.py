@@ -10,7 +10,9 @@ holds a few chunks' worth, not the whole run's.
 A worker that dies (killed, out of memory) ends the run with `WorkerDied` at once, and so
 does an exception in a task or Ctrl-C: the other workers are stopped, never waited for.
 Workers ignore SIGINT, so Ctrl-C in a terminal, which reaches every process of the group,
-is answered by this process alone.
+is answered by this process alone; SIGTERM, which ends workers that are stopped early, is
+back to its default in them, whatever handler this process has for it (the command line's
+raises an exception, which in a worker would be sent back as a failed task).
 
 Each worker has a pipe of its own, whose other end no other process holds: a worker killed
 while sending a result closes it, and the half-read message ends in EOF here. The pools of
@@ -46,6 +48,9 @@ TICK_S = 0.5
 # How long stopped workers are waited for before they are killed outright.
 _STOP_WAIT_S = 5.0
 
+# Signals held back while workers are forked (see `_work`).
+_FORK_BLOCKED = {signal.SIGINT, signal.SIGTERM}
+
 _task: Callable[[list[Any]], Any] | None = None  # the work of the current pool, for its workers
 
 
@@ -72,9 +77,11 @@ def default_jobs() -> int:
 def _work(conn: Connection, inherited: list[Connection]) -> None:
     """A worker: chunks in, `(True, result)` or `(False, exception, traceback)` out, until
     None, or EOF when this process's parent has gone."""
-    # SIGINT arrives blocked (see run_parallel); ignored from now on, then let through.
+    # SIGINT and SIGTERM arrive blocked (see iter_parallel): SIGINT ignored from now on,
+    # SIGTERM ending the process at once, then both let through.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_BLOCKED)
     # The parent's ends of the pipes, this worker's included: held here, they would keep a
     # pipe open after the parent's death.
     for other in inherited:
@@ -82,7 +89,7 @@ def _work(conn: Connection, inherited: list[Connection]) -> None:
     while True:
         try:
             chunk = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent has gone (reset: with our results unread)
             return
         if chunk is None:
             return
@@ -182,9 +189,9 @@ def iter_parallel(
     gc.freeze()
     workers: list[_Worker] = []
     try:
-        # Forked with SIGINT blocked, so a Ctrl-C cannot reach a worker before it ignores
-        # SIGINT; here it is delivered once the mask is restored.
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # Forked with SIGINT and SIGTERM blocked, so neither reaches a worker before it has
+        # set its own handling; here they are delivered once the mask is restored.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_BLOCKED)
         try:
             _start(workers, min(jobs, len(chunks)))
         finally:

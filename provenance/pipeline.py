@@ -33,7 +33,7 @@ from provenance.report.model import json_chunks as stream_json
 from provenance.report.prov_export import render_prov
 from provenance.report.stored import Files
 from provenance.report.validate import validate_report
-from provenance.report.write import write_atomic
+from provenance.report.write import write_all_atomic, write_atomic
 from provenance.settings import DetectionSettings
 from provenance.shards import (
     Findings,
@@ -323,7 +323,7 @@ def write_reports(
     lang: Lang | None = None,
 ) -> list[Path]:
     """Validate the report, then write `lineage.json` / `lineage.html` / `lineage.prov.json`
-    atomically. `lang` is the HTML page's language (default: the documents').
+    atomically, all or none. `lang` is the HTML page's language (default: the documents').
 
     Raises ReportInvalidError (writing nothing) when the report does not validate.
     """
@@ -331,8 +331,8 @@ def write_reports(
     if errors:
         raise ReportInvalidError(errors)
     rendered = [(out_dir / REPORT_FILES[f], render_view(report, f, lang)) for f in formats]
-    for target, content in rendered:
-        write_atomic(target, content)
+    # All or none: an interrupted run never leaves a new JSON beside the previous page.
+    write_all_atomic(rendered)
     return [target for target, _ in rendered]
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +220,35 @@ def test_scan_writes_what_each_step_did_beside_the_report_and_prints_it_with_v(t
     assert (tmp_path / "q" / "lineage.steps.json").is_file()
 
 
+def test_sigterm_ends_a_command_with_one_line_and_exit_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cli_process import run_main
+
+    def scan_until_killed(*_: object, **__: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # `kill PID` while the scan runs
+        time.sleep(60)  # cut short by the handler
+        raise AssertionError("SIGTERM was not handled")
+
+    monkeypatch.setattr(cli_module, "scan", scan_until_killed)
+    previous = signal.getsignal(signal.SIGTERM)
+    result = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path / "out"))
+    assert (result.returncode, result.stderr, result.stdout) == (
+        143,
+        "provenance: terminated; nothing written\n",
+        "",
+    )
+    assert not (tmp_path / "out").exists()
+    # The handler is the command line's only while it runs: not the library's, nor the caller's.
+    assert signal.getsignal(signal.SIGTERM) is previous
+
+
+def test_help_lists_the_exit_codes_of_ctrl_c_and_sigterm() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "Ctrl-C, exit 130" in result.stdout and "(SIGTERM), 143" in " ".join(result.stdout.split())
+
+
 # --- which texts the report carries ------------------------------------------------------------
 
 
@@ -224,7 +256,9 @@ def test_scan_leaves_out_the_texts_of_documents_in_no_link_unless_told_all(tmp_p
     from tests.cli_process import run_main
 
     for flags, out in (((), "default"), (("--texts", "linked"), "linked"), (("--texts", "all"), "all")):
-        result = run_main("scan", str(REPO / "seeds"), "-o", str(tmp_path / out), "--format", "all", "-q", *flags)
+        result = run_main(
+            "scan", str(REPO / "seeds"), "-o", str(tmp_path / out), "--format", "all", "-q", *flags
+        )
         assert result.returncode == 0, result.stderr
     reports = {
         name: json.loads((tmp_path / name / "lineage.json").read_text(encoding="utf-8"))

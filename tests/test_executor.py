@@ -137,6 +137,21 @@ def test_long_steps_report_progress_through_the_executor(monkeypatch: pytest.Mon
     assert lines[-1].startswith("square: 2,000 numbers in ")
 
 
+@pytest.mark.parametrize("error", [RuntimeError("broken"), KeyboardInterrupt()])
+def test_a_step_cut_short_has_no_closing_line(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    # Its items were not all done: a closing line would say they were.
+    lines: list[str] = []
+    monkeypatch.setattr(
+        "provenance.executor.progress.ProgressMeter.__init__.__defaults__", (0.0, time.monotonic)
+    )
+    executor = LocalExecutor(1, lines.append)
+    with pytest.raises(type(error)), executor.step("analyse", 1000, "documents") as step:
+        step.advance(100)
+        raise error
+    assert lines == [lines[0]] and lines[0].startswith("analyse: 100/1,000 documents (10%)")
+    assert executor.stats[0].items_in == 1000  # still counted, for what it cost
+
+
 def test_sharing_spreads_a_pass_weight_over_its_items_a_part_every_few_items() -> None:
     shares: list[float] = []
     items = list(range(1000))
@@ -158,7 +173,9 @@ def test_a_step_run_here_in_passes_moves_its_meter_by_their_shares(monkeypatch: 
             pass
         step.share(0.3)
     done = [int(line.split()[1].split("/")[0].replace(",", "")) for line in lines[:-1]]
-    assert done == sorted(done) and done[-1] == 700 and all("/1,000 passages (" in line for line in lines[:-1])
+    assert (
+        done == sorted(done) and done[-1] == 700 and all("/1,000 passages (" in line for line in lines[:-1])
+    )
     assert lines[-1].startswith("lineage: 1,000 passages in ")
 
 

@@ -1,21 +1,25 @@
 """Faults from outside during a parallel run, as users meet them: a worker process killed
-(`kill -9`, the out-of-memory killer) or Ctrl-C in the terminal, which signals every process
-of the group. The run ends within seconds with one line on stderr, and nothing is written:
-no report, no change to the index."""
+(`kill -9`, the out-of-memory killer), Ctrl-C in the terminal, which signals every process
+of the group, or `kill PID` (SIGTERM) to the main process. The run ends within seconds with
+one line on stderr, and nothing is written: no report, no change to the index, no temporary
+file left, no process left running."""
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 import pytest
 from cli_process import REPO
@@ -252,3 +256,133 @@ def test_workers_end_when_the_main_process_is_killed(corpora: tuple[Path, Path],
         while (left := [w for w in workers if _running(w)]) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert left == []
+
+
+TERMINATED = "provenance: terminated; nothing written"
+# A progress line of a step ("analyse: 188/400 documents (47%), 70/s, 3 s left"), or the
+# closing line of one that printed any ("lines: 400 documents in 3 s, 150/s").
+PROGRESS = re.compile(r"provenance: [a-z ]+: [\d,]+(/[\d,]+)? [a-z ]+ (\(\d+%\)|in \d)")
+
+
+class _Stderr:
+    """The lines a run writes to stderr, read as they come."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self.ended = False
+        self._new = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            with self._new:
+                self.lines.append(line.rstrip("\n"))
+                self._new.notify_all()
+        with self._new:
+            self.ended = True
+            self._new.notify_all()
+
+    def wait_for(self, start: str) -> bool:
+        """Whether a line starting with `start` came before the stream ended."""
+        with self._new:
+            self._new.wait_for(
+                lambda: self.ended or any(s.startswith(start) for s in self.lines), EXIT_WITHIN_S
+            )
+            return any(s.startswith(start) for s in self.lines)
+
+    def all(self) -> list[str]:
+        self._reader.join(EXIT_WITHIN_S)
+        assert not self._reader.is_alive(), "stderr still open"
+        return self.lines
+
+
+def _in_session(sid: int) -> list[int]:
+    """The running processes of session `sid`: a run started in a session of its own, and
+    whatever it started, orphans included."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and _running(int(stat.parent.name)):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _terminated(*args: str, cwd: Path, after: str | None) -> tuple[int, list[str], str]:
+    """Run `provenance ARGS`; once `after` has started a line on stderr (if given) and a
+    worker is running, send SIGTERM to the main process alone, as `kill PID` does. The exit
+    code, the stderr lines and stdout, once the run and every process it started have ended."""
+    with _cli(*args, cwd=cwd) as child:
+        stderr = _Stderr(child.stderr)  # type: ignore[arg-type]
+        if after is not None:
+            assert stderr.wait_for(after), stderr.lines
+        sent = _signal_a_worker(child, 0.0, lambda _: os.kill(child.pid, signal.SIGTERM))
+        assert sent, "the run ended before a worker was running"
+        try:
+            child.wait(timeout=EXIT_WITHIN_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running {EXIT_WITHIN_S} s after SIGTERM")
+        lines = stderr.all()
+        assert child.stdout is not None
+        out = child.stdout.read()
+        deadline = time.monotonic() + EXIT_WITHIN_S
+        while (left := _in_session(child.pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert left == [], "processes of the run left behind"
+        return child.returncode, lines, out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+@pytest.mark.parametrize("after", [None, "provenance: read "], ids=["reading", "analysing"])
+def test_sigterm_ends_a_scan_as_ctrl_c_does(
+    corpora: tuple[Path, Path], tmp_path: Path, after: str | None
+) -> None:
+    small, large = corpora
+    # A report from an earlier run is in the folder: it stays as it was, nothing beside it.
+    earlier = subprocess.run(
+        [sys.executable, "-m", "provenance", "scan", str(small), "-o", "out", "-q"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+    assert earlier.returncode == 0
+    before = _files(tmp_path / "out")
+    assert "lineage.json" in before
+    # Progress on stderr when waiting for the end of reading; else quiet: the one line alone.
+    quiet = () if after else ("-q",)
+    code, lines, out = _terminated(
+        "scan", str(large), "-j", "2", "-o", "out", *quiet, cwd=tmp_path, after=after
+    )
+    assert code == 143 and lines[-1] == TERMINATED, lines
+    assert [s for s in lines if not (after and (s.startswith(after) or PROGRESS.match(s)))] == [TERMINATED]
+    assert out == ""
+    assert _files(tmp_path / "out") == before
+    assert list((tmp_path / "tmp").iterdir()) == []  # texts, records and words: all removed
+
+
+def test_sigterm_leaves_the_index_as_it_was(corpora: tuple[Path, Path], tmp_path: Path) -> None:
+    small, large = corpora
+    (tmp_path / "tmp").mkdir()
+    first = subprocess.run(
+        [sys.executable, "-m", "provenance", "index", "add", str(small), "--index", "idx.sqlite", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    before = _dump(tmp_path / "idx.sqlite")
+    args = ("index", "add", str(large), "--index", "idx.sqlite", "-j", "2", "-q")
+    code, lines, _ = _terminated(*args, cwd=tmp_path, after=None)
+    assert (code, lines) == (143, [TERMINATED])
+    assert _dump(tmp_path / "idx.sqlite") == before
+    assert list((tmp_path / "tmp").iterdir()) == []

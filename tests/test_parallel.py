@@ -244,6 +244,41 @@ def test_workers_ignore_sigint() -> None:
     assert [n for chunk in chunks for n in chunk] == items
 
 
+def _sigterm_handling(chunk: list[int]) -> list[Any]:
+    return [signal.getsignal(signal.SIGTERM)] * len(chunk)
+
+
+def _raise_on_sigterm(signum: int, frame: object) -> None:
+    raise AssertionError("SIGTERM handled as in the main process")
+
+
+def test_workers_take_sigterm_by_default_whatever_the_main_process_does() -> None:
+    # The command line's handler raises an exception; in a worker, stopped with SIGTERM,
+    # that would be a traceback or a failed task instead of its end.
+    previous = signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        with _deadline(60):
+            chunks = run_parallel(_sigterm_handling, list(range(100)), jobs=2, min_items=1)
+        assert signal.getsignal(signal.SIGTERM) is _raise_on_sigterm
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert {h for chunk in chunks for h in chunk} == {signal.SIG_DFL}
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_ends_quietly_when_its_parent_has_gone_with_results_unread(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The parent's end closed with a result unread: the worker's next read is a reset, not EOF.
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # `_work` runs here, not in a worker
+    monkeypatch.setattr(signal, "pthread_sigmask", lambda *_: set())
+    here, there = multiprocessing.Pipe()
+    there.send((True, [1]))
+    here.close()
+    parallel._work(there, [])
+    assert capfd.readouterr().err == ""
+
+
 def test_the_pool_is_usable_after_a_death(tmp_path: Path) -> None:
     with _deadline(60), pytest.raises(WorkerDied):
         run_parallel(_Chunks(tmp_path, _kill_self), list(range(40)), jobs=2, min_items=1)

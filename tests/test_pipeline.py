@@ -17,6 +17,7 @@ from seed_ids import SEEDS
 from bench import lineage_corpus
 from bench.scan_runner import write_jsonl
 from provenance import documents, parallel, pipeline
+from provenance.cli import Terminated
 from provenance.documents import DocumentStore
 from provenance.ingest import ingest_folder
 from provenance.ingest.files import input_name
@@ -95,7 +96,7 @@ def _raise(error: BaseException) -> Any:
     return fail
 
 
-@pytest.mark.parametrize("error", [RuntimeError("broken"), KeyboardInterrupt()])
+@pytest.mark.parametrize("error", [RuntimeError("broken"), KeyboardInterrupt(), Terminated()])
 @pytest.mark.parametrize("where", ["read", "detect", "report"])
 def test_nothing_is_left_behind_when_a_scan_fails(
     corpus: Path, scratch: Path, pool: None, monkeypatch: pytest.MonkeyPatch, error: BaseException, where: str

@@ -1,14 +1,19 @@
-"""`write_atomic`: all or nothing, and no temporary files left behind."""
+"""`write_atomic`: all or nothing, and no temporary files left behind; `write_all_atomic`: the
+same for several files together."""
 
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from provenance.report import write_atomic
+from provenance.report.write import write_all_atomic
 
 CONTENT = "Первые новые поезда выйдут на линии уже весной.\nВторая строка — «кавычки».\n"
 
@@ -97,3 +102,65 @@ def test_the_content_is_fsynced_before_the_rename(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(os, "replace", replace)
     write_atomic(tmp_path / "report.json", CONTENT)
     assert calls.index("fsync") < calls.index("replace")
+
+
+def _failing_chunks() -> Iterator[bytes]:
+    yield b"half of it"
+    raise OSError("disk full")
+
+
+def test_several_files_are_written_all_or_none(tmp_path: Path) -> None:
+    old = {"lineage.json": "old json", "lineage.html": "old page"}
+    for name, text in old.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(OSError, match="disk full"):
+        write_all_atomic(
+            [(tmp_path / "lineage.json", CONTENT), (tmp_path / "lineage.html", _failing_chunks())]
+        )
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == old
+    write_all_atomic(
+        [(tmp_path / "lineage.json", "new json"), (tmp_path / "lineage.html", [b"new ", b"page"])]
+    )
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == {
+        "lineage.json": "new json",
+        "lineage.html": "new page",
+    }
+
+
+class _Stopped(BaseException):
+    pass
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_between_two_renames_waits_for_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int
+) -> None:
+    # Ctrl-C or `kill` as the first file is renamed: the set is renamed whole, then the run stops.
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        real_replace(src, dst)
+        if Path(dst).name == "lineage.json":
+            os.kill(os.getpid(), signum)
+
+    monkeypatch.setattr(os, "replace", replace)
+    previous = signal.signal(signum, _stop)
+    # Another thread running, as a library's pool may be: the kernel may give it the signal.
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        with pytest.raises(_Stopped):
+            write_all_atomic(
+                [(tmp_path / "lineage.json", "new json"), (tmp_path / "lineage.html", "new page")]
+            )
+    finally:
+        signal.signal(signum, previous)
+        done.set()
+        other.join()
+    assert sorted(os.listdir(tmp_path)) == ["lineage.html", "lineage.json"]
+    assert (tmp_path / "lineage.html").read_text(encoding="utf-8") == "new page"

@@ -96,13 +96,16 @@ class Executor(ABC):
         meter = ProgressMeter(self.progress, name, items_in, unit) if self.progress else None
         running = RunningStep(StepStats(name, unit, items_in), meter)
         started = time.perf_counter()
+        ended = False
         try:
             yield running
+            ended = True
         finally:
             running.memory.sample()
             running.stats.seconds = time.perf_counter() - started
             running.stats.peak_mb = running.memory.peak_mb
-            if meter is not None:
+            # A step cut short (an error, Ctrl-C, `kill`) has no closing line: it did not end.
+            if meter is not None and ended:
                 meter.finish()
             self.stats.append(running.stats)
 

@@ -1,15 +1,20 @@
-"""Write report files so that a reader never sees a half-written one."""
+"""Write report files so that a reader never sees a half-written one, nor a set of them
+from two runs."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+Content = str | bytes | Iterable[bytes]
 
-def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
+
+def write_atomic(path: Path, content: Content) -> None:
     """Write `content` (text as UTF-8, bytes as they are, or chunks of bytes in turn) to
     `path`, all or nothing.
 
@@ -17,7 +22,33 @@ def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
     one file system), is flushed and fsynced, then `os.replace`d over `path`. If anything
     fails the temporary file is removed and an existing `path` is left untouched.
     """
-    path = Path(path)
+    write_all_atomic([(path, content)])
+
+
+def write_all_atomic(files: Sequence[tuple[Path, Content]]) -> None:
+    """Write several files as `write_atomic` writes one, all or none: each to its temporary
+    file, and only once every one is written are they renamed into place, one after the
+    other with Ctrl-C and SIGTERM held back until the last, so that an interrupted run
+    leaves the earlier files, not some of each run. If anything fails before the renames,
+    every temporary file is removed and the earlier files are left untouched."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, content in files:
+            staged.append((_staged(Path(path), content), Path(path)))
+        with _signals_held():
+            for tmp, path in staged:
+                os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):  # renamed already: gone
+                tmp.unlink()
+        raise
+    for directory in dict.fromkeys(path.parent for _, path in staged):
+        _fsync_dir(directory)
+
+
+def _staged(path: Path, content: Content) -> Path:
+    """`content` in a temporary file beside `path`, flushed, fsynced and given `path`'s mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
@@ -37,12 +68,34 @@ def write_atomic(path: Path, content: str | bytes | Iterable[bytes]) -> None:
         except FileNotFoundError:
             mode = 0o644
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    return tmp
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back, then handled as if they came at the end. Their handlers
+    are swapped, not the signals masked: a mask is this thread's, and another thread (a
+    library's pool) would take the signal for the handler to run here all the same."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers run in the main thread: nothing comes here
+        return
+    came: list[int] = []
+    held = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is not None:  # else installed outside Python: not ours to swap
+            held[signum] = signal.signal(signum, lambda s, _: came.append(s))
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(came):
+            signal.raise_signal(signum)
 
 
 def _fsync_dir(directory: Path) -> None:
