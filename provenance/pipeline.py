@@ -18,6 +18,7 @@ from typing import Any, Literal, overload
 import orjson
 
 from provenance.detect import DetectionInput, Reuse, find_reuse
+from provenance.detect.passages import read_passages, write_passages
 from provenance.documents import DocumentStore, DocumentWriter, bodies_of, metadata_of, texts_of
 from provenance.editorial.meaning import DocumentFacts, LinkMeaning, LinkSides, link_meaning
 from provenance.executor import Executor, as_executor
@@ -194,8 +195,10 @@ def report_from_records(
                 f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
                 f"{len(detection.reuses)} verified passages"
             )
-            lineage, meanings = _lineage(detection.reuses, docs, shards, executor)
-            del detection  # the aligned points of every passage: the lineage has used them
+            # The align step's output, the lineage step's input (`provenance.detect.passages`).
+            passages = write_passages(detection.reuses, Path(work) / "passages.parquet")
+            del detection
+            lineage, meanings = _lineage(read_passages(passages), docs, shards, executor)
             with executor.step("report", len(docs), "documents") as step:
                 # Each document's findings (its boilerplate, repeats, quotations, credits and
                 # language, 2 to 3 KB), read a shard at a time as the report comes to them.
@@ -218,25 +221,11 @@ def _lineage(
     meaning of each link (quoted, credited), read from the findings of the documents in links."""
     meta = metadata_of(docs)
     with executor.step("lineage", len(reuses), "passages") as step:
-
-        def edges_of(numbers: list[int]) -> list[Edge]:
-            return [
-                Edge(
-                    Passage(r.a, *r.a_span),
-                    Passage(r.b, *r.b_span),
-                    r.matched_words,
-                    r.similarity,
-                    r.kind,
-                    r.points,
-                )
-                for r in map(reuses.__getitem__, numbers)
-            ]
-
         # A component of the document graph at a time: what is held at once is the largest
         # component's work. Of the step's time, the lineage takes nine tenths, meanings the rest.
         lineage = lineage_by_component(
             [(r.a, r.b) for r in reuses],
-            edges_of,
+            _edges_of(reuses),
             [d.date for d in meta],
             [d.id for d in meta],
             share=lambda f: step.share(0.9 * f),
@@ -258,6 +247,25 @@ def _lineage(
         ]
         step.stats.items_out = len(lineage.links)
     return lineage, meanings
+
+
+def _edges_of(reuses: Sequence[Reuse]) -> Callable[[list[int]], list[Edge]]:
+    """The lineage's edges of the passages of the given numbers (their points stay packed)."""
+
+    def edges(numbers: list[int]) -> list[Edge]:
+        return [
+            Edge(
+                Passage(r.a, *r.a_span),
+                Passage(r.b, *r.b_span),
+                r.matched_words,
+                r.similarity,
+                r.kind,
+                r.points,
+            )
+            for r in map(reuses.__getitem__, numbers)
+        ]
+
+    return edges
 
 
 def _findings_of(shards: Shards, documents: set[int]) -> dict[int, Findings]:
