@@ -106,7 +106,7 @@ RECORD_SCHEMA = pa.schema(
 WORD_COLUMNS = ["word_ids", "word_starts", "word_ends"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Findings:
     """A record's fields besides its document, words and shingles: what the report and the
     meaning of links read."""

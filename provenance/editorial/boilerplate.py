@@ -25,7 +25,7 @@ BoilerplateRule = Literal["registry", "frequency"]
 _LINE = re.compile(f"{NOT_BREAK}+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Boilerplate:
     """One boilerplate line: `text[start:end]`, surrounding whitespace left out."""
 

@@ -23,7 +23,7 @@ from provenance.ingest.outlets import Outlet, OutletRegistry
 from provenance.text.lines import has_line_break
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Credit:
     start: int  # span of the whole credit (cue + name) in the original text
     end: int

@@ -21,7 +21,7 @@ QuotationForm = Literal["marks", "dash"]
 __all__ = ["Quotation", "QuotationForm", "Span", "find_quotations"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quotation:
     """Direct speech `text[start:end]`: with its marks ("marks"), or without the dash ("dash")."""
 

@@ -19,7 +19,7 @@ from provenance.text.spans import Span
 MIN_REPEAT_WORDS = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repeat:
     """`text[repeat]` repeats `text[first]` word for word (in matching form)."""
 

@@ -36,7 +36,7 @@ MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Language:
     """A document's language: ISO 639-1 `code` and lingua's `confidence` (0-1, 2 decimals)."""
 
