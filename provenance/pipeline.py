@@ -161,8 +161,8 @@ def report_from_records(
     `records(folder)` writes the records of `ingested.documents`, in their order, as shards
     in `folder` (temporary) and says where they are. `texts`: as for `scan`.
 
-    The report's document entries are kept on disk in `files` (made here when not given),
-    which the report owns: see `provenance.report.stored`. When the work fails, files made
+    The report's documents, links and clusters are kept on disk in `files` (made here when
+    not given), which the report owns: see `provenance.report.stored`. When the work fails, files made
     here are released at once; given ones are the caller's.
 
     Steps that need a document's text read it when they need it (from a store, from disk):
