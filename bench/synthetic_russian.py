@@ -86,6 +86,13 @@ _SIZES = (len(_NOUN), len(_ADJ), len(_VERB), len(_ADVERBS), len(_PREPS), len(_CO
 _FAST = _SIZES == (13, 12, 12, 8, 15, 7, 3) and _draws_match_random()
 
 
+def word_count(sentence: str) -> int:
+    """The words (runs of `\\w`) of a sentence `Prose` wrote, counted without a regex: its words
+    stand between single spaces with punctuation only at their edges, and the one space-bound
+    token with no word is the dash before a quote's speaker."""
+    return sentence.count(" ") + 1 - sentence.count(" - ")
+
+
 class Prose:
     """Sentences and paragraphs of invented Russian, reproducible from the seed.
 
