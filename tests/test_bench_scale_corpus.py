@@ -4,8 +4,11 @@ is done to make generating faster."""
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import random
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +58,59 @@ def test_fast_sentences_draw_as_the_readable_methods() -> None:
             assert fast.sentence(lo, hi) == readable.sentence(lo, hi)
             assert fast.word() == readable.word()
         assert fast.rng.getstate() == readable.rng.getstate()
+
+
+def test_word_count_counts_as_the_regex() -> None:
+    prose = synthetic_russian.Prose(random.Random(9))
+    sentences = [s for _ in range(300) for s in prose.paragraph(5)]
+    assert any(s.startswith("«") for s in sentences) and any("," in s for s in sentences)
+    for s in sentences:
+        assert synthetic_russian.word_count(s) == len(re.findall(r"\w+", s)), s
+
+
+def test_the_writing_process_writes_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sc, "WRITER_MIN", 1)
+    monkeypatch.setattr(sc, "BATCH", 7)
+    folder = tmp_path / "articles"
+    sc.generate(300, folder, seed=1)
+    assert _digest(folder) == PINNED[300, 1, True]
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("writer_min", [1, 10**9])
+def test_a_failed_write_leaves_no_planted_copies(
+    writer_min: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sc, "WRITER_MIN", writer_min)
+    monkeypatch.setattr(sc, "BATCH", 7)
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    folder = tmp_path / "file" / "articles"
+    with pytest.raises(OSError):
+        sc.generate(60, folder, seed=1)
+    assert not multiprocessing.active_children()
+
+
+def test_an_error_while_composing_stops_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sc, "WRITER_MIN", 1)
+    monkeypatch.setattr(sc, "BATCH", 7)
+    compose = sc._compose
+
+    def failing(number: int, *args: Any) -> tuple[str, Any]:
+        if number == 100:
+            raise RuntimeError("composing failed")
+        return compose(number, *args)
+
+    monkeypatch.setattr(sc, "_compose", failing)
+    folder = tmp_path / "articles"
+    with pytest.raises(RuntimeError, match="composing failed"):
+        sc.generate(300, folder, seed=1)
+    assert not multiprocessing.active_children()
+    assert not sc.planted_path(folder).exists()
+    written = sorted(folder.rglob("*.txt"))
+    assert len(written) == 98  # every whole batch sent before the error, each file whole
+    monkeypatch.setattr(sc, "_compose", compose)
+    whole = tmp_path / "whole"
+    sc.generate(300, whole, seed=1)
+    assert [p.read_bytes() for p in written] == [
+        (whole / p.relative_to(folder)).read_bytes() for p in written
+    ]
