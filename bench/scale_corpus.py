@@ -17,15 +17,19 @@ articles are composed one after another; a second process writes the files meanw
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
-import multiprocessing
 import os
 import random
 import signal
+import struct
+import subprocess
+import sys
+import tempfile
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,7 @@ MIN_SENTENCE_WORDS = 12
 _KINDS = ("Вестник", "Курьер", "Голос", "Эхо", "Обозреватель", "Телеграф", "Экспресс", "Листок", "Хроника")
 _PLACES = ("Приречья", "Заозерья", "Степи", "Долины", "Побережья", "Предгорья")
 OUTLETS = [f"{k} {p}" for k in _KINDS for p in _PLACES][:50]
+
 
 def article_id(number: int) -> str:
     """The document id the scan gives article `number`: its path without `.txt`."""
@@ -254,7 +259,7 @@ def generate(n: int, folder: Path, seed: int = 1, byline: bool = True) -> Plante
     prose = Prose(random.Random(seed + 1))
     recent: deque[_Source] = deque(maxlen=RECENT)
     planted = Planted(n, seed, byline)
-    files = _WriterProcess(str(folder)) if n >= WRITER_MIN and _can_start_process() else _Files(str(folder))
+    files = _WriterProcess(str(folder)) if n >= WRITER_MIN else _Files(str(folder))
     try:
         batch: list[tuple[int, bytes]] = []
         days = -1
@@ -280,24 +285,23 @@ def generate(n: int, folder: Path, seed: int = 1, byline: bool = True) -> Plante
 
 # --- writing ----------------------------------------------------------------------------------
 
-BATCH = 250  # articles handed to the writer at a time
+BATCH = 100  # articles handed to the writer at a time: less than the pipe holds
 WRITER_MIN = 5000  # fewer articles are written here: starting a process would cost more
 
 
-def _write(folder: str, batch: list[tuple[int, bytes]]) -> None:
-    """Write articles as `path.write_text(text, encoding="utf-8", newline="\n")` would, with
+def _write(folder: str, number: int, data: bytes) -> None:
+    """Write an article as `path.write_text(text, encoding="utf-8", newline="\\n")` would, with
     fewer calls; a subfolder is made with its first article."""
-    for number, data in batch:
-        path = f"{folder}/{article_id(number)}.txt"
-        if number % PER_FOLDER == 0:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+    path = f"{folder}/{article_id(number)}.txt"
+    if number % PER_FOLDER == 0:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 class _Files:
@@ -307,7 +311,8 @@ class _Files:
         self.folder = folder
 
     def write(self, batch: list[tuple[int, bytes]]) -> None:
-        _write(self.folder, batch)
+        for number, data in batch:
+            _write(self.folder, number, data)
 
     def close(self) -> None:
         pass
@@ -316,71 +321,71 @@ class _Files:
         pass
 
 
-def _can_start_process() -> bool:
-    return not multiprocessing.current_process().daemon  # a daemon process may have no children
+_RECORD = struct.Struct("<QQ")  # article number, length of its bytes
+_PIPE = 1 << 20
+_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
-def _writer(folder: str, conn: Connection) -> None:
-    """The writing process: writes each batch it receives until told to stop (`None`), then
-    answers `None`; on the first error it answers the error at once and writes no more. If the
-    generating process goes away, it stops after the batch it is on."""
+def _write_stream(folder: str) -> None:
+    """The writing process: writes the articles read from stdin, each a `_RECORD` and its
+    bytes, until stdin ends. A record cut short (the generating process stopped while sending)
+    is not written. On an error it says what on stderr and exits 1, which closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the generating process says when to stop
-    failed = False
-    while True:
-        try:
-            batch = conn.recv()
-        except EOFError:
-            return
-        if batch is None:
-            break
-        if failed:
-            continue  # drained, so the sender never blocks on a full pipe
-        try:
-            _write(folder, batch)
-        except Exception as error:
-            failed = True
-            conn.send(error)
-    if not failed:
-        conn.send(None)
+    stream = open(sys.stdin.fileno(), "rb", buffering=_PIPE, closefd=False)  # noqa: SIM115
+    try:
+        while len(head := stream.read(_RECORD.size)) == _RECORD.size:
+            number, size = _RECORD.unpack(head)
+            data = stream.read(size)
+            if len(data) < size:
+                break
+            _write(folder, number, data)
+    except Exception as error:
+        sys.stderr.write(f"{type(error).__name__}: {error}\n")
+        sys.exit(1)
 
 
 class _WriterProcess:
-    """Articles written by another process while this one composes the next ones."""
+    """Articles written by another process while this one composes the next ones. It is a fresh
+    interpreter fed through a pipe, so the caller's main module is never run again."""
 
     def __init__(self, folder: str) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_writer, args=(folder, child), daemon=True)
-        self.process.start()
-        child.close()
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close() or abandon()
+        code = f"import sys; sys.path.insert(0, {_ROOT!r}); from bench.scale_corpus import _write_stream; "
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code + "_write_stream(sys.argv[1])", folder],
+            stdin=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        assert self.process.stdin is not None
+        self.stdin = self.process.stdin
+        with contextlib.suppress(OSError):  # a larger pipe lets the two processes keep their own pace
+            fcntl.fcntl(self.stdin.fileno(), fcntl.F_SETPIPE_SZ, _PIPE)
 
     def write(self, batch: list[tuple[int, bytes]]) -> None:
-        if self.conn.poll():  # the writer failed
-            self.close()
+        pack = _RECORD.pack
         try:
-            self.conn.send(batch)
-        except OSError:  # the writer is gone
+            self.stdin.write(b"".join([b for number, data in batch for b in (pack(number, len(data)), data)]))
+        except BrokenPipeError:  # the writer failed
             self.close()
             raise
 
     def close(self) -> None:
         """Wait until every article sent is written; raise what stopped the writer."""
-        try:
-            self.conn.send(None)
-            error = self.conn.recv()
-        except (OSError, EOFError) as gone:
-            self.process.join()
-            raise RuntimeError(f"the article writer stopped (exit code {self.process.exitcode})") from gone
-        finally:
-            self.conn.close()
-        self.process.join()
-        if error is not None:
-            raise error
+        with contextlib.suppress(BrokenPipeError):
+            self.stdin.close()
+        code = self.process.wait()
+        self.errors.seek(0)
+        said = self.errors.read().decode("utf-8", "replace").strip()
+        self.errors.close()
+        if code:
+            raise OSError(f"writing the articles failed (exit code {code}): {said}")
 
     def abandon(self) -> None:
-        """After an error here: the writer finishes the batch it is on and stops."""
-        self.conn.close()
-        self.process.join()
+        """After an error here: the writer finishes what it has whole and stops."""
+        with contextlib.suppress(OSError):
+            self.stdin.close()
+        self.process.wait()
+        self.errors.close()
 
 
 def _copy_json(c: Copy) -> dict[str, Any]:

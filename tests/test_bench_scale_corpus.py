@@ -4,9 +4,9 @@ is done to make generating faster."""
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import random
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -68,18 +68,38 @@ def test_word_count_counts_as_the_regex() -> None:
         assert synthetic_russian.word_count(s) == len(re.findall(r"\w+", s)), s
 
 
-def test_the_writing_process_writes_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def writers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The writing processes started, which must all have ended when `generate` returns."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Popen(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(sc.subprocess, "Popen", Popen)
+    return started
+
+
+def _ended(writers: list[subprocess.Popen[bytes]]) -> bool:
+    return all(w.returncode is not None for w in writers)
+
+
+def test_the_writing_process_writes_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writers: list[subprocess.Popen[bytes]]
+) -> None:
     monkeypatch.setattr(sc, "WRITER_MIN", 1)
     monkeypatch.setattr(sc, "BATCH", 7)
     folder = tmp_path / "articles"
     sc.generate(300, folder, seed=1)
     assert _digest(folder) == PINNED[300, 1, True]
-    assert not multiprocessing.active_children()
+    assert len(writers) == 1 and writers[0].returncode == 0
 
 
 @pytest.mark.parametrize("writer_min", [1, 10**9])
 def test_a_failed_write_leaves_no_planted_copies(
-    writer_min: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    writer_min: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writers: list[subprocess.Popen[bytes]]
 ) -> None:
     monkeypatch.setattr(sc, "WRITER_MIN", writer_min)
     monkeypatch.setattr(sc, "BATCH", 7)
@@ -87,10 +107,13 @@ def test_a_failed_write_leaves_no_planted_copies(
     folder = tmp_path / "file" / "articles"
     with pytest.raises(OSError):
         sc.generate(60, folder, seed=1)
-    assert not multiprocessing.active_children()
+    assert len(writers) == (writer_min == 1) and _ended(writers)
+    assert not sc.planted_path(folder).exists()
 
 
-def test_an_error_while_composing_stops_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_while_composing_stops_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writers: list[subprocess.Popen[bytes]]
+) -> None:
     monkeypatch.setattr(sc, "WRITER_MIN", 1)
     monkeypatch.setattr(sc, "BATCH", 7)
     compose = sc._compose
@@ -104,7 +127,7 @@ def test_an_error_while_composing_stops_the_writer(tmp_path: Path, monkeypatch: 
     folder = tmp_path / "articles"
     with pytest.raises(RuntimeError, match="composing failed"):
         sc.generate(300, folder, seed=1)
-    assert not multiprocessing.active_children()
+    assert len(writers) == 1 and _ended(writers)
     assert not sc.planted_path(folder).exists()
     written = sorted(folder.rglob("*.txt"))
     assert len(written) == 98  # every whole batch sent before the error, each file whole
