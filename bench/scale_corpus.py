@@ -10,21 +10,30 @@ word or two changed or dropped. Every copy is recorded with its offsets in both 
 (`Planted`).
 
 Articles are streamed to disk; only the recent articles the planting copies from stay in
-memory, so 100,000 articles take about a minute and little memory.
+memory, with the planted copies. The draws chain every article to the one before, so the
+articles are composed one after another; a second process writes the files meanwhile
+(bench/results/scale_corpus_speed.json has the speed).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import random
-import re
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.synthetic_russian import Prose
+from bench.synthetic_russian import Prose, word_count
 
 START = date(2025, 1, 1)
 DAYS = 365
@@ -41,8 +50,6 @@ MIN_SENTENCE_WORDS = 12
 _KINDS = ("Вестник", "Курьер", "Голос", "Эхо", "Обозреватель", "Телеграф", "Экспресс", "Листок", "Хроника")
 _PLACES = ("Приречья", "Заозерья", "Степи", "Долины", "Побережья", "Предгорья")
 OUTLETS = [f"{k} {p}" for k in _KINDS for p in _PLACES][:50]
-
-_WORD = re.compile(r"\w+")
 
 
 def article_id(number: int) -> str:
@@ -87,7 +94,7 @@ class Planted:
             "articles": self.articles,
             "seed": self.seed,
             "byline": self.byline,
-            "copies": [asdict(c) for c in self.copies],
+            "copies": [_copy_json(c) for c in self.copies],
         }
 
     @classmethod
@@ -101,13 +108,6 @@ class Planted:
 
 def load_planted(folder: Path) -> Planted:
     return Planted.from_json(json.loads(planted_path(folder).read_text(encoding="utf-8")))
-
-
-@dataclass
-class _Piece:
-    text: str
-    copy: int | None = None  # index of the pending copy this text is, None for the article's own
-    own: bool = True  # False for the byline: never copied
 
 
 @dataclass
@@ -170,23 +170,28 @@ def _plan(rng: random.Random, recent: deque[_Source]) -> list[_Pending]:
 def _compose(
     number: int, day: str, rng: random.Random, prose: Prose, recent: deque[_Source], planted: Planted
 ) -> tuple[str, _Source]:
-    """The text of article `number`; its copies go to `planted`."""
+    """The text of article `number`; its copies go to `planted`.
+
+    A paragraph is a list of pieces: the article's own sentences as `str`, a copy as
+    `(text, index of its plan)`, the byline as `(text, None)`.
+    """
     doc_id = article_id(number)
-    paras = [[_Piece(s) for s in prose.paragraph(rng.randint(3, 5))] for _ in range(rng.randint(7, 9))]
+    paragraph, randint = prose.paragraph, rng.randint
+    paras: list[list[Any]] = [paragraph(randint(3, 5)) for _ in range(randint(7, 9))]
     plans = _plan(rng, recent) if number >= WARMUP and rng.random() < REUSE_SHARE else []
     for k, plan in enumerate(plans):
         original = plan.source.text[plan.span[0] : plan.span[1]]
         text = _edit(original, rng, prose) if plan.edited else original
         plan.edited = text != original
         if plan.placement == "own-paragraph":
-            paras.insert(rng.randint(0, len(paras)), [_Piece(text, k)])
+            paras.insert(rng.randint(0, len(paras)), [(text, k)])
         else:
-            hosts = [p for p in paras if all(piece.copy is None for piece in p)]
+            hosts = [p for p in paras if all(type(piece) is str for piece in p)]
             host = hosts[rng.randrange(len(hosts))]
-            host.insert(rng.randint(0, len(host)), _Piece(text, k))
+            host.insert(rng.randint(0, len(host)), (text, k))
     outlet = OUTLETS[rng.randrange(len(OUTLETS))]  # drawn either way: the rest of the text is the same
     if planted.byline:
-        paras.append([_Piece(f"Источник: {outlet}.", own=False)])
+        paras.append([(f"Источник: {outlet}.", None)])
 
     # Join, recording offsets: the header runs straight into the first paragraph.
     header = f" date {day} "
@@ -199,18 +204,26 @@ def _compose(
             parts.append("\n\n")
             pos += 2
         start = pos
+        own = True
         for k, piece in enumerate(para):
             if k:
                 parts.append(" ")
                 pos += 1
-            parts.append(piece.text)
-            if piece.copy is not None:
-                spans[piece.copy] = (pos, pos + len(piece.text), n)
-            elif piece.own and len(_WORD.findall(piece.text)) >= MIN_SENTENCE_WORDS:
-                own_sentences.append((pos, pos + len(piece.text), n))
-            pos += len(piece.text)
+            if type(piece) is str:
+                parts.append(piece)
+                end = pos + len(piece)
+                if word_count(piece) >= MIN_SENTENCE_WORDS:
+                    own_sentences.append((pos, end, n))
+            else:
+                piece, copy = piece
+                parts.append(piece)
+                end = pos + len(piece)
+                if copy is not None:
+                    spans[copy] = (pos, end, n)
+                own = False
+            pos = end
         # Only text this article wrote is copied on, so every copy has one true source.
-        if all(piece.copy is None and piece.own for piece in para):
+        if own:
             own_paragraphs.append((start, pos, n))
     text = "".join(parts)
     for k, plan in enumerate(plans):
@@ -235,6 +248,9 @@ def generate(n: int, folder: Path, seed: int = 1, byline: bool = True) -> Plante
     """Write `n` articles under `folder` (created; must be empty) and the planted copies beside it.
 
     `byline=False` leaves out the closing `Источник: <outlet>.` line and changes nothing else.
+    The articles are composed here, one after another as the random draws chain them; for large
+    `n` another process writes the files meanwhile. The planted copies are written only once
+    every article is on disk.
     """
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
@@ -243,16 +259,164 @@ def generate(n: int, folder: Path, seed: int = 1, byline: bool = True) -> Plante
     prose = Prose(random.Random(seed + 1))
     recent: deque[_Source] = deque(maxlen=RECENT)
     planted = Planted(n, seed, byline)
-    for number in range(n):
-        day = (START + timedelta(days=number * DAYS // max(n, 1))).isoformat()
-        text, source = _compose(number, day, rng, prose, recent, planted)
-        path = folder / (article_id(number) + ".txt")
-        if number % PER_FOLDER == 0:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-        recent.append(source)
-    # Written last: its presence says the folder is complete.
-    planted_path(folder).write_text(
-        json.dumps(planted.to_json(), ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
-    )
+    files = _WriterProcess(str(folder)) if n >= WRITER_MIN else _Files(str(folder))
+    try:
+        batch: list[tuple[int, bytes]] = []
+        days = -1
+        for number in range(n):
+            if number * DAYS // n != days:
+                days = number * DAYS // n
+                day = (START + timedelta(days=days)).isoformat()
+            text, source = _compose(number, day, rng, prose, recent, planted)
+            batch.append((number, text.encode("utf-8")))
+            if len(batch) == BATCH:
+                files.write(batch)
+                batch = []
+            recent.append(source)
+        if batch:
+            files.write(batch)
+        files.close()
+    except BaseException:
+        files.abandon()
+        raise
+    _write_planted(planted, planted_path(folder))
     return planted
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+BATCH = 100  # articles handed to the writer at a time: less than the pipe holds
+WRITER_MIN = 5000  # fewer articles are written here: starting a process would cost more
+
+
+def _write(folder: str, number: int, data: bytes) -> None:
+    """Write an article as `path.write_text(text, encoding="utf-8", newline="\\n")` would, with
+    fewer calls; a subfolder is made with its first article."""
+    path = f"{folder}/{article_id(number)}.txt"
+    if number % PER_FOLDER == 0:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+class _Files:
+    """Articles written in this process, as they come."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def write(self, batch: list[tuple[int, bytes]]) -> None:
+        for number, data in batch:
+            _write(self.folder, number, data)
+
+    def close(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
+
+
+_RECORD = struct.Struct("<QQ")  # article number, length of its bytes
+_PIPE = 1 << 20
+_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def _write_stream(folder: str) -> None:
+    """The writing process: writes the articles read from stdin, each a `_RECORD` and its
+    bytes, until stdin ends. A record cut short (the generating process stopped while sending)
+    is not written. On an error it says what on stderr and exits 1, which closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the generating process says when to stop
+    stream = open(sys.stdin.fileno(), "rb", buffering=_PIPE, closefd=False)  # noqa: SIM115
+    try:
+        while len(head := stream.read(_RECORD.size)) == _RECORD.size:
+            number, size = _RECORD.unpack(head)
+            data = stream.read(size)
+            if len(data) < size:
+                break
+            _write(folder, number, data)
+    except Exception as error:
+        sys.stderr.write(f"{type(error).__name__}: {error}\n")
+        sys.exit(1)
+
+
+class _WriterProcess:
+    """Articles written by another process while this one composes the next ones. It is a fresh
+    interpreter fed through a pipe, so the caller's main module is never run again."""
+
+    def __init__(self, folder: str) -> None:
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close() or abandon()
+        code = f"import sys; sys.path.insert(0, {_ROOT!r}); from bench.scale_corpus import _write_stream; "
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code + "_write_stream(sys.argv[1])", folder],
+            stdin=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        assert self.process.stdin is not None
+        self.stdin = self.process.stdin
+        with contextlib.suppress(OSError):  # a larger pipe lets the two processes keep their own pace
+            fcntl.fcntl(self.stdin.fileno(), fcntl.F_SETPIPE_SZ, _PIPE)
+
+    def write(self, batch: list[tuple[int, bytes]]) -> None:
+        pack = _RECORD.pack
+        try:
+            self.stdin.write(b"".join([b for number, data in batch for b in (pack(number, len(data)), data)]))
+        except BrokenPipeError:  # the writer failed
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Wait until every article sent is written; raise what stopped the writer."""
+        with contextlib.suppress(BrokenPipeError):
+            self.stdin.close()
+        code = self.process.wait()
+        self.errors.seek(0)
+        said = self.errors.read().decode("utf-8", "replace").strip()
+        self.errors.close()
+        if code:
+            raise OSError(f"writing the articles failed (exit code {code}): {said}")
+
+    def abandon(self) -> None:
+        """After an error here: the writer finishes what it has whole and stops."""
+        with contextlib.suppress(OSError):
+            self.stdin.close()
+        self.process.wait()
+        self.errors.close()
+
+
+def _copy_json(c: Copy) -> dict[str, Any]:
+    return {
+        "source": c.source,
+        "target": c.target,
+        "source_span": c.source_span,
+        "target_span": c.target_span,
+        "source_paragraph": c.source_paragraph,
+        "target_paragraph": c.target_paragraph,
+        "unit": c.unit,
+        "placement": c.placement,
+        "edited": c.edited,
+    }
+
+
+def _write_planted(planted: Planted, path: Path) -> None:
+    """`json.dumps(planted.to_json(), ensure_ascii=False)` and a newline, written a slice of
+    the copies at a time and renamed into place: its presence says the folder is complete."""
+    head = json.dumps(
+        {"articles": planted.articles, "seed": planted.seed, "byline": planted.byline, "copies": []},
+        ensure_ascii=False,
+    )
+    assert head.endswith("[]}")
+    part = path.with_name(path.name + ".part")
+    with open(part, "w", encoding="utf-8", newline="\n") as out:
+        out.write(head[:-2])
+        copies = planted.copies
+        for i in range(0, len(copies), 10000):
+            if i:
+                out.write(", ")
+            out.write(json.dumps([_copy_json(c) for c in copies[i : i + 10000]], ensure_ascii=False)[1:-1])
+        out.write("]}\n")
+    os.replace(part, path)
