@@ -18,7 +18,14 @@ from typing import Any, Literal, overload
 import orjson
 
 from provenance.detect import DetectionInput, find_reuse
-from provenance.documents import DocumentStore, DocumentWriter, bodies_of, metadata_of, texts_of
+from provenance.documents import (
+    DocumentStore,
+    DocumentWriter,
+    bodies_of,
+    metadata_of,
+    stored_texts_of,
+    texts_of,
+)
 from provenance.editorial.meaning import DocumentFacts, EditorialResult, LinkSides, link_meaning
 from provenance.executor import Executor, as_executor
 from provenance.executor.progress import sharing
@@ -39,9 +46,9 @@ from provenance.shards import (
     Shards,
     WordsArray,
     analyse_to_shards,
+    read_corpus_shingles,
     read_findings,
     read_languages,
-    read_shingles,
 )
 
 Format = Literal["json", "html", "prov-json"]
@@ -156,16 +163,23 @@ def report_from_records(
     meta = metadata_of(docs)
     with tempfile.TemporaryDirectory(prefix="provenance-") as work:
         shards = records(Path(work) / "records")
-        shingles = [s for _, path in shards.paths for s in read_shingles(path)]
         words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
         languages = [code for _, path in shards.paths for code in read_languages(path)]
         detection = find_reuse(
-            DetectionInput(texts_of(docs), bodies_of(docs), words, shards.word_counts, shingles, languages),
+            # The shingles are read by detection, which lets go of them once it has the candidates.
+            DetectionInput(
+                stored_texts_of(docs),
+                bodies_of(docs),
+                words,
+                shards.word_counts,
+                lambda: read_corpus_shingles(shards.paths),
+                languages,
+            ),
             settings,
             executor,
         )
         words.close()
-        del shingles, words, languages
+        del words, languages
         # One Findings a document (its boilerplate, repeats, quotations, credits and language,
         # 2 to 3 KB): read once detection, which needs none of it, has let go of its shingles.
         findings = [f for _, path in shards.paths for f in read_findings(path)]

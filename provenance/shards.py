@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from provenance.analysis import PerDocument, line_statistics
-from provenance.detect.fingerprint import DocumentShingles
+from provenance.detect.fingerprint import CorpusShingles, DocumentShingles
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
@@ -304,6 +304,48 @@ def read_shingles(path: Path) -> list[DocumentShingles]:
         )
         for i in range(table.num_rows)
     ]
+
+
+def read_corpus_shingles(shards: list[tuple[int, Path]]) -> CorpusShingles:
+    """The shingles of every record of the shards (in document order, from document 0), as
+    flat arrays: the hashes are read into one array made to size, shard by shard, never
+    as an object per document."""
+    ordered = sorted(shards)
+    # First the units' offsets, whose last value in each document is its number of hashes.
+    unit_counts, offsets, shingle_counts = [], [], []
+    for _, path in ordered:
+        column = pq.read_table(path, columns=["shingle_offsets"]).column("shingle_offsets")
+        values, at = _lists(column)
+        values = values.astype(np.int64, copy=False)
+        counts = np.diff(at)
+        if (counts < 1).any():
+            raise ValueError(f"{path}: a record has no shingle offsets")
+        last = at[1:] - 1  # each document's last offset: its number of hashes
+        shingle_counts.append(values[last])
+        unit_counts.append(counts - 1)
+        # Its units' starts, from the document's first hash on.
+        starts = np.ones(len(values), dtype=bool)
+        starts[last] = False
+        offsets.append(values[starts] + np.repeat(np.cumsum(values[last]) - values[last], counts - 1))
+    units = np.concatenate([np.zeros(1, np.int64), *unit_counts])
+    per_document = np.concatenate([np.empty(0, np.int64), *shingle_counts])
+    total = int(per_document.sum())
+    doc_base = np.cumsum(np.concatenate(([0], per_document)))
+    shard_docs = np.cumsum([0, *(len(c) for c in unit_counts)])
+    flat_offsets = np.empty(int(units.sum()) + 1, dtype=np.int64)
+    flat_offsets[-1] = total
+    hashes = np.empty(total, dtype=np.uint32)
+    unit_at, hash_at = 0, 0
+    for k, (_, path) in enumerate(ordered):
+        starts = offsets[k] + doc_base[shard_docs[k]]
+        flat_offsets[unit_at : unit_at + len(starts)] = starts
+        unit_at += len(starts)
+        values, _ = _lists(pq.read_table(path, columns=["shingle_hashes"]).column("shingle_hashes"))
+        hashes[hash_at : hash_at + len(values)] = values
+        hash_at += len(values)
+    if hash_at != total:
+        raise ValueError("the shards' shingle hashes do not match their offsets")
+    return CorpusShingles(np.cumsum(units), flat_offsets, hashes)
 
 
 class WordsArray:
