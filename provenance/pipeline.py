@@ -177,6 +177,7 @@ def report_from_records(
             ),
             settings,
             executor,
+            Path(work) / "candidates.parquet",
         )
         words.close()
         del words, languages

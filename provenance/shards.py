@@ -8,6 +8,12 @@ read the shingles, never the credits). Shards are written in row groups of
 A step that reads documents in any order (align) reads their words from `WordsArray`,
 flat files made from the shards in one pass, read with `os.pread`.
 
+Between the candidates step and align, the candidate document pairs are a Parquet file
+too (`write_candidate_pairs`), in `CANDIDATES_SCHEMA`, one row per pair, sorted by (a, b):
+
+    a, b                        the pair's documents, by number in the run, a < b (int64)
+    unit_pairs                  how many candidate unit pairs are behind it (int64)
+
 A record is also kept alone, in the index (`record_bytes`): its row as an Arrow IPC record
 batch in a zstd frame, which `stored_records` makes a table of the same schema again.
 
@@ -44,6 +50,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from provenance.analysis import PerDocument, line_statistics
+from provenance.detect.candidates import CandidatePairs
 from provenance.detect.fingerprint import CorpusShingles, DocumentShingles
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.credits import Credit
@@ -104,6 +111,9 @@ RECORD_SCHEMA = pa.schema(
     ]
 )
 WORD_COLUMNS = ["word_ids", "word_starts", "word_ends"]
+CANDIDATES_SCHEMA = pa.schema(
+    [pa.field("a", pa.int64()), pa.field("b", pa.int64()), pa.field("unit_pairs", pa.int64())]
+)
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,34 @@ def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_candidate_pairs(pairs: CandidatePairs, path: Path) -> Path:
+    """Write the candidate document pairs as a Parquet file in `CANDIDATES_SCHEMA`, all or
+    nothing; the same pairs make the same bytes."""
+    table = pa.table(
+        {"a": pa.array(pairs.a), "b": pa.array(pairs.b), "unit_pairs": pa.array(pairs.unit_pairs)},
+        schema=CANDIDATES_SCHEMA,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_candidate_pairs(path: Path) -> CandidatePairs:
+    """The candidate document pairs of a file written by `write_candidate_pairs`."""
+    table = pq.read_table(path, schema=CANDIDATES_SCHEMA)
+    a, b, units = (table.column(c).to_numpy().astype(np.int64, copy=False) for c in CANDIDATES_SCHEMA.names)
+    if len(a) and not ((a < b).all() and (a >= 0).all() and (np.diff(a * (int(b.max()) + 1) + b) > 0).all()):
+        raise ValueError(f"{path}: candidate pairs not as a < b, sorted and distinct")
+    return CandidatePairs(a, b, units)
 
 
 def record_bytes(record: AnalysedDocument) -> bytes:

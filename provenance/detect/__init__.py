@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -35,6 +36,8 @@ __all__ = [
     "Match",
     "Reuse",
     "align",
+    "align_candidates",
+    "find_candidate_pairs",
     "find_reuse",
     "verify_pairs",
 ]
@@ -120,31 +123,49 @@ def find_reuse(
     documents: DetectionInput | Sequence[DetectableDocument],
     settings: DetectionSettings,
     executor: int | Executor = 1,
+    candidates_file: Path | None = None,
 ) -> DetectionResult:
     """All reused passages between the documents, verified on their exact words.
 
     LSH on sentence units selects the document pairs; each selected pair is then aligned
     over its whole text, so a passage is found even where its own units were not retrieved.
-    The pairs are aligned in the executor's processes; the result is the same.
+    The pairs are aligned in the executor's processes; the result is the same. With
+    `candidates_file`, the candidate pairs are written there (`provenance.shards`) and
+    align reads them from it, as it would when run alone.
     """
     executor = as_executor(executor)
     documents = documents if isinstance(documents, DetectionInput) else DetectionInput.of(documents)
-    read = documents.shingles
-    shingled = read() if callable(read) else CorpusShingles.of(read)
-    with executor.step("frequent shingles", len(shingled), "documents") as step:
-        frequent = frequent_shingles(shingled, settings.max_shingle_documents)
-        step.stats.items_out = len(frequent)
-    units, doc_units = shingled.units, shingled.doc_units
-    source = Signatures(shingled, settings, frequent)
-    del shingled, read  # read here, they are let go of: the signatures' hashes are kept
-    pairs = find_candidates(source, doc_units, settings, executor)
-    del source
+    units, pairs = find_candidate_pairs(documents.shingles, settings, executor)
+    if candidates_file is not None:
+        from provenance.shards import read_candidate_pairs, write_candidate_pairs  # pyarrow: only here
+
+        write_candidate_pairs(pairs, candidates_file)
+        pairs = read_candidate_pairs(candidates_file)
     return DetectionResult(
         reuses=align_candidates(documents, pairs, settings, executor),
         units=units,
         candidate_unit_pairs=int(pairs.unit_pairs.sum()),
         candidate_document_pairs=len(pairs),
     )
+
+
+def find_candidate_pairs(
+    shingles: CorpusShingles | Sequence[DocumentShingles] | Callable[[], CorpusShingles],
+    settings: DetectionSettings,
+    executor: int | Executor = 1,
+) -> tuple[int, CandidatePairs]:
+    """The number of units and the candidate document pairs of the documents' shingles
+    (given, or read by calling `shingles`: then let go of once the signatures are made)."""
+    executor = as_executor(executor)
+    shingled = shingles() if callable(shingles) else CorpusShingles.of(shingles)
+    del shingles
+    with executor.step("frequent shingles", len(shingled), "documents") as step:
+        frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+        step.stats.items_out = len(frequent)
+    units, doc_units = shingled.units, shingled.doc_units
+    source = Signatures(shingled, settings, frequent)
+    del shingled  # the signatures keep the hashes they need
+    return units, find_candidates(source, doc_units, settings, executor)
 
 
 def align_candidates(

@@ -46,7 +46,7 @@ def _band_pairs(keys: np.ndarray) -> np.ndarray:
     while len(packed) > parts * _SORT_UNITS and parts < 64:
         parts *= 2
     if parts == 1:
-        order = np.argsort(packed, kind="stable")
+        order = np.argsort(packed)
         ordered = packed[order]
         return _runs(order, ordered[1:] == ordered[:-1])
     # Minima of hashes crowd the low values: the part is taken from a mix of the key.
@@ -55,7 +55,7 @@ def _band_pairs(keys: np.ndarray) -> np.ndarray:
     for part in range(parts):
         members = np.flatnonzero(part_of == part)
         sub = packed[members]
-        order = np.argsort(sub, kind="stable")
+        order = np.argsort(sub)
         ordered = sub[order]
         found.append(_runs(members[order], ordered[1:] == ordered[:-1]))
     return np.concatenate(found)
@@ -163,24 +163,32 @@ def find_candidates(
     # Each unit's document, four bytes a unit.
     docs = np.repeat(np.arange(documents, dtype=np.int32), np.diff(doc_units))
 
-    def band_codes(chunk: list[int]) -> list[np.ndarray]:
-        # A chunk's bands are consecutive: their signature values are made as blocks.
-        return [
-            _unit_pair_codes(
-                source.block(b0 * rows, min(_BANDS_PER_BLOCK, chunk[-1] + 1 - b0) * rows), b0, settings
+    def band_codes(chunk: list[int]) -> np.ndarray:
+        # A chunk's bands are consecutive: their signature values are made as blocks, and
+        # a pair met in several of them is sent once.
+        return _unique(
+            np.concatenate(
+                [
+                    _unit_pair_codes(
+                        source.block(b0 * rows, min(_BANDS_PER_BLOCK, chunk[-1] + 1 - b0) * rows),
+                        b0,
+                        settings,
+                    )
+                    for b0 in range(chunk[0], chunk[-1] + 1, _BANDS_PER_BLOCK)
+                ]
             )
-            for b0 in range(chunk[0], chunk[-1] + 1, _BANDS_PER_BLOCK)
-        ]
-
-    found = [
-        c
-        for chunk in executor.map(
-            "candidates", band_codes, range(bands), "bands", size=lambda cs: sum(map(len, cs)), min_items=2
         )
-        for c in chunk
-    ]
-    codes = _unique(np.concatenate(found))
-    del found
+
+    # Merged as they come, when those waiting outnumber those merged: the pairs met in many
+    # bands are held about once, not once a chunk.
+    codes, waiting = np.empty(0, dtype=np.int64), []
+    for found in executor.stream("candidates", band_codes, range(bands), "bands", min_items=2):
+        waiting.append(found)
+        if sum(map(len, waiting)) > len(codes):
+            codes = _unique(np.concatenate([codes, *waiting]))
+            waiting = []
+    codes = _unique(np.concatenate([codes, *waiting]))
+    del waiting
     codes = codes[docs[codes // n] != docs[codes % n]]  # repeats inside a document are not reuse
     if settings.candidate_min_jaccard > 0 and len(codes):
         codes = codes[_agreeing(source, codes, n, perms) >= settings.candidate_min_jaccard * perms]
