@@ -57,6 +57,7 @@ from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.executor import Executor, as_executor
+from provenance.executor.memory import release_free_memory
 from provenance.ingest import Document, OutletRegistry
 from provenance.record import AnalysedDocument
 from provenance.settings import DetectionSettings
@@ -383,6 +384,7 @@ def read_corpus_shingles(shards: list[tuple[int, Path]]) -> CorpusShingles:
         hash_at += len(values)
     if hash_at != total:
         raise ValueError("the shards' shingle hashes do not match their offsets")
+    release_free_memory()  # the decoded columns, freed
     return CorpusShingles(np.cumsum(units), flat_offsets, hashes)
 
 
@@ -423,6 +425,7 @@ class WordsArray:
         finally:
             for out in outs:
                 out.close()
+        release_free_memory()  # the decoded columns, freed: forked workers would inherit them
         self._at = at
         self._fds: list[int] | None = [
             os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths

@@ -23,6 +23,7 @@ from provenance.detect.candidates import CandidatePairs, find_candidates
 from provenance.detect.fingerprint import CorpusShingles, DocumentShingles, Signatures, frequent_shingles
 from provenance.detect.stock import content_mask, function_words, load_stock_phrases, stock_mask
 from provenance.executor import Executor, as_executor
+from provenance.executor.memory import release_free_memory
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words, word_id
 from provenance.text.language import Language
@@ -165,7 +166,11 @@ def find_candidate_pairs(
     units, doc_units = shingled.units, shingled.doc_units
     source = Signatures(shingled, settings, frequent)
     del shingled  # the signatures keep the hashes they need
-    return units, find_candidates(source, doc_units, settings, executor)
+    release_free_memory()
+    pairs = find_candidates(source, doc_units, settings, executor)
+    del source
+    release_free_memory()  # before align's workers are forked
+    return units, pairs
 
 
 def align_candidates(

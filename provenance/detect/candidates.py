@@ -166,7 +166,7 @@ def find_candidates(
     def band_codes(chunk: list[int]) -> np.ndarray:
         # A chunk's bands are consecutive: their signature values are made as blocks, and
         # a pair met in several of them is sent once.
-        return _unique(
+        codes = _unique(
             np.concatenate(
                 [
                     _unit_pair_codes(
@@ -178,6 +178,8 @@ def find_candidates(
                 ]
             )
         )
+        # Repeats inside a document are not reuse: most banded pairs, dropped here.
+        return codes[docs[codes // n] != docs[codes % n]]
 
     # Merged as they come, when those waiting outnumber those merged: the pairs met in many
     # bands are held about once, not once a chunk.
@@ -189,7 +191,6 @@ def find_candidates(
             waiting = []
     codes = _unique(np.concatenate([codes, *waiting]))
     del waiting
-    codes = codes[docs[codes // n] != docs[codes % n]]  # repeats inside a document are not reuse
     if settings.candidate_min_jaccard > 0 and len(codes):
         codes = codes[_agreeing(source, codes, n, perms) >= settings.candidate_min_jaccard * perms]
     if settings.candidate_min_shingles > 1 and len(codes):
