@@ -39,9 +39,15 @@ def _band_pairs(keys: np.ndarray) -> np.ndarray:
         ordered = keys[order]
         return _runs(order, np.all(ordered[1:] == ordered[:-1], axis=1))
     # Two 32-bit values make one 64-bit key: one sort instead of a lexsort.
-    packed = keys[:, 0].astype(np.uint64) << np.uint64(32)
+    packed = keys[:, 0].astype(np.uint64)
     if keys.shape[1] == 2:
-        packed |= keys[:, 1].astype(np.uint64)
+        packed <<= np.uint64(32)
+        packed |= keys[:, 1]
+    return _key_pairs(packed)
+
+
+def _key_pairs(packed: np.ndarray) -> np.ndarray:
+    """Index pairs (i < j) of equal values of `packed` (uint64), as an (m, 2) array."""
     parts = 1
     while len(packed) > parts * _SORT_UNITS and parts < 64:
         parts *= 2
@@ -49,8 +55,8 @@ def _band_pairs(keys: np.ndarray) -> np.ndarray:
         order = np.argsort(packed)
         ordered = packed[order]
         return _runs(order, ordered[1:] == ordered[:-1])
-    # Minima of hashes crowd the low values: the part is taken from a mix of the key.
-    part_of = (packed * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - parts.bit_length() + 1)
+    # Minima of hashes crowd the low values, but their low bits are even: the part.
+    part_of = (packed & np.uint64(parts - 1)).astype(np.uint8)
     found = []
     for part in range(parts):
         members = np.flatnonzero(part_of == part)
@@ -58,6 +64,7 @@ def _band_pairs(keys: np.ndarray) -> np.ndarray:
         order = np.argsort(sub)
         ordered = sub[order]
         found.append(_runs(members[order], ordered[1:] == ordered[:-1]))
+        del members, sub, order, ordered
     return np.concatenate(found)
 
 
@@ -164,22 +171,18 @@ def find_candidates(
     docs = np.repeat(np.arange(documents, dtype=np.int32), np.diff(doc_units))
 
     def band_codes(chunk: list[int]) -> np.ndarray:
-        # A chunk's bands are consecutive: their signature values are made as blocks, and
-        # a pair met in several of them is sent once.
-        codes = _unique(
-            np.concatenate(
-                [
-                    _unit_pair_codes(
-                        source.block(b0 * rows, min(_BANDS_PER_BLOCK, chunk[-1] + 1 - b0) * rows),
-                        b0,
-                        settings,
-                    )
-                    for b0 in range(chunk[0], chunk[-1] + 1, _BANDS_PER_BLOCK)
-                ]
-            )
-        )
-        # Repeats inside a document are not reuse: most banded pairs, dropped here.
-        return codes[docs[codes // n] != docs[codes % n]]
+        # A pair met in several of the chunk's bands is sent once; repeats inside a
+        # document are not reuse (most pairs a band finds are overlapping windows of one
+        # long sentence): dropped here.
+        found = []
+        for band in chunk:
+            if rows <= 2:
+                pairs = _key_pairs(source.band_keys(band * rows, rows))
+            else:
+                pairs = _band_pairs(source.block(band * rows, rows))
+            pairs = pairs[docs[pairs[:, 0]] != docs[pairs[:, 1]]]
+            found.append(pairs[:, 0] * n + pairs[:, 1])
+        return _unique(np.concatenate(found))
 
     # Merged as they come, when those waiting outnumber those merged: the pairs met in many
     # bands are held about once, not once a chunk.
@@ -277,7 +280,6 @@ _unique = sorted_unique
 
 # Unit pairs compared at once when estimating: (pairs × 128) booleans.
 _PAIRS_PER_ESTIMATE = 1 << 16
-_BANDS_PER_BLOCK = 1
 
 
 def _unit_pair_codes(sigs: np.ndarray, first_band: int, settings: DetectionSettings) -> np.ndarray:

@@ -420,6 +420,29 @@ class Signatures:
                 )
         return out
 
+    def band_keys(self, first: int, rows: int) -> np.ndarray:
+        """Each unit's values of permutations `first … first+rows-1` (one or two) as one
+        64-bit key, the first value in the high half: made a run of units at a time, so no
+        block of values is held beside them."""
+        if rows not in (1, 2):
+            raise ValueError("a band key holds one or two values")
+        a, b = self._a[first : first + rows], self._b[first : first + rows]
+        out = np.empty(self.units, dtype=np.uint64)
+        for u0, u1 in self._runs:
+            if u1 > u0:
+                values = self._rows(
+                    self._hashes[self._starts[u0] : self._ends[u1 - 1]],
+                    self._starts[u0:u1] - self._starts[u0],
+                    a,
+                    b,
+                )
+                key = out[u0:u1]
+                key[:] = values[:, 0]
+                if rows == 2:
+                    key <<= np.uint64(32)
+                    key |= values[:, 1]
+        return out
+
     def of_units(self, units: np.ndarray, first: int = 0, count: int | None = None) -> np.ndarray:
         """Signatures of the given units, one row each: of permutations `first …
         first+count-1` (default: all)."""
@@ -447,7 +470,14 @@ class Signatures:
 
     @staticmethod
     def _rows(hv: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)
+        # A permutation at a time, over flat arrays: numpy is slow along a short last axis.
+        out = np.empty((len(starts), len(a)), dtype=np.uint32)
+        permuted = np.empty_like(hv)
+        for j in range(len(a)):
+            np.multiply(hv, a[j], out=permuted)
+            permuted += b[j]
+            out[:, j] = np.minimum.reduceat(permuted, starts)
+        return out
 
 
 def signatures(
