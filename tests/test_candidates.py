@@ -144,6 +144,8 @@ def test_work_in_parts_gives_what_the_whole_gives(monkeypatch: pytest.MonkeyPatc
     frequent = frequent_shingles(flat, settings.max_shingle_documents)
     assert len(whole_frequent) and np.array_equal(frequent, whole_frequent)
     assert np.array_equal(frequent, _frequent_by_sets(shingled, settings.max_shingle_documents))
+    for most in (0, 1, 3, 40, 79, 80, 500):  # fewer shingles in a pass than the count: none
+        assert np.array_equal(frequent_shingles(flat, most), _frequent_by_sets(shingled, most)), most
     assert candidate_document_pairs(flat, settings, frequent, 2) == whole
     assert len(whole) > 100
 

@@ -299,7 +299,8 @@ def frequent_shingles(
         values.sort()
         # In more than `max_documents` documents: equal to the value that many places on.
         k = max(0, max_documents)
-        found.append(sorted_unique(values[: len(values) - k][values[k:] == values[: len(values) - k]]))
+        if len(values) > k:
+            found.append(sorted_unique(values[: len(values) - k][values[k:] == values[: len(values) - k]]))
     return np.concatenate([*found, np.empty(0, np.uint32)])
 
 
