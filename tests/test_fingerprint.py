@@ -10,9 +10,11 @@ import pytest
 from datasketch import MinHash
 
 from provenance.detect.fingerprint import (
+    CorpusShingles,
     Signatures,
     document_shingles,
     fingerprint,
+    frequent_shingles,
     in_sorted,
     shingles,
     signature,
@@ -103,6 +105,22 @@ def test_band_keys_are_the_blocks_values_packed() -> None:
         block = source.block(first, 2).astype(np.uint64)
         assert np.array_equal(source.band_keys(first, 2), (block[:, 0] << np.uint64(32)) | block[:, 1])
         assert np.array_equal(source.band_keys(first, 1), block[:, 0])
+
+
+def test_signatures_made_in_place_are_the_same() -> None:
+    rng = random.Random(12)
+    # Each document's unit ends with the same byline, a minority of its shingles: set aside,
+    # so the kept hashes move down the array.
+    docs = [
+        [f"d{d}w{i}" for i in range(rng.randint(8, 30))] + ["источник", "голос", "долины"] for d in range(40)
+    ]
+    shingled = [document_shingles(d, [(0, len(d))], S) for d in docs]
+    frequent = frequent_shingles(shingled, 20)
+    assert len(frequent) == 1
+    whole = Signatures(shingled, S, frequent).block(0, S.num_perm)
+    flat = CorpusShingles.of(shingled)
+    assert np.array_equal(Signatures(flat, S, frequent, in_place=True).block(0, S.num_perm), whole)
+    assert not np.array_equal(whole, Signatures(shingled, S, frequent[:0]).block(0, S.num_perm))
 
 
 def test_in_sorted_is_membership() -> None:

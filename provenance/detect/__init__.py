@@ -158,13 +158,14 @@ def find_candidate_pairs(
     """The number of units and the candidate document pairs of the documents' shingles
     (given, or read by calling `shingles`: then let go of once the signatures are made)."""
     executor = as_executor(executor)
+    owned = callable(shingles)  # read here: the signatures may take over its hashes
     shingled = shingles() if callable(shingles) else CorpusShingles.of(shingles)
     del shingles
     with executor.step("frequent shingles", len(shingled), "documents") as step:
         frequent = frequent_shingles(shingled, settings.max_shingle_documents)
         step.stats.items_out = len(frequent)
     units, doc_units = shingled.units, shingled.doc_units
-    source = Signatures(shingled, settings, frequent)
+    source = Signatures(shingled, settings, frequent, in_place=owned)
     del shingled  # the signatures keep the hashes they need
     release_free_memory()
     pairs = find_candidates(source, doc_units, settings, executor)

@@ -379,12 +379,18 @@ class Signatures:
         documents: Sequence[DocumentShingles] | CorpusShingles,
         settings: DetectionSettings,
         frequent: np.ndarray,
+        in_place: bool = False,
     ):
+        """`in_place`: the hashes of `documents` (a `CorpusShingles`) are overwritten by the
+        signatures' own, so the corpus's hashes are never held twice; they are the caller's
+        no longer."""
         flat = CorpusShingles.of(documents)
         self.units = flat.units
         # Boilerplate-like shingles set aside a block of units at a time, into one array.
+        # Each block's kept hashes are no more than its hashes, and are written where the
+        # block's or earlier hashes were, once all of the block's have been read.
         self._offsets = np.zeros(self.units + 1, dtype=np.int64)
-        mixed = np.empty(int(flat.offsets[-1]), dtype=np.uint32)
+        mixed = flat.hashes if in_place else np.empty(int(flat.offsets[-1]), dtype=np.uint32)
         for u0, u1 in flat.unit_blocks(_PASS_SHINGLES):
             offsets, hashes = _kept(flat.offsets[u0 : u1 + 1], flat.hashes, frequent, settings.shingle_words)
             at = int(self._offsets[u0])
