@@ -156,10 +156,11 @@ def find_candidates(
     they share stops them (on 30,000 generated articles, 4,379 of the 4,380 candidate
     document pairs that alignment found no reuse in, and none of the 15,909 it did).
 
-    Signatures are made a band at a time (`Signatures.block`), and for the units of banded
-    pairs a block of permutations at a time, so memory grows with the number of units by
-    bytes, not by the 512 bytes of a whole signature; the bands are shared among the
-    executor's processes.
+    Signatures are made a band at a time (`Signatures.band_keys`: 8 bytes a unit), and for
+    the units of banded pairs a block of permutations at a time, so memory grows with the
+    number of units by bytes, not by the 512 bytes of a whole signature; the bands are
+    shared among the executor's processes, which send back only pairs across documents.
+    `doc_units` numbers each document's units (`CorpusShingles.doc_units`).
     """
     executor = as_executor(executor)
     if source.units < 2:

@@ -215,10 +215,6 @@ class CorpusShingles:
     def units(self) -> int:
         return len(self.offsets) - 1
 
-    def unit_documents(self) -> np.ndarray:
-        """The document of each unit (int64)."""
-        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.doc_units))
-
     @classmethod
     def of(cls, documents: Sequence[DocumentShingles] | CorpusShingles) -> CorpusShingles:
         """The documents' shingles, flat."""
