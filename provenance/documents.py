@@ -217,6 +217,17 @@ class _Texts(Sequence[str]):
         return self._store.text(i)
 
 
+class _StoredTexts(_Texts):
+    """A store's texts, each read from disk when asked for, keeping none and touching no
+    document's metadata."""
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        store = self._store
+        return store._read(store._index(i))
+
+
 class _Bodies(Sequence[Span]):
     """A store's bodies, from the metadata alone."""
 
@@ -265,6 +276,13 @@ class DocumentStore(Sequence[Document]):
     def texts(self) -> Sequence[str]:
         """The documents' texts, each read when asked for."""
         return _Texts(self)
+
+    @property
+    def stored_texts(self) -> Sequence[str]:
+        """The documents' texts, each read from disk when asked for, without the cache of
+        `texts` and without touching the metadata: for forked workers reading documents in
+        any order, which would copy the pages of every object they touch."""
+        return _StoredTexts(self)
 
     @property
     def bodies(self) -> Sequence[Span]:
@@ -350,6 +368,11 @@ def metadata_of(docs: Sequence[Document]) -> Sequence[Document]:
 def texts_of(docs: Sequence[Document]) -> Sequence[str]:
     """The documents' texts: a store's, each read when asked for, or those in memory."""
     return docs.texts if isinstance(docs, DocumentStore) else [d.text for d in docs]
+
+
+def stored_texts_of(docs: Sequence[Document]) -> Sequence[str]:
+    """`texts_of`, but a store's texts read without its cache (`DocumentStore.stored_texts`)."""
+    return docs.stored_texts if isinstance(docs, DocumentStore) else [d.text for d in docs]
 
 
 def bodies_of(docs: Sequence[Document]) -> Sequence[Span]:

@@ -19,7 +19,14 @@ import orjson
 
 from provenance.detect import DetectionInput, Reuse, find_reuse
 from provenance.detect.passages import read_passages, write_passages
-from provenance.documents import DocumentStore, DocumentWriter, bodies_of, metadata_of, texts_of
+from provenance.documents import (
+    DocumentStore,
+    DocumentWriter,
+    bodies_of,
+    metadata_of,
+    stored_texts_of,
+    texts_of,
+)
 from provenance.editorial.meaning import DocumentFacts, LinkMeaning, LinkSides, link_meaning
 from provenance.executor import Executor, as_executor
 from provenance.executor.progress import sharing
@@ -41,9 +48,9 @@ from provenance.shards import (
     Shards,
     WordsArray,
     analyse_to_shards,
+    read_corpus_shingles,
     read_findings,
     read_languages,
-    read_shingles,
 )
 
 Format = Literal["json", "html", "prov-json"]
@@ -179,18 +186,24 @@ def report_from_records(
     try:
         with tempfile.TemporaryDirectory(prefix="provenance-", dir=files.folder) as work:
             shards = records(Path(work) / "records")
-            shingles = [s for _, path in shards.paths for s in read_shingles(path)]
             words = WordsArray(shards.paths, shards.word_counts, Path(work) / "words")
             languages = [code for _, path in shards.paths for code in read_languages(path)]
             detection = find_reuse(
+                # The shingles are read by detection, which lets go of them once it has the candidates.
                 DetectionInput(
-                    texts_of(docs), bodies_of(docs), words, shards.word_counts, shingles, languages
+                    stored_texts_of(docs),
+                    bodies_of(docs),
+                    words,
+                    shards.word_counts,
+                    lambda: read_corpus_shingles(shards.paths),
+                    languages,
                 ),
                 settings,
                 executor,
+                Path(work) / "candidates.parquet",
             )
             words.close()
-            del shingles, words, languages
+            del words, languages
             progress(
                 f"{detection.units} units, {detection.candidate_document_pairs} candidate document pairs, "
                 f"{len(detection.reuses)} verified passages"

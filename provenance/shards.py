@@ -8,6 +8,12 @@ read the shingles, never the credits). Shards are written in row groups of
 A step that reads documents in any order (align) reads their words from `WordsArray`,
 flat files made from the shards in one pass, read with `os.pread`.
 
+Between the candidates step and align, the candidate document pairs are a Parquet file
+too (`write_candidate_pairs`), in `CANDIDATES_SCHEMA`, one row per pair, sorted by (a, b):
+
+    a, b                        the pair's documents, by number in the run, a < b (int64)
+    unit_pairs                  how many candidate unit pairs are behind it (int64)
+
 A record is also kept alone, in the index (`record_bytes`): its row as an Arrow IPC record
 batch in a zstd frame, which `stored_records` makes a table of the same schema again.
 
@@ -44,12 +50,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from provenance.analysis import PerDocument, line_statistics
-from provenance.detect.fingerprint import DocumentShingles
+from provenance.detect.candidates import CandidatePairs
+from provenance.detect.fingerprint import CorpusShingles, DocumentShingles
 from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
 from provenance.editorial.repeats import Repeat
 from provenance.executor import Executor, as_executor
+from provenance.executor.memory import release_free_memory
 from provenance.ingest import Document, OutletRegistry
 from provenance.record import AnalysedDocument
 from provenance.settings import DetectionSettings
@@ -104,6 +112,9 @@ RECORD_SCHEMA = pa.schema(
     ]
 )
 WORD_COLUMNS = ["word_ids", "word_starts", "word_ends"]
+CANDIDATES_SCHEMA = pa.schema(
+    [pa.field("a", pa.int64()), pa.field("b", pa.int64()), pa.field("unit_pairs", pa.int64())]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +233,34 @@ def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
     return target
 
 
+def write_candidate_pairs(pairs: CandidatePairs, path: Path) -> Path:
+    """Write the candidate document pairs as a Parquet file in `CANDIDATES_SCHEMA`, all or
+    nothing; the same pairs make the same bytes."""
+    table = pa.table(
+        {"a": pa.array(pairs.a), "b": pa.array(pairs.b), "unit_pairs": pa.array(pairs.unit_pairs)},
+        schema=CANDIDATES_SCHEMA,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_candidate_pairs(path: Path) -> CandidatePairs:
+    """The candidate document pairs of a file written by `write_candidate_pairs`."""
+    table = pq.read_table(path, schema=CANDIDATES_SCHEMA)
+    a, b, units = (table.column(c).to_numpy().astype(np.int64, copy=False) for c in CANDIDATES_SCHEMA.names)
+    if len(a) and not ((a < b).all() and (a >= 0).all() and (np.diff(a * (int(b.max()) + 1) + b) > 0).all()):
+        raise ValueError(f"{path}: candidate pairs not as a < b, sorted and distinct")
+    return CandidatePairs(a, b, units)
+
+
 def record_bytes(record: AnalysedDocument) -> bytes:
     """One record alone, as the index stores it: its row of `RECORD_SCHEMA` as an Arrow IPC
     record batch message in a zstd frame. Its number and id are left out (0 and empty), as
@@ -306,6 +345,49 @@ def read_shingles(path: Path) -> list[DocumentShingles]:
     ]
 
 
+def read_corpus_shingles(shards: list[tuple[int, Path]]) -> CorpusShingles:
+    """The shingles of every record of the shards (in document order, from document 0), as
+    flat arrays: the hashes are read into one array made to size, shard by shard, never
+    as an object per document."""
+    ordered = sorted(shards)
+    # First the units' offsets, whose last value in each document is its number of hashes.
+    unit_counts, offsets, shingle_counts = [], [], []
+    for _, path in ordered:
+        column = pq.read_table(path, columns=["shingle_offsets"]).column("shingle_offsets")
+        values, at = _lists(column)
+        values = values.astype(np.int64, copy=False)
+        counts = np.diff(at)
+        if (counts < 1).any():
+            raise ValueError(f"{path}: a record has no shingle offsets")
+        last = at[1:] - 1  # each document's last offset: its number of hashes
+        shingle_counts.append(values[last])
+        unit_counts.append(counts - 1)
+        # Its units' starts, from the document's first hash on.
+        starts = np.ones(len(values), dtype=bool)
+        starts[last] = False
+        offsets.append(values[starts] + np.repeat(np.cumsum(values[last]) - values[last], counts - 1))
+    units = np.concatenate([np.zeros(1, np.int64), *unit_counts])
+    per_document = np.concatenate([np.empty(0, np.int64), *shingle_counts])
+    total = int(per_document.sum())
+    doc_base = np.cumsum(np.concatenate(([0], per_document)))
+    shard_docs = np.cumsum([0, *(len(c) for c in unit_counts)])
+    flat_offsets = np.empty(int(units.sum()) + 1, dtype=np.int64)
+    flat_offsets[-1] = total
+    hashes = np.empty(total, dtype=np.uint32)
+    unit_at, hash_at = 0, 0
+    for k, (_, path) in enumerate(ordered):
+        starts = offsets[k] + doc_base[shard_docs[k]]
+        flat_offsets[unit_at : unit_at + len(starts)] = starts
+        unit_at += len(starts)
+        values, _ = _lists(pq.read_table(path, columns=["shingle_hashes"]).column("shingle_hashes"))
+        hashes[hash_at : hash_at + len(values)] = values
+        hash_at += len(values)
+    if hash_at != total:
+        raise ValueError("the shards' shingle hashes do not match their offsets")
+    release_free_memory()  # the decoded columns, freed
+    return CorpusShingles(np.cumsum(units), flat_offsets, hashes)
+
+
 class WordsArray:
     """Every document's words in three flat files in `folder`, made in one pass over the
     shards (`word_ids.u64`, `word_starts.i32`, `word_ends.i32`: the values, little-endian,
@@ -343,6 +425,7 @@ class WordsArray:
         finally:
             for out in outs:
                 out.close()
+        release_free_memory()  # the decoded columns, freed: forked workers would inherit them
         self._at = at
         self._fds: list[int] | None = [
             os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths

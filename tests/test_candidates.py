@@ -12,6 +12,7 @@ from datasketch import MinHashLSH
 
 from provenance.detect.candidates import _shared_shingles, candidate_document_pairs, candidate_pairs
 from provenance.detect.fingerprint import (
+    CorpusShingles,
     Signatures,
     Unit,
     _kept_shingles,
@@ -121,6 +122,42 @@ def test_streamed_bands_give_the_pairs_of_whole_signatures() -> None:
     assert len(streamed) > 100  # the pool makes many pairs: the comparison means something
 
 
+def test_work_in_parts_gives_what_the_whole_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bands sorted a part of the units at a time, shingles counted a range of values and a
+    # block of documents at a time, signatures compared a block of permutations at a time:
+    # the same frequent shingles and the same pairs as all at once.
+    rng = random.Random(13)
+    docs = _documents(rng, 80)
+    settings = replace(S, max_shingle_documents=12)
+    shingled = [document_shingles(d, _sentences(d), settings) for d in docs]
+    flat = CorpusShingles.of(shingled)
+    whole_frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    whole = candidate_document_pairs(shingled, settings, whole_frequent, 1)
+    for name, value in [
+        ("provenance.detect.candidates._SORT_UNITS", 16),
+        ("provenance.detect.candidates._PERMS_PER_ESTIMATE", 5),
+        ("provenance.detect.fingerprint._PASS_SHINGLES", 50),
+        ("provenance.detect.fingerprint._COUNT_SHINGLES", 70),
+        ("provenance.detect.fingerprint._PASS_VALUES", 100),
+    ]:
+        monkeypatch.setattr(name, value)
+    frequent = frequent_shingles(flat, settings.max_shingle_documents)
+    assert len(whole_frequent) and np.array_equal(frequent, whole_frequent)
+    assert np.array_equal(frequent, _frequent_by_sets(shingled, settings.max_shingle_documents))
+    for most in (0, 1, 3, 40, 79, 80, 500):  # fewer shingles in a pass than the count: none
+        assert np.array_equal(frequent_shingles(flat, most), _frequent_by_sets(shingled, most)), most
+    assert candidate_document_pairs(flat, settings, frequent, 2) == whole
+    assert len(whole) > 100
+
+
+def _frequent_by_sets(shingled: list, max_documents: int) -> np.ndarray:
+    counts: dict[int, int] = {}
+    for d in shingled:
+        for h in set(d.hashes.tolist()):
+            counts[h] = counts.get(h, 0) + 1
+    return np.array(sorted(h for h, c in counts.items() if c > max_documents), dtype=np.uint32)
+
+
 def test_pairs_whose_signatures_barely_agree_are_dropped() -> None:
     docs, sents = [], []
     # Pairs of 20-word sentences sharing `shared` words in a row: Jaccard of their 3-grams.
@@ -132,7 +169,9 @@ def test_pairs_whose_signatures_barely_agree_are_dropped() -> None:
             sents.append([(0, 20)])
     shingled = [document_shingles(d, s, S) for d, s in zip(docs, sents, strict=True)]
     none = np.empty(0, dtype=np.uint32)
-    loose = candidate_document_pairs(shingled, replace(S, candidate_min_jaccard=0.0, candidate_min_shingles=0), none)
+    loose = candidate_document_pairs(
+        shingled, replace(S, candidate_min_jaccard=0.0, candidate_min_shingles=0), none
+    )
     kept = candidate_document_pairs(shingled, S, none)
     by_shared = {
         shared: [(2 * t, 2 * t + 1) for t in range(160) if t % 4 == k]
@@ -151,7 +190,9 @@ def test_pairs_whose_signatures_barely_agree_are_dropped() -> None:
 def test_a_frequent_byline_does_not_pair_the_sentences_it_is_joined_to() -> None:
     # The estimate and shared-shingle filters alone would drop these pairs too; switched off
     # to test the rule.
-    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0)
+    settings = DetectionSettings(
+        max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0
+    )
     # 40 documents of unrelated sentences, each ending with the same three-word byline that
     # the unit builder joins to the last sentence.
     docs = [[f"d{d}w{i}" for i in range(12)] + ["источник", "голос", "долины"] for d in range(40)]
@@ -175,7 +216,9 @@ def test_a_passage_copied_everywhere_keeps_its_frequent_shingles() -> None:
 
 
 def test_shingles_that_share_a_word_with_a_frequent_byline_go_with_it() -> None:
-    settings = DetectionSettings(max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0)
+    settings = DetectionSettings(
+        max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0
+    )
     # The last word before the byline comes from five: "<word> источник голос" is in 8
     # documents each (not frequent itself), but the byline makes it common.
     docs = [
@@ -252,7 +295,9 @@ def test_shingles_of_units_further_away_do_not_count() -> None:
     source = Signatures(shingled, S, np.empty(0, dtype=np.uint32))
     docs = np.array([0, 0, 0, 1])
     assert _shared_shingles(source, docs, np.array([0]), np.array([3]), np.array([0]), 1).tolist() == [2]
-    assert _shared_shingles(source, docs, np.array([0, 2]), np.array([3, 3]), np.array([0, 0]), 1).tolist() == [4]
+    assert _shared_shingles(
+        source, docs, np.array([0, 2]), np.array([3, 3]), np.array([0, 0]), 1
+    ).tolist() == [4]
 
 
 def test_shared_shingles_are_those_of_the_units_and_their_neighbours(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,7 +312,9 @@ def test_shared_shingles_are_those_of_the_units_and_their_neighbours(monkeypatch
     source = Signatures(shingled, settings, frequent)
     kept = [_kept_shingles(d, frequent, settings.shingle_words) for d in shingled]
     unit_sets = [
-        set(hashes[offsets[u] : offsets[u + 1]].tolist()) for offsets, hashes in kept for u in range(len(offsets) - 1)
+        set(hashes[offsets[u] : offsets[u + 1]].tolist())
+        for offsets, hashes in kept
+        for u in range(len(offsets) - 1)
     ]
     owner = [d for d, s in enumerate(shingled) for _ in range(len(s))]
     units = np.arange(len(owner))

@@ -10,9 +10,11 @@ import pytest
 from datasketch import MinHash
 
 from provenance.detect.fingerprint import (
+    CorpusShingles,
     Signatures,
     document_shingles,
     fingerprint,
+    frequent_shingles,
     in_sorted,
     shingles,
     signature,
@@ -93,6 +95,34 @@ def test_whole_signatures_of_chosen_units_are_the_rows_of_the_blocks() -> None:
     assert np.array_equal(whole, signatures(shingled, S, np.empty(0, dtype=np.uint32)))
 
 
+def test_band_keys_are_the_blocks_values_packed() -> None:
+    rng = random.Random(10)
+    docs = [[f"w{rng.randrange(50)}" for _ in range(rng.randint(5, 60))] for _ in range(30)]
+    source = Signatures(
+        [document_shingles(d, [(0, len(d))], S) for d in docs], S, np.empty(0, dtype=np.uint32)
+    )
+    for first in (0, 6, S.num_perm - 2):
+        block = source.block(first, 2).astype(np.uint64)
+        assert np.array_equal(source.band_keys(first, 2), (block[:, 0] << np.uint64(32)) | block[:, 1])
+        assert np.array_equal(source.band_keys(first, 1), block[:, 0])
+
+
+def test_signatures_made_in_place_are_the_same() -> None:
+    rng = random.Random(12)
+    # Each document's unit ends with the same byline, a minority of its shingles: set aside,
+    # so the kept hashes move down the array.
+    docs = [
+        [f"d{d}w{i}" for i in range(rng.randint(8, 30))] + ["источник", "голос", "долины"] for d in range(40)
+    ]
+    shingled = [document_shingles(d, [(0, len(d))], S) for d in docs]
+    frequent = frequent_shingles(shingled, 20)
+    assert len(frequent) == 1
+    whole = Signatures(shingled, S, frequent).block(0, S.num_perm)
+    flat = CorpusShingles.of(shingled)
+    assert np.array_equal(Signatures(flat, S, frequent, in_place=True).block(0, S.num_perm), whole)
+    assert not np.array_equal(whole, Signatures(shingled, S, frequent[:0]).block(0, S.num_perm))
+
+
 def test_in_sorted_is_membership() -> None:
     keys = np.array([3, 7, 7, 20], dtype=np.uint64)
     values = np.array([0, 3, 5, 7, 20, 21], dtype=np.uint64)
@@ -114,7 +144,9 @@ def test_signature_bytes_are_datasketchs_lean_minhash_serialization() -> None:
 
     from provenance.detect.fingerprint import hashes_signature, signature_bytes, signature_from_bytes
 
-    sh = shingles(["первый", "саммит", "центральная", "азия", "россия", "состоявшийся", "три", "года", "назад"], 0, 9, 3)
+    sh = shingles(
+        ["первый", "саммит", "центральная", "азия", "россия", "состоявшийся", "три", "года", "назад"], 0, 9, 3
+    )
     reference = MinHash(num_perm=S.num_perm, seed=S.seed, scheme="affine32", hashfunc=zlib.crc32)
     reference.update_batch(sh)
     values = hashes_signature(np.array([zlib.crc32(s) for s in sh], dtype=np.uint32), S)

@@ -19,6 +19,7 @@ from provenance.shards import (
     RECORD_SCHEMA,
     WordsArray,
     analyse_to_shards,
+    read_corpus_shingles,
     read_findings,
     read_shingles,
     record_bytes,
@@ -67,6 +68,15 @@ def test_shards_give_back_the_records_the_step_made(
         assert np.array_equal(w.ids, r.words.ids) and w.ids.dtype == np.uint64
         assert np.array_equal(w.starts, r.words.starts) and np.array_equal(w.ends, r.words.ends)
     assert any(f.credits for f in findings) and any(f.quotations for f in findings)
+    # The shingles of the whole run, flat, are those of the records one after the other.
+    flat = read_corpus_shingles(shards.paths[::-1])
+    assert len(flat) == len(in_memory) and flat.hashes.dtype == np.uint32
+    for n, r in enumerate(in_memory):
+        units = range(int(flat.doc_units[n]), int(flat.doc_units[n + 1]))
+        assert len(units) == len(r.shingles)
+        start = flat.offsets[units.start]
+        assert np.array_equal(flat.offsets[units.start : units.stop + 1] - start, r.shingles.offsets)
+        assert np.array_equal(flat.hashes[start : flat.offsets[units.stop]], r.shingles.hashes)
 
 
 def test_a_shard_is_plain_parquet_in_the_documented_schema(seeds_docs: list, tmp_path: Path) -> None:

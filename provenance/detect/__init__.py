@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -18,10 +19,11 @@ from provenance.detect.align import (
     char_span,
     document_grams,
 )
-from provenance.detect.candidates import candidate_document_pairs
-from provenance.detect.fingerprint import DocumentShingles, frequent_shingles
+from provenance.detect.candidates import CandidatePairs, find_candidates
+from provenance.detect.fingerprint import CorpusShingles, DocumentShingles, Signatures, frequent_shingles
 from provenance.detect.stock import content_mask, function_words, load_stock_phrases, stock_mask
 from provenance.executor import Executor, as_executor
+from provenance.executor.memory import release_free_memory
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words, word_id
 from provenance.text.language import Language
@@ -35,6 +37,8 @@ __all__ = [
     "Match",
     "Reuse",
     "align",
+    "align_candidates",
+    "find_candidate_pairs",
     "find_reuse",
     "verify_pairs",
 ]
@@ -91,13 +95,17 @@ class DetectionInput:
     """What detection reads of a document set: texts and bodies, words (in memory or read
     from shards when a pair needs them) with their counts, the units' shingles, and each
     document's language (ISO 639-1, None when not told), whose function words and stock
-    phrases it is read with."""
+    phrases it is read with.
+
+    The shingles are needed only until the candidates are found: given as a function that
+    reads them, they are read then and let go of before alignment.
+    """
 
     texts: Sequence[str]
     bodies: Sequence[Span]
     words: WordsSource
     word_counts: Sequence[int]
-    shingles: list[DocumentShingles]
+    shingles: CorpusShingles | Sequence[DocumentShingles] | Callable[[], CorpusShingles]
     languages: Sequence[str | None]
 
     @classmethod
@@ -118,39 +126,87 @@ def find_reuse(
     documents: DetectionInput | Sequence[DetectableDocument],
     settings: DetectionSettings,
     executor: int | Executor = 1,
+    candidates_file: Path | None = None,
 ) -> DetectionResult:
     """All reused passages between the documents, verified on their exact words.
 
     LSH on sentence units selects the document pairs; each selected pair is then aligned
     over its whole text, so a passage is found even where its own units were not retrieved.
-    The pairs are aligned in the executor's processes; the result is the same.
+    The pairs are aligned in the executor's processes; the result is the same. With
+    `candidates_file`, the candidate pairs are written there (`provenance.shards`) and
+    align reads them from it, as it would when run alone.
     """
     executor = as_executor(executor)
     documents = documents if isinstance(documents, DetectionInput) else DetectionInput.of(documents)
-    shingled = documents.shingles
+    units, pairs = find_candidate_pairs(documents.shingles, settings, executor)
+    if candidates_file is not None:
+        from provenance.shards import read_candidate_pairs, write_candidate_pairs  # pyarrow: only here
+
+        write_candidate_pairs(pairs, candidates_file)
+        pairs = read_candidate_pairs(candidates_file)
+    return DetectionResult(
+        reuses=align_candidates(documents, pairs, settings, executor),
+        units=units,
+        candidate_unit_pairs=int(pairs.unit_pairs.sum()),
+        candidate_document_pairs=len(pairs),
+    )
+
+
+def find_candidate_pairs(
+    shingles: CorpusShingles | Sequence[DocumentShingles] | Callable[[], CorpusShingles],
+    settings: DetectionSettings,
+    executor: int | Executor = 1,
+) -> tuple[int, CandidatePairs]:
+    """The number of units and the candidate document pairs of the documents' shingles
+    (given, or read by calling `shingles`: then let go of once the signatures are made)."""
+    executor = as_executor(executor)
+    owned = callable(shingles)  # read here: the signatures may take over its hashes
+    shingled = shingles() if callable(shingles) else CorpusShingles.of(shingles)
+    del shingles
     with executor.step("frequent shingles", len(shingled), "documents") as step:
         frequent = frequent_shingles(shingled, settings.max_shingle_documents)
         step.stats.items_out = len(frequent)
-    pairs = candidate_document_pairs(shingled, settings, frequent, executor)
+    units, doc_units = shingled.units, shingled.doc_units
+    source = Signatures(shingled, settings, frequent, in_place=owned)
+    del shingled  # the signatures keep the hashes they need
+    release_free_memory()
+    pairs = find_candidates(source, doc_units, settings, executor)
+    del source
+    release_free_memory()  # before align's workers are forked
+    return units, pairs
+
+
+def align_candidates(
+    documents: DetectionInput,
+    pairs: CandidatePairs,
+    settings: DetectionSettings,
+    executor: int | Executor = 1,
+) -> list[Reuse]:
+    """The reused passages of the candidate document pairs, in the pairs' order, aligned in
+    the executor's processes; the result is the same."""
+    executor = as_executor(executor)
     work = _Work(documents, settings)
-    listed = list(pairs)
     # Pairs of one document come together, so a worker's chunk makes its structures once;
-    # the reuses are put back in the order of the pairs.
-    lengths = documents.word_counts
-    order = sorted(range(len(listed)), key=lambda n: _grouping(listed[n], lengths))
-    numbered = [(n, listed[n]) for n in order]
+    # the reuses are put back in the order of the pairs. Grouped by the longer document
+    # (the costlier to make), then the other.
+    lengths = work.word_counts
+    b_longer = lengths[pairs.b] > lengths[pairs.a]
+    first, second = np.where(b_longer, pairs.b, pairs.a), np.where(b_longer, pairs.a, pairs.b)
+    work.pairs = (pairs.a, pairs.b, np.lexsort((second, first)))
+    del b_longer, first, second
+    # The workers are handed positions in that order, and read the pairs from the arrays
+    # they inherit.
     chunks = executor.map(
-        "align", work.align_each, numbered, "document pairs", size=lambda c: sum(len(rs) for _, rs in c)
+        "align",
+        work.align_ordered,
+        range(len(pairs)),
+        "document pairs",
+        size=lambda c: sum(len(rs) for _, rs in c),
     )
     found = [x for chunk in chunks for x in chunk]
+    del chunks
     found.sort(key=lambda x: x[0])
-    reuses = [r for _, rs in found for r in rs]
-    return DetectionResult(
-        reuses=reuses,
-        units=sum(len(s) for s in shingled),
-        candidate_unit_pairs=sum(pairs.values()),
-        candidate_document_pairs=len(pairs),
-    )
+    return [r for _, rs in found for r in rs]
 
 
 def verify_pairs(
@@ -162,12 +218,6 @@ def verify_pairs(
     `find_reuse` aligns its candidates; for callers that chose the pairs themselves."""
     documents = documents if isinstance(documents, DetectionInput) else DetectionInput.of(documents)
     return _Work(documents, settings).align_pairs(sorted(pairs))
-
-
-def _grouping(pair: tuple[int, int], lengths: Sequence[int]) -> tuple[int, int]:
-    """Pairs sorted by this come grouped by their longer document (the costlier to make)."""
-    a, b = pair
-    return (b, a) if lengths[b] > lengths[a] else (a, b)
 
 
 def _packed(a_starts: np.ndarray, b_starts: np.ndarray, pairs: Sequence[tuple[int, int]]) -> bytes:
@@ -193,16 +243,30 @@ class _Work:
     """
 
     def __init__(self, documents: DetectionInput, settings: DetectionSettings) -> None:
-        self.texts, self.bodies, self.words = documents.texts, documents.bodies, documents.words
-        self.languages = documents.languages
+        # What a worker reads of every document is in arrays, not in a Python object per
+        # document: touching those would copy their pages into each worker.
+        self.texts, self.words = documents.texts, documents.words
+        self.body_ends = np.fromiter(
+            (end for _, end in documents.bodies), dtype=np.int64, count=len(documents.bodies)
+        )
+        self.word_counts = np.asarray(documents.word_counts, dtype=np.int64)
+        self.language_names: list[str | None] = list(dict.fromkeys(documents.languages))
+        number = {language: k for k, language in enumerate(self.language_names)}
+        self.language_of = np.fromiter(
+            (number[language] for language in documents.languages),
+            dtype=np.int32,
+            count=len(documents.languages),
+        )
         self.settings = settings
         # Each language's stock phrases and function words as word ids; a document is read
         # with those of its own language.
-        self.phrases: dict[str | None, tuple[tuple[int, ...], ...]] = {}
-        self.function_ids: dict[str | None, frozenset[int]] = {}
-        for language in dict.fromkeys(self.languages):
-            self.phrases[language] = tuple(tuple(map(word_id, p)) for p in load_stock_phrases(None, language))
-            self.function_ids[language] = frozenset(map(word_id, function_words(language)))
+        self.phrases: list[tuple[tuple[int, ...], ...]] = []
+        self.function_ids: list[frozenset[int]] = []
+        for language in self.language_names:
+            self.phrases.append(tuple(tuple(map(word_id, p)) for p in load_stock_phrases(None, language)))
+            self.function_ids.append(frozenset(map(word_id, function_words(language))))
+        # The pairs to align (a, b) and the order to align them in, for `align_ordered`.
+        self.pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._cache: OrderedDict[int, DocumentGrams] = OrderedDict()
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cached_words = 0
@@ -219,7 +283,7 @@ class _Work:
     def _masks_of(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
         found = self._masks.get(doc)
         if found is None:
-            ids, language = self.words[doc].ids.tolist(), self.languages[doc]
+            ids, language = self.words[doc].ids.tolist(), int(self.language_of[doc])
             stock = stock_mask(ids, self.phrases[language])
             content = content_mask(ids, self.function_ids[language])
             found = self._masks[doc] = (np.array(stock, dtype=bool), np.array(content, dtype=bool))
@@ -239,6 +303,17 @@ class _Work:
     def align_pairs(self, pairs: list[tuple[int, int]]) -> list[Reuse]:
         return [r for _, found in self.align_each(list(enumerate(pairs))) for r in found]
 
+    def align_ordered(self, positions: list[int]) -> list[tuple[int, list[Reuse]]]:
+        """`align_each` of the pairs at these positions of the order in `pairs`."""
+        assert self.pairs is not None
+        a, b, order = self.pairs
+        numbers = order[positions]
+        return self.align_each(
+            list(
+                zip(numbers.tolist(), zip(a[numbers].tolist(), b[numbers].tolist(), strict=True), strict=True)
+            )
+        )
+
     def align_each(self, items: list[tuple[int, tuple[int, int]]]) -> list[tuple[int, list[Reuse]]]:
         """The reuses of each numbered pair that has any, with its number."""
         out: list[tuple[int, list[Reuse]]] = []
@@ -253,12 +328,15 @@ class _Work:
         wa, wb = self.words[a], self.words[b]
         ga, gb = self._grams(a), self._grams(b)
         matches = align_documents(ga, gb, self.settings, *self._masks_of(a))
+        if not matches:
+            return []
+        text_a, text_b = self.texts[a], self.texts[b]
         return [
             Reuse(
                 a,
                 b,
-                char_span(self.texts[a], wa.starts, wa.ends, m.a, self.bodies[a][1]),
-                char_span(self.texts[b], wb.starts, wb.ends, m.b, self.bodies[b][1]),
+                char_span(text_a, wa.starts, wa.ends, m.a, int(self.body_ends[a])),
+                char_span(text_b, wb.starts, wb.ends, m.b, int(self.body_ends[b])),
                 m.matched_words,
                 m.similarity,
                 m.kind,

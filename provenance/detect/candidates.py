@@ -8,11 +8,13 @@ datasketch), at a fraction of the time and memory.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
-from provenance.detect.fingerprint import DocumentShingles, Signatures, Unit
+from provenance.detect.fingerprint import CorpusShingles, DocumentShingles, Signatures, Unit, sorted_unique
 from provenance.executor import Executor, as_executor
 from provenance.settings import DetectionSettings
 
@@ -25,20 +27,50 @@ def _upper(k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(k, k=1)
 
 
+# Units a band's keys are sorted in at once: beyond, the units are split by their keys'
+# hash, as equal keys never fall in different parts.
+_SORT_UNITS = 1 << 22
+
+
 def _band_pairs(keys: np.ndarray) -> np.ndarray:
     """Index pairs (i < j) of equal rows of `keys` (n × rows), as an (m, 2) array."""
-    if keys.shape[1] <= 2:
-        # Two 32-bit values make one 64-bit key: one sort instead of a lexsort.
-        packed = keys[:, 0].astype(np.uint64) << np.uint64(32)
-        if keys.shape[1] == 2:
-            packed |= keys[:, 1].astype(np.uint64)
-        order = np.argsort(packed, kind="stable")
-        ordered_packed = packed[order]
-        equal = ordered_packed[1:] == ordered_packed[:-1]
-    else:
+    if keys.shape[1] > 2:
         order = np.lexsort(keys.T[::-1])
         ordered = keys[order]
-        equal = np.all(ordered[1:] == ordered[:-1], axis=1)
+        return _runs(order, np.all(ordered[1:] == ordered[:-1], axis=1))
+    # Two 32-bit values make one 64-bit key: one sort instead of a lexsort.
+    packed = keys[:, 0].astype(np.uint64)
+    if keys.shape[1] == 2:
+        packed <<= np.uint64(32)
+        packed |= keys[:, 1]
+    return _key_pairs(packed)
+
+
+def _key_pairs(packed: np.ndarray) -> np.ndarray:
+    """Index pairs (i < j) of equal values of `packed` (uint64), as an (m, 2) array."""
+    parts = 1
+    while len(packed) > parts * _SORT_UNITS and parts < 64:
+        parts *= 2
+    if parts == 1:
+        order = np.argsort(packed)
+        ordered = packed[order]
+        return _runs(order, ordered[1:] == ordered[:-1])
+    # Minima of hashes crowd the low values, but their low bits are even: the part.
+    part_of = (packed & np.uint64(parts - 1)).astype(np.uint8)
+    found = []
+    for part in range(parts):
+        members = np.flatnonzero(part_of == part)
+        sub = packed[members]
+        order = np.argsort(sub)
+        ordered = sub[order]
+        found.append(_runs(members[order], ordered[1:] == ordered[:-1]))
+        del members, sub, order, ordered
+    return np.concatenate(found)
+
+
+def _runs(order: np.ndarray, equal: np.ndarray) -> np.ndarray:
+    """Index pairs (i < j) of the members of each run of equal keys: `order` lists the
+    indices by key, `equal[k]` says whether its k-th and k+1-th keys are equal."""
     if not equal.any():
         return np.empty((0, 2), dtype=np.int64)
     # Runs of equal keys: starts and lengths of the groups with at least two members.
@@ -67,15 +99,49 @@ def candidate_pairs(
     Units of one document are never paired: repeats inside a document are not reuse.
     """
     docs = np.fromiter((u.document for u in units), dtype=np.int64, count=len(units))
-    return _document_pairs(_unit_pair_codes(signatures, 0, settings), docs)
+    documents = int(docs.max()) + 1 if len(docs) else 0
+    return _document_pairs(_unit_pair_codes(signatures, 0, settings), docs, documents).to_dict()
 
 
 def candidate_document_pairs(
-    documents: list[DocumentShingles],
+    documents: Sequence[DocumentShingles] | CorpusShingles,
     settings: DetectionSettings,
     frequent: np.ndarray,
     executor: int | Executor = 1,
 ) -> dict[DocPair, int]:
+    """`find_candidates` of the documents' shingles, as a dict: (a, b) → unit pairs."""
+    flat = CorpusShingles.of(documents)
+    return find_candidates(Signatures(flat, settings, frequent), flat.doc_units, settings, executor).to_dict()
+
+
+@dataclass(frozen=True)
+class CandidatePairs:
+    """Candidate document pairs, `a[k] < b[k]`, sorted, with the number of candidate unit
+    pairs behind each: three arrays, not a Python object a pair."""
+
+    a: np.ndarray  # int64
+    b: np.ndarray  # int64
+    unit_pairs: np.ndarray  # int64
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def to_dict(self) -> dict[DocPair, int]:
+        return dict(
+            zip(zip(self.a.tolist(), self.b.tolist(), strict=True), self.unit_pairs.tolist(), strict=True)
+        )
+
+    @classmethod
+    def empty(cls) -> CandidatePairs:
+        return cls(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64))
+
+
+def find_candidates(
+    source: Signatures,
+    doc_units: np.ndarray,
+    settings: DetectionSettings,
+    executor: int | Executor = 1,
+) -> CandidatePairs:
     """`candidate_pairs` of every unit of the documents, then kept only where the two units'
     whole signatures agree on at least `settings.candidate_min_jaccard` of their values, and
     only for document pairs whose candidate units share at least
@@ -90,54 +156,80 @@ def candidate_document_pairs(
     they share stops them (on 30,000 generated articles, 4,379 of the 4,380 candidate
     document pairs that alignment found no reuse in, and none of the 15,909 it did).
 
-    Signatures are made a few bands at a time (`Signatures.block`), and whole only for the
-    units of banded pairs, so memory grows with the number of units by bytes, not by the
-    512 bytes of a whole signature; the bands are shared among the executor's processes.
+    Signatures are made a band at a time (`Signatures.band_keys`: 8 bytes a unit), and for
+    the units of banded pairs a block of permutations at a time, so memory grows with the
+    number of units by bytes, not by the 512 bytes of a whole signature; the bands are
+    shared among the executor's processes, which send back only pairs across documents.
+    `doc_units` numbers each document's units (`CorpusShingles.doc_units`).
     """
     executor = as_executor(executor)
-    source = Signatures(documents, settings, frequent)
     if source.units < 2:
-        return {}
+        return CandidatePairs.empty()
     rows, bands, perms = settings.lsh_rows, settings.lsh_bands, settings.num_perm
     n = np.int64(source.units)
-    docs = np.repeat(np.arange(len(documents), dtype=np.int64), [len(d) for d in documents])
+    documents = len(doc_units) - 1
+    # Each unit's document, four bytes a unit.
+    docs = np.repeat(np.arange(documents, dtype=np.int32), np.diff(doc_units))
 
-    def band_codes(chunk: list[int]) -> list[np.ndarray]:
-        # A chunk's bands are consecutive: their signature values are made as blocks.
-        return [
-            _unit_pair_codes(
-                source.block(b0 * rows, min(_BANDS_PER_BLOCK, chunk[-1] + 1 - b0) * rows), b0, settings
-            )
-            for b0 in range(chunk[0], chunk[-1] + 1, _BANDS_PER_BLOCK)
-        ]
+    def band_codes(chunk: list[int]) -> np.ndarray:
+        # A pair met in several of the chunk's bands is sent once; repeats inside a
+        # document are not reuse (most pairs a band finds are overlapping windows of one
+        # long sentence): dropped here.
+        found = []
+        for band in chunk:
+            if rows <= 2:
+                pairs = _key_pairs(source.band_keys(band * rows, rows))
+            else:
+                pairs = _band_pairs(source.block(band * rows, rows))
+            pairs = pairs[docs[pairs[:, 0]] != docs[pairs[:, 1]]]
+            found.append(pairs[:, 0] * n + pairs[:, 1])
+        return _unique(np.concatenate(found))
 
-    found = [
-        c
-        for chunk in executor.map(
-            "candidates", band_codes, range(bands), "bands", size=lambda cs: sum(map(len, cs)), min_items=2
-        )
-        for c in chunk
-    ]
-    codes = np.unique(np.concatenate(found))
-    codes = codes[docs[codes // n] != docs[codes % n]]  # repeats inside a document are not reuse
+    # Merged as they come, when those waiting outnumber those merged: the pairs met in many
+    # bands are held about once, not once a chunk.
+    codes, waiting = np.empty(0, dtype=np.int64), []
+    for found in executor.stream("candidates", band_codes, range(bands), "bands", min_items=2):
+        waiting.append(found)
+        if sum(map(len, waiting)) > len(codes):
+            codes = _unique(np.concatenate([codes, *waiting]))
+            waiting = []
+    codes = _unique(np.concatenate([codes, *waiting]))
+    del waiting
     if settings.candidate_min_jaccard > 0 and len(codes):
-        left, right = codes // n, codes % n
-        chosen = np.unique(np.concatenate((left, right)))
-        sigs = source.of_units(chosen)
-        rows_left, rows_right = np.searchsorted(chosen, left), np.searchsorted(chosen, right)
-        agree = np.empty(len(codes), dtype=np.int32)
-        for k in range(0, len(codes), _PAIRS_PER_ESTIMATE):
-            part = slice(k, k + _PAIRS_PER_ESTIMATE)
-            agree[part] = (sigs[rows_left[part]] == sigs[rows_right[part]]).sum(axis=1)
-        codes = codes[agree >= settings.candidate_min_jaccard * perms]
+        codes = codes[_agreeing(source, codes, n, perms) >= settings.candidate_min_jaccard * perms]
     if settings.candidate_min_shingles > 1 and len(codes):
         left, right = codes // n, codes % n
         # Units are numbered in document order, so the left unit's document is the lower.
-        pair_codes = docs[left] * np.int64(len(documents)) + docs[right]
+        pair_codes = docs[left] * np.int64(documents) + docs[right]
         doc_pairs, group = np.unique(pair_codes, return_inverse=True)
+        del pair_codes
         shared = _shared_shingles(source, docs, left, right, group, len(doc_pairs))
+        del left, right
         codes = codes[(shared >= settings.candidate_min_shingles)[group]]
-    return _document_pairs(codes, docs)
+    return _document_pairs(codes, docs, documents)
+
+
+# Permutations whose values are compared at once when estimating a unit pair's similarity.
+_PERMS_PER_ESTIMATE = 16
+
+
+def _agreeing(source: Signatures, codes: np.ndarray, n: np.int64, perms: int) -> np.ndarray:
+    """For each unit pair (code `i * n + j`), on how many of the permutations the two units'
+    signatures agree: counted a block of permutations at a time, so only that block of
+    the signatures of the units in a pair is held."""
+    left, right = codes // n, codes % n
+    chosen = _unique(np.concatenate((left, right)))
+    rows_left = np.searchsorted(chosen, left).astype(np.int32 if len(chosen) < 1 << 31 else np.int64)
+    del left
+    rows_right = np.searchsorted(chosen, right).astype(rows_left.dtype)
+    del right
+    agree = np.zeros(len(codes), dtype=np.int16)
+    for p in range(0, perms, _PERMS_PER_ESTIMATE):
+        sigs = source.of_units(chosen, p, min(_PERMS_PER_ESTIMATE, perms - p))
+        for k in range(0, len(codes), _PAIRS_PER_ESTIMATE):
+            part = slice(k, k + _PAIRS_PER_ESTIMATE)
+            agree[part] += (sigs[rows_left[part]] == sigs[rows_right[part]]).sum(axis=1, dtype=np.int16)
+    return agree
 
 
 def _shared_shingles(
@@ -184,16 +276,11 @@ def _shared_shingles(
     return counts
 
 
-def _unique(values: np.ndarray) -> np.ndarray:
-    """`np.unique(values)`, by sorting: numpy 2.3 and later find the distinct values of an
-    integer array through a hash table first, ten times slower on millions of them."""
-    ordered = np.sort(values)
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+_unique = sorted_unique
 
 
 # Unit pairs compared at once when estimating: (pairs × 128) booleans.
 _PAIRS_PER_ESTIMATE = 1 << 16
-_BANDS_PER_BLOCK = 8
 
 
 def _unit_pair_codes(sigs: np.ndarray, first_band: int, settings: DetectionSettings) -> np.ndarray:
@@ -203,16 +290,21 @@ def _unit_pair_codes(sigs: np.ndarray, first_band: int, settings: DetectionSetti
         return np.empty(0, dtype=np.int64)
     bands = min(sigs.shape[1] // rows, settings.lsh_bands - first_band)
     found = [_band_pairs(sigs[:, k * rows : (k + 1) * rows]) for k in range(bands)]
-    return np.unique(np.concatenate([p[:, 0] * n + p[:, 1] for p in found]))
+    return _unique(np.concatenate([p[:, 0] * n + p[:, 1] for p in found]))
 
 
-def _document_pairs(codes: np.ndarray, docs: np.ndarray) -> dict[DocPair, int]:
+def _document_pairs(codes: np.ndarray, docs: np.ndarray, documents: int) -> CandidatePairs:
     if not len(codes):
-        return {}
+        return CandidatePairs.empty()
     n = np.int64(len(docs))
     a, b = docs[codes // n], docs[codes % n]
     keep = a != b
     lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-    n_docs = np.int64(docs.max() + 1)
-    pair_codes, counts = np.unique(lo * n_docs + hi, return_counts=True)
-    return {(int(c // n_docs), int(c % n_docs)): int(k) for c, k in zip(pair_codes, counts, strict=True)}
+    n_docs = np.int64(documents)
+    ordered = np.sort(lo * n_docs + hi)
+    if not len(ordered):
+        return CandidatePairs.empty()
+    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    pair_codes = ordered[firsts]
+    counts = np.diff(np.append(firsts, len(ordered))).astype(np.int64)
+    return CandidatePairs(pair_codes // n_docs, pair_codes % n_docs, counts)

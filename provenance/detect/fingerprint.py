@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -194,13 +195,116 @@ def document_shingles(
     )
 
 
-def frequent_shingles(documents: list[DocumentShingles], max_documents: int) -> np.ndarray:
-    """Hashes of the shingles found in more than `max_documents` documents, sorted."""
-    if not documents:
+@dataclass(frozen=True)
+class CorpusShingles:
+    """Every document's units' shingle hashes as three flat arrays, not an object per
+    document: a few bytes a unit and four a shingle.
+
+    Document `d` has units `doc_units[d]:doc_units[d + 1]`; unit `u`'s shingle hashes are
+    `hashes[offsets[u]:offsets[u + 1]]`, units numbered across the documents in order.
+    """
+
+    doc_units: np.ndarray  # (documents + 1,) int64
+    offsets: np.ndarray  # (units + 1,) int64
+    hashes: np.ndarray  # uint32
+
+    def __len__(self) -> int:
+        return len(self.doc_units) - 1
+
+    @property
+    def units(self) -> int:
+        return len(self.offsets) - 1
+
+    @classmethod
+    def of(cls, documents: Sequence[DocumentShingles] | CorpusShingles) -> CorpusShingles:
+        """The documents' shingles, flat."""
+        if isinstance(documents, CorpusShingles):
+            return documents
+        counts = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        sizes = [np.diff(d.offsets) for d in documents]
+        hashes = [d.hashes[d.offsets[0] : d.offsets[-1]] for d in documents if len(d)]
+        return cls(
+            np.concatenate(([0], np.cumsum(counts))),
+            np.concatenate(([0], np.cumsum(np.concatenate([*sizes, np.empty(0, np.int64)])))),
+            np.concatenate([*hashes, np.empty(0, np.uint32)]).astype(np.uint32, copy=False),
+        )
+
+    def unit_blocks(self, shingles: int) -> list[tuple[int, int]]:
+        """Runs of whole units of about `shingles` shingles (at least one unit each)."""
+        if not self.units:
+            return []
+        cuts = np.unique(np.searchsorted(self.offsets[:-1], np.arange(0, int(self.offsets[-1]), shingles)))
+        cuts = [0, *cuts[cuts > 0].tolist()]
+        return list(zip(cuts, [*cuts[1:], self.units], strict=True))
+
+    def document_blocks(self, shingles: int) -> list[tuple[int, int]]:
+        """Runs of whole documents of about `shingles` shingles (at least one document each)."""
+        if not len(self):
+            return []
+        firsts = self.offsets[self.doc_units[:-1]]
+        cuts = np.unique(
+            np.searchsorted(firsts, np.arange(0, int(self.offsets[-1]), shingles), side="right") - 1
+        )
+        cuts = [0, *cuts[cuts > 0].tolist()]
+        return list(zip(cuts, [*cuts[1:], len(self)], strict=True))
+
+
+# Shingles a step handles at once when it goes through the corpus a block at a time.
+_PASS_SHINGLES = 1 << 22
+# Counting shingles by documents: shingles taken at once, distinct values held at once, and
+# at most this many passes over them.
+_COUNT_SHINGLES = 1 << 20
+_PASS_VALUES = 1 << 23
+_MAX_PASSES = 16
+
+
+def frequent_shingles(
+    documents: Sequence[DocumentShingles] | CorpusShingles, max_documents: int
+) -> np.ndarray:
+    """Hashes of the shingles found in more than `max_documents` documents, sorted.
+
+    Counted a range of hash values at a time (the top bits), a block of documents at a
+    time, so what is held at once is a fraction of the corpus's shingles, not all of them.
+    """
+    flat = CorpusShingles.of(documents)
+    total = int(flat.offsets[-1])
+    if not len(flat) or not total:
         return np.empty(0, dtype=np.uint32)
-    present = np.concatenate([np.unique(d.hashes) for d in documents])
-    values, counts = np.unique(present, return_counts=True)
-    return values[counts > max_documents]
+    passes = 1
+    while total > passes * _PASS_VALUES and passes < _MAX_PASSES:
+        passes *= 2
+    shift = np.uint32(33 - passes.bit_length())
+    starts = flat.offsets[flat.doc_units]  # each document's first shingle, and the end
+    blocks = flat.document_blocks(_COUNT_SHINGLES)
+    found = []
+    for part in range(passes):
+        present = []
+        for d0, d1 in blocks:
+            hashes = flat.hashes[int(starts[d0]) : int(starts[d1])]
+            owner = np.repeat(np.arange(d1 - d0, dtype=np.uint64), np.diff(starts[d0 : d1 + 1]))
+            if passes > 1:
+                mine = (hashes >> shift) == part
+                hashes, owner = hashes[mine], owner[mine]
+            # A document's distinct hashes: the distinct (document, hash) keys.
+            owner <<= np.uint64(32)
+            owner |= hashes
+            present.append((sorted_unique(owner) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+            del owner
+        values = np.concatenate([*present, np.empty(0, np.uint32)])
+        del present
+        values.sort()
+        # In more than `max_documents` documents: equal to the value that many places on.
+        k = max(0, max_documents)
+        if len(values) > k:
+            found.append(sorted_unique(values[: len(values) - k][values[k:] == values[: len(values) - k]]))
+    return np.concatenate([*found, np.empty(0, np.uint32)])
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)`, by sorting: numpy 2.3 and later find the distinct values of an
+    integer array through a hash table first, ten times slower on millions of them."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 
 def in_sorted(sorted_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -214,19 +318,30 @@ def in_sorted(sorted_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The unit offsets and hashes left once boilerplate-like shingles are set aside.
+    """The unit offsets and hashes of a document left once boilerplate-like shingles are
+    set aside (see `_kept`)."""
+    return _kept(doc.offsets, doc.hashes, frequent, k)
+
+
+def _kept(
+    offsets: np.ndarray, all_hashes: np.ndarray, frequent: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (from 0) and hashes of units whose shingles are
+    `all_hashes[offsets[0]:offsets[-1]]`, once boilerplate-like shingles are set aside.
 
     A shingle found in very many documents (a byline, a dateline, a sign-off) is dropped,
     with the shingles that share a word with it ("… сказал он Источник", which the
     byline makes common too), from a unit only where they are a minority of its shingles:
     a passage copied by hundreds of outlets consists of frequent shingles only and keeps them.
     """
-    if not len(frequent) or not len(doc.hashes):
-        return doc.offsets, doc.hashes
-    is_frequent = in_sorted(frequent, doc.hashes)
+    hashes = all_hashes[offsets[0] : offsets[-1]]
+    offsets = offsets - offsets[0]
+    if not len(frequent) or not len(hashes):
+        return offsets, hashes
+    is_frequent = in_sorted(frequent, hashes)
     if not is_frequent.any():
-        return doc.offsets, doc.hashes
-    sizes = np.diff(doc.offsets)
+        return offsets, hashes
+    sizes = np.diff(offsets)
     unit_of = np.repeat(np.arange(len(sizes)), sizes)
     # Shingle i of a unit holds words i … i+k-1: it shares a word with shingles i-k+1 … i+k-1.
     tainted = is_frequent.copy()
@@ -239,7 +354,7 @@ def _kept_shingles(doc: DocumentShingles, frequent: np.ndarray, k: int) -> tuple
     minority = 2 * tainted_in_unit < sizes
     keep = ~(tainted & minority[unit_of])
     kept_sizes = np.bincount(unit_of, weights=keep, minlength=len(sizes)).astype(np.int64)
-    return np.concatenate(([0], np.cumsum(kept_sizes))), doc.hashes[keep]
+    return np.concatenate(([0], np.cumsum(kept_sizes))), hashes[keep]
 
 
 # Signatures are computed for this many shingles at a time, a few permutations at a time,
@@ -255,20 +370,44 @@ class Signatures:
     signatures only for the units asked for.
     """
 
-    def __init__(self, documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray):
-        kept = [_kept_shingles(d, frequent, settings.shingle_words) for d in documents]
-        sizes = np.concatenate([np.diff(offsets) for offsets, _ in kept] or [np.empty(0, np.int64)])
-        self.units = len(sizes)
-        self._ends = np.cumsum(sizes)
-        self._starts = self._ends - sizes
-        hashes = [hv for _, hv in kept]
-        del kept
-        self._hashes = _fmix32(np.concatenate(hashes)) if hashes else np.empty(0, np.uint32)
+    def __init__(
+        self,
+        documents: Sequence[DocumentShingles] | CorpusShingles,
+        settings: DetectionSettings,
+        frequent: np.ndarray,
+        in_place: bool = False,
+    ):
+        """`in_place`: the hashes of `documents` (a `CorpusShingles`) are overwritten by the
+        signatures' own, so the corpus's hashes are never held twice; they are the caller's
+        no longer."""
+        flat = CorpusShingles.of(documents)
+        self.units = flat.units
+        # Boilerplate-like shingles set aside a block of units at a time, into one array.
+        # Each block's kept hashes are no more than its hashes, and are written where the
+        # block's or earlier hashes were, once all of the block's have been read.
+        self._offsets = np.zeros(self.units + 1, dtype=np.int64)
+        mixed = flat.hashes if in_place else np.empty(int(flat.offsets[-1]), dtype=np.uint32)
+        for u0, u1 in flat.unit_blocks(_PASS_SHINGLES):
+            offsets, hashes = _kept(flat.offsets[u0 : u1 + 1], flat.hashes, frequent, settings.shingle_words)
+            at = int(self._offsets[u0])
+            self._offsets[u0 + 1 : u1 + 1] = offsets[1:] + at
+            mixed[at : at + len(hashes)] = _fmix32(hashes)
+        # The few shingles set aside leave the end of the array unused.
+        self._hashes = mixed[: int(self._offsets[-1])]
         # Runs of whole units of about _BLOCK_SHINGLES shingles: the rows computed at once.
-        cuts = np.searchsorted(self._starts, np.arange(0, len(self._hashes), _BLOCK_SHINGLES)).tolist()
+        starts = self._offsets[:-1]
+        cuts = np.searchsorted(starts, np.arange(0, len(self._hashes), _BLOCK_SHINGLES)).tolist()
         self._runs = list(zip(cuts, [*cuts[1:], self.units], strict=True)) if cuts else []
         self._a, self._b = _permutations(settings.num_perm, settings.seed)
         self._perms = settings.num_perm
+
+    @property
+    def _starts(self) -> np.ndarray:
+        return self._offsets[:-1]
+
+    @property
+    def _ends(self) -> np.ndarray:
+        return self._offsets[1:]
 
     def block(self, first: int, count: int) -> np.ndarray:
         """Hash values of permutations `first … first+count-1`, one row per unit."""
@@ -284,9 +423,35 @@ class Signatures:
                 )
         return out
 
-    def of_units(self, units: np.ndarray) -> np.ndarray:
-        """Whole signatures (all permutations) of the given units, one row each."""
-        out = np.empty((len(units), self._perms), dtype=np.uint32)
+    def band_keys(self, first: int, rows: int) -> np.ndarray:
+        """Each unit's values of permutations `first … first+rows-1` (one or two) as one
+        64-bit key, the first value in the high half: made a run of units at a time, so no
+        block of values is held beside them."""
+        if rows not in (1, 2):
+            raise ValueError("a band key holds one or two values")
+        a, b = self._a[first : first + rows], self._b[first : first + rows]
+        out = np.empty(self.units, dtype=np.uint64)
+        for u0, u1 in self._runs:
+            if u1 > u0:
+                values = self._rows(
+                    self._hashes[self._starts[u0] : self._ends[u1 - 1]],
+                    self._starts[u0:u1] - self._starts[u0],
+                    a,
+                    b,
+                )
+                key = out[u0:u1]
+                key[:] = values[:, 0]
+                if rows == 2:
+                    key <<= np.uint64(32)
+                    key |= values[:, 1]
+        return out
+
+    def of_units(self, units: np.ndarray, first: int = 0, count: int | None = None) -> np.ndarray:
+        """Signatures of the given units, one row each: of permutations `first …
+        first+count-1` (default: all)."""
+        count = self._perms - first if count is None else count
+        a, b = self._a[first : first + count], self._b[first : first + count]
+        out = np.empty((len(units), len(a)), dtype=np.uint32)
         step = max(1, _BLOCK_SHINGLES // 64)
         for k in range(0, len(units), step):
             chosen = units[k : k + step]
@@ -294,7 +459,7 @@ class Signatures:
             local = np.cumsum(sizes) - sizes
             # Positions of every chosen unit's shingles in the concatenated hashes.
             positions = np.repeat(self._starts[chosen] - local, sizes) + np.arange(int(sizes.sum()))
-            out[k : k + len(chosen)] = self._rows(self._hashes[positions], local, self._a, self._b)
+            out[k : k + len(chosen)] = self._rows(self._hashes[positions], local, a, b)
         return out
 
     def shingles_of(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -308,11 +473,18 @@ class Signatures:
 
     @staticmethod
     def _rows(hv: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.minimum.reduceat(hv.reshape(-1, 1) * a + b, starts, axis=0)
+        # A permutation at a time, over flat arrays: numpy is slow along a short last axis.
+        out = np.empty((len(starts), len(a)), dtype=np.uint32)
+        permuted = np.empty_like(hv)
+        for j in range(len(a)):
+            np.multiply(hv, a[j], out=permuted)
+            permuted += b[j]
+            out[:, j] = np.minimum.reduceat(permuted, starts)
+        return out
 
 
 def signatures(
-    documents: list[DocumentShingles], settings: DetectionSettings, frequent: np.ndarray
+    documents: Sequence[DocumentShingles] | CorpusShingles, settings: DetectionSettings, frequent: np.ndarray
 ) -> np.ndarray:
     """Every unit's whole signature, one row per unit in document order."""
     return Signatures(documents, settings, frequent).block(0, settings.num_perm)
