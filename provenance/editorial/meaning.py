@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from provenance.editorial.boilerplate import Boilerplate
 from provenance.editorial.credits import Credit
 from provenance.editorial.quotations import Quotation
-from provenance.editorial.repeats import Repeat
 from provenance.text import visible_length
 from provenance.text.language import Language
 from provenance.text.spans import Span
@@ -132,12 +130,3 @@ def link_meaning(link: LinkSides, docs: Sequence[DocumentFacts]) -> LinkMeaning:
         common_sources=tuple(sorted(cited(src) & cited(tgt))),
     )
 
-
-@dataclass(frozen=True)
-class EditorialResult:
-    """Everything the semantics stage found, by document index and by link index."""
-
-    boilerplate: Sequence[Sequence[Boilerplate]]
-    repeats: Sequence[Sequence[Repeat]]
-    documents: Sequence[DocumentFacts]
-    links: Sequence[LinkMeaning]
