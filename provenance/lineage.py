@@ -303,9 +303,9 @@ def lineage_by_component(
     runs: list[tuple[Lineage, list[tuple[Passage, Passage]]]] = []
     done = 0
     for numbers in components:
-        edges = edges_of(numbers)
-        keys = [(e.a, e.b) for e in _sorted_edges(edges)]
-        runs.append((build_lineage(edges, dates, ids, min_segment_words), keys))
+        edges = _sorted_edges(edges_of(numbers))
+        keys = [(e.a, e.b) for e in edges]
+        runs.append((_lineage_of_sorted(edges, dates, ids, min_segment_words), keys))
         del edges
         done += len(numbers)
         share(done / max(len(pairs), 1))
@@ -359,7 +359,17 @@ def build_lineage(
     """
     # The whole edge is the key, so that two edges over the same passages (detection makes
     # none, a caller may) come out in one order whatever order they were given in.
-    edges = _sorted_edges(edges)
+    return _lineage_of_sorted(_sorted_edges(edges), dates, ids, min_segment_words, share)
+
+
+def _lineage_of_sorted(
+    edges: list[Edge],
+    dates: list[DocumentDate],
+    ids: list[str],
+    min_segment_words: int,
+    share: Share = no_share,
+) -> Lineage:
+    """`build_lineage` of edges already in `_sorted_edges` order."""
     share(0.1)
     aligned = [_Aligned(e) for e in sharing(edges, share, 0.1)]
     cuts = _cuts(edges, aligned)

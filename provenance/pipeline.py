@@ -215,7 +215,7 @@ def report_from_records(
             with executor.step("report", len(docs), "documents") as step:
                 # Each document's findings (its boilerplate, repeats, quotations, credits and
                 # language, 2 to 3 KB), read a shard at a time as the report comes to them.
-                findings = (f for _, path in shards.paths for f in read_findings(path))
+                findings = _all_findings(shards)
                 report = build_report(
                     root, ingested, lineage, settings, findings, meanings, texts_kept, step.share, files
                 )
@@ -284,14 +284,16 @@ def _edges_of(reuses: Sequence[Reuse]) -> Callable[[list[int]], list[Edge]]:
 def _findings_of(shards: Shards, documents: set[int]) -> dict[int, Findings]:
     """What the meaning of links reads of the given documents' findings (quotations, credits,
     language: not boilerplate or repeats), read a shard at a time."""
-    found: dict[int, Findings] = {}
-    number = 0
-    for _, path in shards.paths:
-        for f in read_findings(path):
-            if number in documents:
-                found[number] = Findings([], [], f.quotations, f.credits, f.language)
-            number += 1
-    return found
+    return {
+        number: Findings([], [], f.quotations, f.credits, f.language)
+        for number, f in enumerate(_all_findings(shards))
+        if number in documents
+    }
+
+
+def _all_findings(shards: Shards) -> Iterator[Findings]:
+    """Every document's findings, in document order, read a shard at a time."""
+    return (f for _, path in shards.paths for f in read_findings(path))
 
 
 class _Facts(Sequence[DocumentFacts]):

@@ -217,20 +217,25 @@ def write_records(
     return write_shard(folder, first, records_table(first, ids, findings, words, shingles))
 
 
-def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
-    """Write the rows of documents `first`, `first + 1`, … (records, a table in
-    `RECORD_SCHEMA`; or documents, see `provenance.documents`) as one shard, all or nothing."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / shard_name(first)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+def write_parquet(table: pa.Table, path: Path, row_group_size: int | None = None) -> Path:
+    """Write `table` to `path` as Parquet (zstd; row groups of `row_group_size` rows, or
+    pyarrow's default), all or nothing: a temporary file beside it, renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(table, tmp, row_group_size=ROWS_PER_GROUP, compression="zstd")
-        os.replace(tmp, target)
+        pq.write_table(table, tmp, row_group_size=row_group_size, compression="zstd")
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+    return path
+
+
+def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
+    """Write the rows of documents `first`, `first + 1`, … (records, a table in
+    `RECORD_SCHEMA`; or documents, see `provenance.documents`) as one shard, all or nothing."""
+    return write_parquet(table, folder / shard_name(first), ROWS_PER_GROUP)
 
 
 def write_candidate_pairs(pairs: CandidatePairs, path: Path) -> Path:
@@ -240,16 +245,7 @@ def write_candidate_pairs(pairs: CandidatePairs, path: Path) -> Path:
         {"a": pa.array(pairs.a), "b": pa.array(pairs.b), "unit_pairs": pa.array(pairs.unit_pairs)},
         schema=CANDIDATES_SCHEMA,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_parquet(table, path)
 
 
 def read_candidate_pairs(path: Path) -> CandidatePairs:

@@ -18,8 +18,6 @@ lineage step can be run alone on it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from provenance.detect import Reuse
+from provenance.shards import write_parquet
 
 PASSAGE_SCHEMA = pa.schema(
     [
@@ -67,16 +66,7 @@ def write_passages(reuses: list[Reuse], path: Path) -> Path:
     arrays.append(pa.LargeListArray.from_arrays(offsets, pa.array(flat[0::2].copy(), pa.int64())))
     arrays.append(pa.LargeListArray.from_arrays(offsets, pa.array(flat[1::2].copy(), pa.int64())))
     table = pa.Table.from_arrays(arrays, schema=PASSAGE_SCHEMA)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, row_group_size=ROWS_PER_GROUP, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_parquet(table, path, ROWS_PER_GROUP)
 
 
 def read_passages(path: Path) -> list[Reuse]:

@@ -129,4 +129,3 @@ def link_meaning(link: LinkSides, docs: Sequence[DocumentFacts]) -> LinkMeaning:
         evidence=evidence,
         common_sources=tuple(sorted(cited(src) & cited(tgt))),
     )
-

@@ -92,10 +92,6 @@ class _ById(Mapping[str, T]):
     def __init__(self, items: Sequence[T], index: dict[str, int]) -> None:
         self._items, self._index = items, index
 
-    @classmethod
-    def of(cls, items: Sequence[T]) -> _ById[T]:
-        return cls(items, {x.id: n for n, x in enumerate(items)})  # type: ignore[attr-defined]
-
     def __getitem__(self, key: str) -> T:
         return self._items[self._index[key]]
 
