@@ -373,7 +373,7 @@ def _measure(
             if a * N + b in chosen_pairs
             for r in rs
         ]
-        recall = scan_recall({"links": links}, planted)
+        recall = scan_recall(links, planted)
         stages[name]["passages"] = len(links)
         stages[name]["recall"] = recall["recall"]
         stages[name]["planted_found"] = recall["found"]

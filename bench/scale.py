@@ -21,6 +21,7 @@ copies) and writes the same as JSON. Corpora are cached in --work when given.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,10 +229,68 @@ def _recall(copies: list[Copy], found: list[bool]) -> dict[str, Any]:
     }
 
 
-def scan_recall(report: dict[str, Any], planted: Planted) -> dict[str, Any]:
+# Where the report's top-level list of links starts: a raw line break is never inside a JSON
+# string, so this is the key of the outermost object as the report writer lays it out.
+_LINKS_KEY = b'\n  "links": ['
+_READ_BYTES = 1 << 24
+
+
+def report_links(path: Path) -> Iterator[dict[str, Any]]:
+    """The links of a JSON report, one at a time: a million-article report does not fit in
+    memory as Python objects, and recall needs only its links."""
+    decoder = json.JSONDecoder()
+    with path.open("rb") as f:
+        tail = b""
+        while True:  # to the start of the list
+            block = f.read(_READ_BYTES)
+            if not block:
+                raise ValueError(f"{path}: no list of links")
+            data = tail + block
+            found = data.find(_LINKS_KEY)
+            if found >= 0:
+                raw = data[found + len(_LINKS_KEY) :]
+                break
+            tail = data[-len(_LINKS_KEY) :]
+        eof = False
+        while True:
+            try:  # whole characters only: a block may end inside one
+                text, raw = raw.decode("utf-8"), b""
+            except UnicodeDecodeError as e:
+                text, raw = raw[: e.start].decode("utf-8"), raw[e.start :]
+            at = _skip(text, 0)
+            while at < len(text):
+                if text[at] == "]":
+                    return  # the list's end
+                if text[at] == ",":  # after a link the block before ended with
+                    at = _skip(text, at + 1)
+                    continue
+                try:
+                    link, end = decoder.raw_decode(text, at)
+                except json.JSONDecodeError:
+                    if eof:
+                        raise
+                    break  # the link runs on into the next block
+                yield link
+                at = _skip(text, end)
+            if eof:
+                raise ValueError(f"{path}: the list of links does not end")
+            block = f.read(_READ_BYTES)
+            eof = not block
+            raw = text[at:].encode("utf-8") + raw + block
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def scan_recall(links: Iterable[dict[str, Any]], planted: Planted) -> dict[str, Any]:
     """A copy is found when a link between its two documents covers half its target span."""
     sides: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (copier, other) → spans
-    for link in report["links"]:
+    count = 0
+    for link in links:
+        count += 1
         s, t = link["source"], link["target"]
         sides[(s["document"], t["document"])].append((s["start"], s["end"]))
         sides[(t["document"], s["document"])].append((t["start"], t["end"]))
@@ -241,7 +300,7 @@ def scan_recall(report: dict[str, Any], planted: Planted) -> dict[str, Any]:
         found.append(
             any(2 * (min(b, e) - max(a, s)) >= b - a for s, e in sides.get((c.target, c.source), ()))
         )
-    return _recall(planted.copies, found)
+    return {"links": count, **_recall(planted.copies, found)}
 
 
 def plain_recall(pairs_path: Path, planted: Planted) -> dict[str, Any]:
@@ -285,6 +344,34 @@ def _folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for _, p in articles(folder)) / 1e6
 
 
+def _scan(
+    folder: Path, planted: Planted, args: argparse.Namespace, here: Path, runs: int, n: int
+) -> dict[str, Any]:
+    """The scan as users run it, with what it found and each of its steps' measures."""
+    # Without -q: the progress line on stderr tells the candidate pairs; it costs nothing.
+    out = here / "scan-report"
+    command = [sys.executable, "-m", "provenance", "scan", str(folder), "-o", str(out), "--format", "json"]
+    if args.jobs is not None:
+        command += ["--jobs", str(args.jobs)]
+    scan, last = repeated(command, here / "scan", runs, f"{n}: scan")
+    stats = _STATS.search(last.stderr)
+    if stats:
+        units, candidates, verified = map(int, stats.groups())
+        scan.update(
+            units=units,
+            candidate_document_pairs=candidates,
+            candidate_pairs_per_article=round(candidates / n, 3),
+            verified_passages=verified,
+        )
+    scan.update(scan_recall(report_links(out / "lineage.json"), planted))
+    scan["report_mb"] = round((out / "lineage.json").stat().st_size / 1e6, 1)
+    steps = out / "lineage.steps.json"
+    if steps.is_file():  # each step's items, seconds and peak memory, as the scan measured them
+        scan["steps"] = json.loads(steps.read_text(encoding="utf-8"))["steps"]
+    shutil.rmtree(out)  # a million articles' report is gigabytes; what was measured is kept
+    return scan
+
+
 def run_size(n: int, args: argparse.Namespace, work: Path, runs_dir: Path) -> dict[str, Any]:
     folder, planted, generated = corpus(work, n, args.seed, byline=not args.no_byline)
     runs = args.repeat or (3 if n <= REFERENCE_SIZE else 1)
@@ -299,31 +386,22 @@ def run_size(n: int, args: argparse.Namespace, work: Path, runs_dir: Path) -> di
     }
     programs: dict[str, dict[str, Any]] = result["programs"]
 
-    command = [sys.executable, "-m", "bench.scale", "floor", str(folder)]
-    programs["floor"], last = repeated(command, here / "floor", runs, f"{n}: floor")
-    programs["floor"]["words"] = int(last.stdout.split()[0])
+    skipped = {"ran": False, "reason": "not asked for (--programs)"}
+    if "floor" in args.programs:
+        command = [sys.executable, "-m", "bench.scale", "floor", str(folder)]
+        programs["floor"], last = repeated(command, here / "floor", runs, f"{n}: floor")
+        programs["floor"]["words"] = int(last.stdout.split()[0])
+    else:
+        programs["floor"] = dict(skipped)
 
-    # Without -q: the progress line on stderr tells the candidate pairs; it costs nothing.
-    out = here / "scan-report"
-    command = [sys.executable, "-m", "provenance", "scan", str(folder), "-o", str(out), "--format", "json"]
-    if args.jobs is not None:
-        command += ["--jobs", str(args.jobs)]
-    programs["scan"], last = repeated(command, here / "scan", runs, f"{n}: scan")
-    stats = _STATS.search(last.stderr)
-    if stats:
-        units, candidates, verified = map(int, stats.groups())
-        programs["scan"].update(
-            units=units,
-            candidate_document_pairs=candidates,
-            candidate_pairs_per_article=round(candidates / n, 3),
-            verified_passages=verified,
-        )
-    report = json.loads((out / "lineage.json").read_text(encoding="utf-8"))
-    programs["scan"]["links"] = len(report["links"])
-    programs["scan"].update(scan_recall(report, planted))
-    del report
+    if "scan" in args.programs:
+        programs["scan"] = _scan(folder, planted, args, here, runs, n)
+    else:
+        programs["scan"] = dict(skipped)
 
-    if n <= args.plain_max:
+    if "plain" not in args.programs:
+        programs["plain"] = dict(skipped)
+    elif n <= args.plain_max:
         pairs = here / "plain-pairs.jsonl"
         command = [sys.executable, "-m", "bench.scale", "plain", str(folder), "--out", str(pairs)]
         programs["plain"], _ = repeated(command, here / "plain", runs, f"{n}: plain")
@@ -336,10 +414,12 @@ def run_size(n: int, args: argparse.Namespace, work: Path, runs_dir: Path) -> di
         if p["ran"]:
             p["articles_per_second"] = round(n / p["wall_seconds"], 1)
             p["ms_per_article"] = round(1000 * p["wall_seconds"] / n, 3)
-    result["ratios"] = {
-        "scan_over_floor": round(programs["scan"]["wall_seconds"] / programs["floor"]["wall_seconds"], 2)
-    }
-    if programs["plain"]["ran"]:
+    result["ratios"] = {}
+    if programs["scan"]["ran"] and programs["floor"]["ran"]:
+        result["ratios"]["scan_over_floor"] = round(
+            programs["scan"]["wall_seconds"] / programs["floor"]["wall_seconds"], 2
+        )
+    if programs["plain"]["ran"] and programs["scan"]["ran"]:
         result["ratios"]["plain_over_scan"] = round(
             programs["plain"]["wall_seconds"] / programs["scan"]["wall_seconds"], 2
         )
@@ -358,13 +438,24 @@ def scaling(sizes: list[dict[str, Any]]) -> dict[str, Any] | None:
         big, ref = by_n[largest]["programs"][name], by_n[reference]["programs"][name]
         if big["ran"] and ref["ran"]:
             out[name] = round(big["ms_per_article"] / ref["ms_per_article"], 2)
+    # Each size against the one below it: the growth the largest step alone shows.
+    steps: dict[str, dict[str, float]] = {}
+    ordered = sorted(by_n)
+    for name in PROGRAMS:
+        for small, big_n in itertools.pairwise(ordered):
+            big, ref = by_n[big_n]["programs"][name], by_n[small]["programs"][name]
+            if big["ran"] and ref["ran"]:
+                steps.setdefault(name, {})[f"{big_n}/{small}"] = round(
+                    big["ms_per_article"] / ref["ms_per_article"], 2
+                )
+    out["each_over_previous"] = steps
     return out
 
 
 def _not_run_note(name: str, size: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
     note = "not run: " + size["programs"][name]["reason"]
     ran = [s for s in sizes if s["programs"][name]["ran"]]
-    if ran:
+    if ran and size["programs"][name]["reason"].startswith("above"):
         # Linear in articles is the best case: LSH buckets only fill up with more text.
         last = max(ran, key=lambda s: s["articles"])
         estimate = last["programs"][name]["ms_per_article"] * size["articles"] / 1000
@@ -404,10 +495,12 @@ def table(results: dict[str, Any]) -> str:
                 f"{p['peak_mb']:>8.0f} {tree} {p['articles_per_second']:>8.1f} {recall:>7}  {note}"
             )
     lines += ["", "ratios of wall time:"]
-    lines.append(
-        "  scan / floor:  "
-        + ", ".join(f"{s['articles']}: {s['ratios']['scan_over_floor']:.1f}x" for s in sizes)
-    )
+    with_floor = [s for s in sizes if "scan_over_floor" in s["ratios"]]
+    if with_floor:
+        lines.append(
+            "  scan / floor:  "
+            + ", ".join(f"{s['articles']}: {s['ratios']['scan_over_floor']:.1f}x" for s in with_floor)
+        )
     with_plain = [s for s in sizes if "plain_over_scan" in s["ratios"]]
     if with_plain:
         lines.append(
@@ -420,6 +513,11 @@ def table(results: dict[str, Any]) -> str:
             f"  time per article at {grow['largest_articles']} / at {grow['reference_articles']}: "
             + ", ".join(f"{name} {grow[name]:.2f}x" for name in PROGRAMS if name in grow)
         )
+        for name, ratios in grow.get("each_over_previous", {}).items():
+            lines.append(
+                f"  {name}, time per article over the size below: "
+                + ", ".join(f"{sizes_} {r:.2f}x" for sizes_, r in ratios.items())
+            )
     kinds = {
         "paragraph, unedited": "paragraph",
         "paragraph, edited": "para edited",
@@ -515,6 +613,15 @@ def _program(name: str, argv: list[str]) -> int:
     return 0
 
 
+def _programs(text: str) -> list[str]:
+    names = [x.strip() for x in text.split(",") if x.strip()]
+    unknown = sorted(set(names) - set(PROGRAMS))
+    if unknown or not names:
+        wrong = ", ".join(unknown) or repr(text)
+        raise argparse.ArgumentTypeError(f"programs are {', '.join(PROGRAMS)}; not {wrong}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("floor", "plain"):
@@ -533,6 +640,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--jobs", type=int, help="passed to `provenance scan --jobs`, where it has that option"
+    )
+    parser.add_argument(
+        "--programs",
+        type=_programs,
+        default=list(PROGRAMS),
+        help=f"which programs run, comma-separated (default: {','.join(PROGRAMS)})",
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the corpus generator")
     parser.add_argument(
@@ -556,6 +669,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": args.repeat,
             "plain_max": args.plain_max,
             "jobs": args.jobs,
+            "programs": args.programs,
             "seed": args.seed,
             "byline": not args.no_byline,
         },

@@ -65,6 +65,9 @@ from provenance.text.compact import Words
 from provenance.text.language import Language
 
 ROWS_PER_GROUP = 256
+# Documents a worker analyses before writing them as one shard: a chunk's records are all
+# in the worker's memory at once, so a shard stays this small whatever the corpus's size.
+SHARD_DOCUMENTS = 1024
 _SPAN = [pa.field("start", pa.int32()), pa.field("end", pa.int32())]
 
 RECORD_SCHEMA = pa.schema(
@@ -500,7 +503,12 @@ def analyse_to_shards(
     written = [
         w
         for chunk in executor.map(
-            "analyse", task.write, range(len(docs)), "documents", size=lambda c: sum(len(w[2]) for w in c)
+            "analyse",
+            task.write,
+            range(len(docs)),
+            "documents",
+            size=lambda c: sum(len(w[2]) for w in c),
+            max_chunk=SHARD_DOCUMENTS,
         )
         for w in chunk
     ]

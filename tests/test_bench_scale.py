@@ -123,3 +123,49 @@ def test_benchmark_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert programs["scan"]["units"] > 0 and programs["scan"]["links"] > 0
     # The corpus is cached in --work: a second run reuses it.
     assert sc.load_planted(tmp_path / "work" / f"articles-{N}-seed1").articles == N
+
+
+def test_only_the_programs_asked_for_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "scale.json"
+    argv = ["--sizes", f"{N // 2},{N}", "--repeat", "1", "--programs", "scan", "--work", str(tmp_path)]
+    assert scale.main([*argv, "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "scan / floor" not in printed and "scan, time per article over the size below" in printed
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["settings"]["programs"] == ["scan"]
+    for size in results["sizes"]:
+        programs = size["programs"]
+        assert not programs["floor"]["ran"] and not programs["plain"]["ran"]
+        scan = programs["scan"]
+        assert scan["ran"] and scan["report_mb"] > 0 and scan["recall"] >= 0.9
+        # Each step's measures come along, as the scan wrote them beside its report.
+        assert [s["step"] for s in scan["steps"]][:3] == ["read", "lines", "analyse"]
+        assert scan["steps"][0]["items_in"] == size["articles"]
+    assert set(results["scaling"]["each_over_previous"]["scan"]) == {f"{N}/{N // 2}"}
+    with pytest.raises(SystemExit):
+        scale.main(["--programs", "scan,fast"])
+
+
+def test_links_are_read_one_at_a_time_as_json_reads_them(
+    generated: tuple[Path, sc.Planted], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from provenance import cli
+
+    folder, planted = generated
+    out = tmp_path / "report"
+    done = CliRunner().invoke(cli.cli, ["scan", str(folder), "-o", str(out), "--format", "json", "-q"])
+    assert done.exit_code == 0, done.output
+    path = out / "lineage.json"
+    links = json.loads(path.read_text(encoding="utf-8"))["links"]
+    assert links
+    # Blocks of a few bytes: the key, links and characters of two bytes all fall across blocks.
+    for size in (3, 7, 64, 1 << 24):
+        monkeypatch.setattr(scale, "_READ_BYTES", size)
+        assert list(scale.report_links(path)) == links
+    assert scale.scan_recall(scale.report_links(path), planted)["links"] == len(links)
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(path.read_bytes()[: path.read_bytes().index(b'\n  "clusters"') - 200])
+    with pytest.raises(ValueError):
+        list(scale.report_links(cut))
