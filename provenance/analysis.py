@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 
+from provenance.documents import documents_of
 from provenance.editorial.boilerplate import FrequentLines, LineCounts, count_lines
 from provenance.executor import Executor, as_executor
 from provenance.ingest import Document, OutletRegistry
@@ -25,8 +26,8 @@ class _LineCounting:
         self.docs = docs
 
     def run(self, indices: list[int]) -> LineCounts:
-        # Each document once: from a store, every `docs[d]` reads its text from disk.
-        return count_lines((doc.text, doc.body, doc.outlet) for doc in map(self.docs.__getitem__, indices))
+        # Each document once, read from disk when the documents are a store.
+        return count_lines((doc.text, doc.body, doc.outlet) for doc in documents_of(self.docs, indices))
 
 
 def line_statistics(docs: Sequence[Document], executor: int | Executor = 1) -> LineCounts:
@@ -58,7 +59,10 @@ class PerDocument:
         self.docs, self.frequent, self.registry, self.settings = docs, frequent, registry, settings
 
     def records(self, indices: list[int]) -> list[AnalysedDocument]:
-        return [analyse(self.docs[d], self.frequent, self.registry, self.settings) for d in indices]
+        return [
+            analyse(doc, self.frequent, self.registry, self.settings)
+            for doc in documents_of(self.docs, indices)
+        ]
 
     def found(self, indices: list[int]) -> list[tuple[object, ...]]:
         """The records' fields besides the document, which the caller already has."""

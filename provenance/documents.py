@@ -46,6 +46,7 @@ In memory the store keeps each document as a `Document` without its text (`text`
 
 from __future__ import annotations
 
+import bisect
 import os
 from array import array
 from collections import OrderedDict
@@ -57,10 +58,11 @@ from typing import Any, overload
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from provenance.executor.memory import release_free_memory
 from provenance.ingest.model import Document, DocumentDate
-from provenance.shards import write_shard
+from provenance.parquet import write_shard
 from provenance.text.spans import Span
 
 TEXTS_FILE = "texts.utf8"
@@ -154,6 +156,7 @@ class DocumentWriter:
         self._row_bytes = 0
         self._first = 0  # the number of the shard's first document
         self.shards: list[Path] = []
+        self._firsts: list[int] = []  # each shard's first document
 
     def add(self, doc: Document) -> None:
         number = len(self._metadata)
@@ -177,6 +180,7 @@ class DocumentWriter:
             [pa.array(self._columns[f.name], f.type) for f in DOCUMENT_SCHEMA], schema=DOCUMENT_SCHEMA
         )
         self.shards.append(write_shard(self.folder, self._first, table))
+        self._firsts.append(self._first)
         self._first += self._rows
         self._rows, self._row_bytes = 0, 0
         for values in self._columns.values():
@@ -189,7 +193,8 @@ class DocumentWriter:
         release_free_memory()
         starts = np.frombuffer(self._starts, dtype=np.int64).copy()
         open_ends = np.frombuffer(bytes(self._open_ends), dtype=np.bool_).copy()
-        return DocumentStore(self.folder, self._metadata, starts, open_ends, list(self.shards))
+        firsts = [*self._firsts, len(self._metadata)]
+        return DocumentStore(self.folder, self._metadata, starts, open_ends, list(self.shards), firsts)
 
     def discard(self) -> None:
         self._texts.close()
@@ -260,8 +265,10 @@ class DocumentStore(Sequence[Document]):
         starts: np.ndarray,
         open_ends: np.ndarray,
         shards: list[Path],
+        firsts: list[int],
     ) -> None:
-        self.folder, self.shards = folder, shards
+        """`firsts`: each shard's first document, then the number of documents."""
+        self.folder, self.shards, self._firsts = folder, shards, firsts
         self._metadata, self._starts, self._open_ends = metadata, starts, open_ends
         self._fd: int | None = os.open(folder / TEXTS_FILE, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         self._cache: OrderedDict[int, str] = OrderedDict()
@@ -326,6 +333,28 @@ class DocumentStore(Sequence[Document]):
         end = None if self._open_ends[i] else meta.body_end
         return replace(meta, text=self.text(i), body_end=end)
 
+    def read(self, first: int, stop: int) -> list[Document]:
+        """Documents [first, stop) whole, read from the Parquet shards a row group at a time,
+        not made from the metadata in memory: a forked worker that touched those objects
+        would copy the pages they lie in, and over a long step hold a copy of them all."""
+        if not 0 <= first <= stop <= len(self):
+            raise IndexError(f"documents {first} to {stop} of {len(self)}")
+        out: list[Document] = []
+        k = bisect.bisect_right(self._firsts, first) - 1
+        while first < stop:
+            begin = self._firsts[k]
+            shard = pq.ParquetFile(self.shards[k])
+            ends = np.cumsum([shard.metadata.row_group(g).num_rows for g in range(shard.num_row_groups)])
+            a, b = first - begin, min(stop, self._firsts[k + 1]) - begin
+            groups = range(
+                int(np.searchsorted(ends, a, side="right")), int(np.searchsorted(ends, b - 1, "right")) + 1
+            )
+            skip = a - (int(ends[groups[0] - 1]) if groups[0] else 0)
+            rows = shard.read_row_groups(list(groups)).slice(skip, b - a).to_pylist()
+            out += map(document_of, rows)
+            first, k = begin + b, k + 1
+        return out
+
     def _read(self, i: int) -> str:
         if self._fd is None:
             raise ValueError("the document store is closed")
@@ -357,6 +386,14 @@ class DocumentStore(Sequence[Document]):
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def documents_of(docs: Sequence[Document], indices: list[int]) -> list[Document]:
+    """The documents at `indices`, whole: from a store, consecutive indices are read from its
+    shards (`DocumentStore.read`), for a forked worker's chunk of a step."""
+    if isinstance(docs, DocumentStore) and indices and indices == list(range(indices[0], indices[-1] + 1)):
+        return docs.read(indices[0], indices[-1] + 1)
+    return [docs[i] for i in indices]
 
 
 def metadata_of(docs: Sequence[Document]) -> Sequence[Document]:

@@ -2,8 +2,8 @@
 
 Parquet, Apache Arrow's columnar file format, written and read with pyarrow: Spark, DuckDB,
 pandas and polars read it natively, and a step reads only the columns it needs (candidates
-read the shingles, never the credits). Shards are written in row groups of
-`ROWS_PER_GROUP` records.
+read the shingles, never the credits). Shards are written by `provenance.parquet`, in row
+groups of `provenance.parquet.ROWS_PER_GROUP` records.
 
 A step that reads documents in any order (align) reads their words from `WordsArray`,
 flat files made from the shards in one pass, read with `os.pread`.
@@ -38,7 +38,6 @@ documents from number F on, one row per document in `RECORD_SCHEMA`:
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,12 +58,12 @@ from provenance.editorial.repeats import Repeat
 from provenance.executor import Executor, as_executor
 from provenance.executor.memory import release_free_memory
 from provenance.ingest import Document, OutletRegistry
+from provenance.parquet import write_parquet, write_shard
 from provenance.record import AnalysedDocument
 from provenance.settings import DetectionSettings
 from provenance.text.compact import Words
 from provenance.text.language import Language
 
-ROWS_PER_GROUP = 256
 # Documents a worker analyses before writing them as one shard: a chunk's records are all
 # in the worker's memory at once, so a shard stays this small whatever the corpus's size.
 SHARD_DOCUMENTS = 1024
@@ -134,11 +133,6 @@ class Findings:
     @classmethod
     def of(cls, record: AnalysedDocument) -> Findings:
         return cls(record.boilerplate, record.repeats, record.quotations, record.credits, record.language)
-
-
-def shard_name(first: int) -> str:
-    """The file of the records from document `first` on."""
-    return f"part-{first:09d}.parquet"
 
 
 def _list_array(arrays: list[np.ndarray], dtype: type[np.generic]) -> pa.LargeListArray:
@@ -218,27 +212,6 @@ def write_records(
 ) -> Path:
     """Write the records of documents `first`, `first + 1`, … as one shard, all or nothing."""
     return write_shard(folder, first, records_table(first, ids, findings, words, shingles))
-
-
-def write_parquet(table: pa.Table, path: Path, row_group_size: int | None = None) -> Path:
-    """Write `table` to `path` as Parquet (zstd; row groups of `row_group_size` rows, or
-    pyarrow's default), all or nothing: a temporary file beside it, renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, row_group_size=row_group_size, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_shard(folder: Path, first: int, table: pa.Table) -> Path:
-    """Write the rows of documents `first`, `first + 1`, … (records, a table in
-    `RECORD_SCHEMA`; or documents, see `provenance.documents`) as one shard, all or nothing."""
-    return write_parquet(table, folder / shard_name(first), ROWS_PER_GROUP)
 
 
 def write_candidate_pairs(pairs: CandidatePairs, path: Path) -> Path:

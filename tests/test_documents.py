@@ -12,6 +12,7 @@ import pytest
 from seed_ids import SEEDS
 
 from provenance import documents as store_module
+from provenance import parquet
 from provenance.documents import (
     DOCUMENT_SCHEMA,
     TEXTS_FILE,
@@ -19,6 +20,7 @@ from provenance.documents import (
     DocumentWriter,
     bodies_of,
     document_of,
+    documents_of,
     metadata_of,
     texts_of,
 )
@@ -125,6 +127,32 @@ def test_the_shards_hold_every_document_with_its_number(
     assert back == docs
     assert [d.source_file for d in back] == [d.source_file for d in docs]
     assert rows[2]["source_file"] == os.fsencode(docs[2].source_file)
+
+
+def test_runs_of_documents_are_read_from_the_shards_as_the_store_gives_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shards of 3 documents in row groups of 2: a run starts, ends and crosses each anywhere.
+    monkeypatch.setattr(store_module, "SHARD_DOCUMENTS", 3)
+    monkeypatch.setattr(parquet, "ROWS_PER_GROUP", 2)
+    docs = _documents() * 2
+    with _store(tmp_path / "docs", docs) as store:
+        assert pq.ParquetFile(store.shards[0]).num_row_groups == 2
+        for first in range(len(docs) + 1):
+            for stop in range(first, len(docs) + 1):
+                got = store.read(first, stop)
+                assert got == docs[first:stop], (first, stop)
+                assert [(d.source_file, d.record, d.body_end) for d in got] == [
+                    (d.source_file, d.record, d.body_end) for d in docs[first:stop]
+                ]
+        with pytest.raises(IndexError):
+            store.read(0, len(docs) + 1)
+        with pytest.raises(IndexError):
+            store.read(2, 1)
+        # A run of consecutive indices is read from the shards; any other choice one by one.
+        assert documents_of(store, [2, 3, 4]) == docs[2:5]
+        assert documents_of(store, [4, 0, 4]) == [docs[4], docs[0], docs[4]]
+        assert documents_of(store, []) == [] and documents_of(docs, [1, 3]) == [docs[1], docs[3]]
 
 
 def test_a_large_text_makes_a_shard_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

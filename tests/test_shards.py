@@ -9,10 +9,11 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from provenance import shards as shards_module
+from provenance import parquet
 from provenance.analysis import analyse_documents, line_statistics
 from provenance.ingest import ingest_folder, load_registry
 from provenance.parallel import run_parallel
+from provenance.parquet import write_shard
 from provenance.record import analyse
 from provenance.settings import DetectionSettings
 from provenance.shards import (
@@ -25,7 +26,6 @@ from provenance.shards import (
     record_bytes,
     stored_records,
     word_counts,
-    write_shard,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -41,7 +41,7 @@ def seeds_docs() -> list:
 def test_shards_give_back_the_records_the_step_made(
     seeds_docs: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shards_module, "ROWS_PER_GROUP", 8)  # several row groups per shard
+    monkeypatch.setattr(parquet, "ROWS_PER_GROUP", 8)  # several row groups per shard
     registry = load_registry()
     in_memory = analyse_documents(seeds_docs, registry, SETTINGS)
     shards = analyse_to_shards(seeds_docs, registry, SETTINGS, tmp_path / "records", 2)

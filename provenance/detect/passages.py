@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from provenance.detect import Reuse
-from provenance.shards import write_parquet
+from provenance.parquet import write_parquet
 
 PASSAGE_SCHEMA = pa.schema(
     [

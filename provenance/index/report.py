@@ -22,12 +22,13 @@ from provenance.executor import Executor, as_executor
 from provenance.index.entries import NO_LINE_STATISTICS, record_key
 from provenance.index.store import Index, IndexedDocument, IndexProblem
 from provenance.ingest import Document, IngestResult, OutletRegistry, load_registry
+from provenance.parquet import write_shard
 from provenance.pipeline import report_from_records
 from provenance.record import analyse
 from provenance.report.build import check_texts
 from provenance.report.model import Report, Texts
 from provenance.settings import DetectionSettings
-from provenance.shards import Shards, record_bytes, stored_records, word_counts, write_shard
+from provenance.shards import Shards, record_bytes, stored_records, word_counts
 
 # Records written a shard: as many as a read of the index fetches at once without holding
 # much of it in memory.
