@@ -14,6 +14,8 @@ from provenance.ingest import Document, OutletRegistry
 from provenance.record import AnalysedDocument, analyse
 from provenance.settings import DetectionSettings
 
+# Documents the line counting reads at once.
+_BATCH = 256
 # The record's fields a worker sends back: the document itself is already here.
 _FOUND = [f.name for f in fields(AnalysedDocument) if f.name != "document"]
 
@@ -26,8 +28,10 @@ class _LineCounting:
         self.docs = docs
 
     def run(self, indices: list[int]) -> LineCounts:
-        # Each document once, read from disk when the documents are a store.
-        return count_lines((doc.text, doc.body, doc.outlet) for doc in documents_of(self.docs, indices))
+        # Each document once, read from disk when the documents are a store, a few hundred
+        # at a time: a chunk here is a sixteenth of the corpus.
+        batches = (documents_of(self.docs, indices[a : a + _BATCH]) for a in range(0, len(indices), _BATCH))
+        return count_lines((doc.text, doc.body, doc.outlet) for batch in batches for doc in batch)
 
 
 def line_statistics(docs: Sequence[Document], executor: int | Executor = 1) -> LineCounts:

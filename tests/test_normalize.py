@@ -116,3 +116,22 @@ def test_long_text_is_tokenized_in_stretches_as_in_one(text: str, stretch: int) 
         assert tokenize(text) == whole
     finally:
         normalize_module._STRETCH = saved
+
+
+@settings(max_examples=100, deadline=None)
+@given(corpus_like, st.integers(min_value=0, max_value=40))
+def test_characters_learned_or_not_map_alike(text: str, room: int) -> None:
+    # With room for few characters, a text's new ones are judged for that text alone.
+    normalize_module = sys.modules["provenance.text.normalize"]
+    whole = tokenize(text)
+    saved = (normalize_module._MAX_LEARNED, normalize_module._LEARNED)
+    saved_tables = (normalize_module._ONE_TO_ONE, normalize_module._NOT_ONE_TO_ONE)
+    normalize_module._MAX_LEARNED, normalize_module._LEARNED = room, set()
+    normalize_module._ONE_TO_ONE, normalize_module._NOT_ONE_TO_ONE = {}, set()
+    try:
+        assert tokenize(text) == whole
+        assert tokenize(text) == whole  # and again, with what the first call learned
+        assert len(normalize_module._LEARNED) <= room
+    finally:
+        normalize_module._MAX_LEARNED, normalize_module._LEARNED = saved
+        normalize_module._ONE_TO_ONE, normalize_module._NOT_ONE_TO_ONE = saved_tables

@@ -9,8 +9,11 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+from provenance import analysis as analysis_module
+from provenance import documents as documents_module
 from provenance import parquet
 from provenance.analysis import analyse_documents, line_statistics
+from provenance.documents import DocumentWriter
 from provenance.ingest import ingest_folder, load_registry
 from provenance.parallel import run_parallel
 from provenance.parquet import write_shard
@@ -77,6 +80,26 @@ def test_shards_give_back_the_records_the_step_made(
         start = flat.offsets[units.start]
         assert np.array_equal(flat.offsets[units.start : units.stop + 1] - start, r.shingles.offsets)
         assert np.array_equal(flat.hashes[start : flat.offsets[units.stop]], r.shingles.hashes)
+
+
+def test_documents_in_a_store_are_analysed_as_in_memory(
+    seeds_docs: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Documents shards of 50 and line counting in batches of 7: chunks of work start and end
+    # inside shards and batches.
+    monkeypatch.setattr(documents_module, "SHARD_DOCUMENTS", 50)
+    monkeypatch.setattr(analysis_module, "_BATCH", 7)
+    writer = DocumentWriter(tmp_path / "documents")
+    for doc in seeds_docs:
+        writer.add(doc)
+    registry = load_registry()
+    with writer.finish() as store:
+        assert len(store.shards) > 2
+        counted = line_statistics(store, 2)
+        assert counted == line_statistics(seeds_docs) and counted.documents
+        on_disk = analyse_to_shards(store, registry, SETTINGS, tmp_path / "from-store", 2)
+    in_memory = analyse_to_shards(seeds_docs, registry, SETTINGS, tmp_path / "from-memory", 2)
+    assert [p.read_bytes() for _, p in on_disk.paths] == [p.read_bytes() for _, p in in_memory.paths]
 
 
 def test_a_shard_is_plain_parquet_in_the_documented_schema(seeds_docs: list, tmp_path: Path) -> None:

@@ -88,15 +88,46 @@ def _clusters(text: str, start: int, end: int):
         i = j
 
 
+# Every character met so far, sorted once: those mapping to one character, as one
+# translation table for them all, and the others. A text's characters are then looked up
+# in C, not judged one by one again. At most `_MAX_LEARNED` (what texts hold is a few
+# thousand; a hostile input holding every code point is judged text by text).
+_ONE_TO_ONE: dict[int, str] = {}
+_NOT_ONE_TO_ONE: set[str] = set()
+_LEARNED: set[str] = set()
+_MAX_LEARNED = 1 << 16
+
+
+def _learn(chars: set[str]) -> bool:
+    """Sort the characters not met before; False when there are too many to keep."""
+    new = chars.difference(_LEARNED)
+    if not new:
+        return True
+    if len(_LEARNED) + len(new) > _MAX_LEARNED:
+        return False
+    for ch in new:
+        mapped = _map_char(ch)
+        if len(mapped) == 1 and not unicodedata.combining(ch):
+            _ONE_TO_ONE[ord(ch)] = mapped
+        else:
+            _NOT_ONE_TO_ONE.add(ch)
+    _LEARNED.update(new)
+    return True
+
+
 def _mapped(text: str, start: int, end: int) -> tuple[str, list[int], list[int]]:
     """The mapped string with, per output character, its original [start, end).
 
     Most texts map one character to one character, so `str.translate` does the work and
     the offset map is the identity (returned as empty lists); others take the exact path.
     """
-    if _is_simple(text[start:end]):
-        table = {ord(ch): _map_char(ch) for ch in set(text[start:end])}
-        return text[start:end].translate(table), [], []
+    part = text[start:end]
+    chars = set(part)
+    if _learn(chars):
+        if chars.isdisjoint(_NOT_ONE_TO_ONE):
+            return part.translate(_ONE_TO_ONE), [], []
+    elif _is_simple(part):
+        return part.translate({ord(ch): _map_char(ch) for ch in chars}), [], []
     return _mapped_exact(text, start, end)
 
 
@@ -142,18 +173,19 @@ def token_columns(text: str, start: int = 0, end: int | None = None) -> tuple[li
     same: dict[str, str] = {}
     for a, b in _stretches(text, start, end):
         mapped, first, last = _mapped(text, a, b)
-        for m in _WORD.finditer(mapped):
-            norm = m.group()
-            if APOSTROPHE in norm:
-                norm = norm.replace(APOSTROPHE, "")
-            norms.append(same.setdefault(norm, norm))
-            i, j = m.span()
-            if first:
-                starts.append(first[i])
-                ends.append(last[j - 1])
-            else:
-                starts.append(a + i)
-                ends.append(a + j)
+        # A comprehension a column, not a loop of statements a word: most of the time
+        # tokenising takes is spent here.
+        found = list(_WORD.finditer(mapped))
+        words = [m.group() for m in found]
+        if APOSTROPHE in mapped:
+            words = [w.replace(APOSTROPHE, "") for w in words]
+        norms += map(same.setdefault, words, words)
+        if first:
+            starts.extend([first[m.start()] for m in found])
+            ends.extend([last[m.end() - 1] for m in found])
+        else:
+            starts.extend([a + m.start() for m in found])
+            ends.extend([a + m.end() for m in found])
     return norms, starts, ends
 
 
