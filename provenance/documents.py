@@ -33,9 +33,11 @@ A documents folder holds:
 
 The flat file is written beside the shards by the same writer, not made from them:
 making it from the shards would decode every text once more, when the writer has each at
-hand. Parquet serves another engine; the flat file serves this run's steps, which read a
-document at a time and often in any order (align's spans, the meaning and the report of a
-link), where decoding a row group per document would cost more than the work itself.
+hand. Parquet serves another engine, and this run's per-document steps, whose workers read
+their chunk of consecutive documents whole from it (`DocumentStore.read`); the flat file
+serves the steps that read a document at a time and often in any order (align's spans, the
+meaning and the report of a link), where decoding a row group per document would cost more
+than the work itself.
 Texts are read with `os.pread` on a descriptor opened once: it moves no shared file
 position, so forked workers read with the descriptor they inherit, and since nothing is
 mapped, a text read costs a process only the string it makes.
