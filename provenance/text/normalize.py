@@ -72,9 +72,14 @@ def _map_char(ch: str) -> str:
     return word or " "
 
 
+def _one_to_one(ch: str) -> bool:
+    """Whether the character maps to exactly one character and combines with none before it."""
+    return len(_map_char(ch)) == 1 and not unicodedata.combining(ch)
+
+
 def _is_simple(text: str) -> bool:
     """True when every character maps to exactly one character and none combines with another."""
-    return all(len(_map_char(ch)) == 1 and not unicodedata.combining(ch) for ch in set(text))
+    return all(_one_to_one(ch) for ch in set(text))
 
 
 def _clusters(text: str, start: int, end: int):
@@ -106,9 +111,8 @@ def _learn(chars: set[str]) -> bool:
     if len(_LEARNED) + len(new) > _MAX_LEARNED:
         return False
     for ch in new:
-        mapped = _map_char(ch)
-        if len(mapped) == 1 and not unicodedata.combining(ch):
-            _ONE_TO_ONE[ord(ch)] = mapped
+        if _one_to_one(ch):
+            _ONE_TO_ONE[ord(ch)] = _map_char(ch)
         else:
             _NOT_ONE_TO_ONE.add(ch)
     _LEARNED.update(new)
