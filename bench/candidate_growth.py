@@ -222,7 +222,9 @@ def _measure(
     pair_codes = c.unit_doc[left] * np.int64(N) + c.unit_doc[right]
     estimate_pairs, group = np.unique(pair_codes, return_inverse=True)
     rule_started = time.perf_counter()
-    shared = _shared_shingles(source, c.unit_doc, left, right, group, len(estimate_pairs))
+    rare, common = _shared_shingles(source, c.unit_doc, left, right, group, len(estimate_pairs))
+    # As the step counts them: frequent shingles only as many as a whole reuse holds.
+    shared = rare + np.where(common >= SETTINGS.reuse_shingles, common, 0)
     rule_seconds = time.perf_counter() - rule_started
     kept = estimated[(shared >= SETTINGS.candidate_min_shingles)[group]]
     _log(f"{n}: stages in {time.perf_counter() - t:.0f} s (shingle rule {rule_seconds:.2f} s)")

@@ -47,6 +47,11 @@ class DetectionSettings:
     # with the square of the archive: a pair of documents goes on to alignment only when
     # its candidate units share at least this many distinct shingles, as any reuse of
     # `min_words` words (8 words hold 6 three-word shingles) does. 0 keeps every pair.
+    # Shingles in more than `max_shingle_documents` documents count only where the pair
+    # shares as many of them as a whole reuse of `min_words` words holds (a passage copied
+    # by hundreds of outlets): three of them are one outlet's sign-off ("… – сказал он.
+    # Источник: Курьер"), which two unrelated articles share ever more often as the
+    # archive grows and more of their phrases cross that limit.
     candidate_min_shingles: int = 3
     # Alignment: exact word 3-gram anchors chained across gaps of up to 4 words; the
     # chain's ends then grow over equal words the anchors cannot reach.
@@ -85,6 +90,11 @@ class DetectionSettings:
             raise ValueError("candidate_min_jaccard must be between 0 and 1")
         if not 0.0 <= self.near_verbatim_similarity <= 1.0:
             raise ValueError("near_verbatim_similarity must be between 0 and 1")
+
+    @property
+    def reuse_shingles(self) -> int:
+        """Shingles in a reuse of `min_words` words: those a copy shares with its source."""
+        return max(1, self.min_words - self.shingle_words + 1)
 
     @property
     def lsh_threshold(self) -> float:

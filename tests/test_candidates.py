@@ -215,6 +215,29 @@ def test_a_passage_copied_everywhere_keeps_its_frequent_shingles() -> None:
     assert len(pairs) == 30 * 29 // 2
 
 
+def test_a_shared_sign_off_is_not_evidence_of_reuse_but_a_copy_beside_it_is() -> None:
+    settings = DetectionSettings(max_shingle_documents=10)
+    # 40 documents of a sentence of their own, then four words of their own and the same
+    # five-word sign-off: three shingles in 40 documents each (frequent), which with those
+    # sharing a word with them are most of the last unit, so it keeps them. Documents 0 and
+    # 1 also share a three-word phrase; 2 and 3 a run of 9 words.
+    sign_off = ["сказал", "он", "источник", "курьер", "заозерья"]
+    docs = [[f"d{d}w{i}" for i in range(16)] for d in range(40)]
+    docs[0][4:7] = docs[1][4:7] = ["общая", "фраза", "здесь"]
+    docs[2][2:11] = docs[3][2:11] = [f"копия{i}" for i in range(9)]
+    docs = [d + sign_off for d in docs]
+    sents = [[(0, 12), (12, 21)] for _ in docs]
+    shingled = [document_shingles(d, s, settings) for d, s in zip(docs, sents, strict=True)]
+    frequent = frequent_shingles(shingled, settings.max_shingle_documents)
+    assert len(frequent) == 3
+    # Counted like any other shingles, the sign-off's three pair (nearly) every two documents.
+    counted = candidate_document_pairs(shingled, replace(settings, min_words=5), frequent)
+    assert len(counted) >= 0.9 * 40 * 39 // 2
+    # Three frequent shingles are fewer than a reuse of `min_words` (8) words holds: only the
+    # copied sentence pairs its documents; one phrase beside the sign-off does not.
+    assert candidate_document_pairs(shingled, settings, frequent).keys() == {(2, 3)}
+
+
 def test_shingles_that_share_a_word_with_a_frequent_byline_go_with_it() -> None:
     settings = DetectionSettings(
         max_shingle_documents=10, candidate_min_jaccard=0.0, candidate_min_shingles=0
@@ -279,10 +302,10 @@ def test_a_reuse_running_past_the_candidate_sentence_counts_the_sentence_beside_
     shingled = [document_shingles(a, [(0, 8), (8, 16)], S), document_shingles(b, [(0, 16)], S)]
     source = Signatures(shingled, S, np.empty(0, dtype=np.uint32))
     docs = np.array([0, 0, 1])
-    one = _shared_shingles(source, docs, np.array([0]), np.array([2]), np.array([0]), 1)
-    assert one.tolist() == [4]
+    one, frequent = _shared_shingles(source, docs, np.array([0]), np.array([2]), np.array([0]), 1)
+    assert one.tolist() == [4] and frequent.tolist() == [0]
     # Met again through the other unit pair, the same shingles are counted once.
-    both = _shared_shingles(source, docs, np.array([0, 1]), np.array([2, 2]), np.array([0, 0]), 1)
+    both, _ = _shared_shingles(source, docs, np.array([0, 1]), np.array([2, 2]), np.array([0, 0]), 1)
     assert both.tolist() == [4]
 
 
@@ -294,10 +317,10 @@ def test_shingles_of_units_further_away_do_not_count() -> None:
     shingled = [document_shingles(a, [(0, 8), (8, 16), (16, 24)], S), document_shingles(b, [(0, 16)], S)]
     source = Signatures(shingled, S, np.empty(0, dtype=np.uint32))
     docs = np.array([0, 0, 0, 1])
-    assert _shared_shingles(source, docs, np.array([0]), np.array([3]), np.array([0]), 1).tolist() == [2]
+    assert _shared_shingles(source, docs, np.array([0]), np.array([3]), np.array([0]), 1)[0].tolist() == [2]
     assert _shared_shingles(
         source, docs, np.array([0, 2]), np.array([3, 3]), np.array([0, 0]), 1
-    ).tolist() == [4]
+    )[0].tolist() == [4]
 
 
 def test_shared_shingles_are_those_of_the_units_and_their_neighbours(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -325,17 +348,20 @@ def test_shared_shingles_are_those_of_the_units_and_their_neighbours(monkeypatch
     left, right = left[pick], right[pick]
     codes = np.array(owner)[left] * len(docs) + np.array(owner)[right]
     doc_pairs, group = np.unique(codes, return_inverse=True)
-    counts = _shared_shingles(source, np.array(owner), left, right, group, len(doc_pairs))
+    rare, frequent_counts = _shared_shingles(source, np.array(owner), left, right, group, len(doc_pairs))
+    frequent_set = set(frequent.tolist())
 
     def near(unit: int) -> set[int]:
         # The unit's shingles and those of the units beside it in its document.
         beside = [u for u in (unit - 1, unit, unit + 1) if 0 <= u < len(owner) and owner[u] == owner[unit]]
         return set().union(*(unit_sets[u] for u in beside))
 
-    expected = []
+    expected, expected_frequent = [], []
     for g in range(len(doc_pairs)):
         mine = np.flatnonzero(group == g)
         a = set().union(*(near(u) for u in left[mine]))
         b = set().union(*(near(u) for u in right[mine]))
-        expected.append(len(a & b))
-    assert counts.tolist() == expected and max(expected) >= 3 and min(expected) == 0
+        expected.append(len((a & b) - frequent_set))
+        expected_frequent.append(len(a & b & frequent_set))
+    assert rare.tolist() == expected and max(expected) >= 3 and min(expected) == 0
+    assert frequent_counts.tolist() == expected_frequent and max(expected_frequent) >= 1

@@ -14,7 +14,14 @@ from functools import cache
 
 import numpy as np
 
-from provenance.detect.fingerprint import CorpusShingles, DocumentShingles, Signatures, Unit, sorted_unique
+from provenance.detect.fingerprint import (
+    CorpusShingles,
+    DocumentShingles,
+    Signatures,
+    Unit,
+    in_sorted,
+    sorted_unique,
+)
 from provenance.executor import Executor, as_executor
 from provenance.settings import DetectionSettings
 
@@ -145,7 +152,8 @@ def find_candidates(
     """`candidate_pairs` of every unit of the documents, then kept only where the two units'
     whole signatures agree on at least `settings.candidate_min_jaccard` of their values, and
     only for document pairs whose candidate units share at least
-    `settings.candidate_min_shingles` distinct shingles.
+    `settings.candidate_min_shingles` distinct shingles, frequent ones counting only where
+    the pair shares as many of them as a whole reuse holds (`settings.reuse_shingles`).
 
     The loose 64 × 2 banding lets through one pair of unrelated sentences in six that share
     a single common three-word phrase (Jaccard about 0.05); as the archive grows, such pairs
@@ -203,8 +211,9 @@ def find_candidates(
         pair_codes = docs[left] * np.int64(documents) + docs[right]
         doc_pairs, group = np.unique(pair_codes, return_inverse=True)
         del pair_codes
-        shared = _shared_shingles(source, docs, left, right, group, len(doc_pairs))
+        rare, frequent = _shared_shingles(source, docs, left, right, group, len(doc_pairs))
         del left, right
+        shared = rare + np.where(frequent >= settings.reuse_shingles, frequent, 0)
         codes = codes[(shared >= settings.candidate_min_shingles)[group]]
     return _document_pairs(codes, docs, documents)
 
@@ -234,23 +243,27 @@ def _agreeing(source: Signatures, codes: np.ndarray, n: np.int64, perms: int) ->
 
 def _shared_shingles(
     source: Signatures, docs: np.ndarray, left: np.ndarray, right: np.ndarray, group: np.ndarray, groups: int
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """For each document pair (`group` numbers the pair of each unit pair), how many distinct
     shingles its candidate units in the one document, with the units beside them, share
-    with those in the other (`docs`: each unit's document).
+    with those in the other (`docs`: each unit's document): those not frequent, and the
+    frequent ones (`source.frequent`), apart.
 
     A reuse is at least `min_words` words, which hold several shingles; two documents whose
     candidate sentences share one or two common three-word phrases ("ещё сообщил о",
     "… – сказал он") hold none, and such pairs grow with the square of the archive. A reuse
     may run on past the end of a candidate sentence ("…in object oriented programming. It
     models the reuse of existing…" against one sentence of the other text): the units
-    beside the candidates count too. The shingles are those the signatures were made of.
+    beside the candidates count too. The shingles are those the signatures were made of;
+    frequent ones among them are an outlet's sign-off as often as a widely copied passage,
+    so the caller weighs them apart.
     Document pairs are taken whole, a few thousand unit pairs at a time.
     """
     order = np.argsort(group, kind="stable")
     left, right, group = left[order], right[order], group[order]
     first = np.searchsorted(group, np.arange(groups + 1))  # where each pair's unit pairs start
     counts = np.zeros(groups, dtype=np.int64)
+    frequent = np.zeros(groups, dtype=np.int64)
     start = 0
     while start < len(group):
         # About _PAIRS_PER_ESTIMATE unit pairs, back to where a document pair starts, and at
@@ -270,10 +283,13 @@ def _shared_shingles(
             hashes, owner = source.shingles_of(near)
             sides.append(_unique((near_group[owner].astype(np.uint64) << np.uint64(32)) | hashes))
         common = np.intersect1d(sides[0], sides[1], assume_unique=True)
-        found = np.bincount((common >> np.uint64(32)).astype(np.int64), minlength=int(mine[-1]) + 1)
-        counts[low : low + len(found)] += found
+        owners = (common >> np.uint64(32)).astype(np.int64)
+        is_frequent = in_sorted(source.frequent, (common & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        size = int(mine[-1]) + 1
+        counts[low : low + size] += np.bincount(owners[~is_frequent], minlength=size)
+        frequent[low : low + size] += np.bincount(owners[is_frequent], minlength=size)
         start = stop
-    return counts
+    return counts, frequent
 
 
 _unique = sorted_unique

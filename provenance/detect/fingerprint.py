@@ -400,6 +400,8 @@ class Signatures:
         self._runs = list(zip(cuts, [*cuts[1:], self.units], strict=True)) if cuts else []
         self._a, self._b = _permutations(settings.num_perm, settings.seed)
         self._perms = settings.num_perm
+        # The frequent shingles as `shingles_of` gives shingles, sorted.
+        self.frequent = sorted_unique(_fmix32(np.asarray(frequent, dtype=np.uint32)))
 
     @property
     def _starts(self) -> np.ndarray:
