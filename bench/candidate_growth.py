@@ -1,6 +1,7 @@
 """Why candidate document pairs per article grow with the archive, and what stops them.
 
     python -m bench.candidate_growth --sizes 10000,30000,100000 [--work DIR] [--jobs N]
+                                     [--max-shingle-documents N]
                                      [-o bench/results/candidate_growth.json]
 
 For each size, the generated corpus of `bench.scale` (`bench.scale_corpus`, seed 1) is read
@@ -15,7 +16,8 @@ and analysed as a scan does, then the candidates step is taken apart:
 Every document pair the estimate passes is aligned, so each stage's pairs are split into
 those alignment verifies as reuse and the rest. Also measured: how many units share a band
 key (the buckets' sizes) and what text the largest buckets hold; the shingles the unverified
-pairs share, how many documents each is in, and their text; whether a large bucket's pairs
+pairs share, how many documents each is in, and their text; how many of the shingles a
+document pair shares are frequent, verified or not; whether a large bucket's pairs
 are ever verified; and the recall of the planted copies by the passages aligned under each
 rule. Writes JSON; prints a table.
 """
@@ -278,8 +280,16 @@ def _measure(
         for label, mask in (("verified", is_verified), ("unverified", ~is_verified))
     }
     result["shared_shingles_note"] = (
-        "distinct shingles of a document pair's candidate units and their neighbours, 6 = 6 or more"
+        "distinct shingles of a document pair's candidate units and their neighbours, 6 = 6 or more;"
+        " frequent ones counted only where the pair shares as many as a whole reuse holds"
     )
+    # The same shingles, frequent (in more than max_shingle_documents documents) and not.
+    kinds = {}
+    for label, mask in (("verified", is_verified), ("unverified", ~is_verified)):
+        split = zip(np.minimum(common[mask], 9).tolist(), np.minimum(rare[mask], 9).tolist(), strict=True)
+        kinds[label] = {f"{f},{r}": v for (f, r), v in sorted(Counter(split).items())}
+    result["shared_shingles_frequent_and_not"] = kinds
+    result["shared_shingles_frequent_and_not_note"] = "'frequent,not frequent': document pairs, 9 = 9 or more"
 
     # The unit pairs behind unverified document pairs: the shingles they share.
     present = np.concatenate([np.unique(s.hashes) for s in c.shingled])
@@ -416,6 +426,12 @@ def table(results: dict[str, Any]) -> str:
             f"by shingles shared: {u['by_shingles_the_two_units_share']}; "
             f"documents holding a shared shingle: {u['documents_holding_a_shared_shingle_quantiles']}"
         )
+        kinds = size["shared_shingles_frequent_and_not"]
+        lines.append(
+            f"{'':>8} document pairs by shingles shared (frequent,not): unverified {kinds['unverified']}; "
+            f"verified with fewer than 3 not frequent "
+            f"{ {k: v for k, v in kinds['verified'].items() if int(k.split(',')[1]) < 3} }"
+        )
         lines.append(
             f"{'':>8} verified pairs lost by the shingle rule: {size['verified_lost_by_shingle_rule']}; "
             f"rule {size['seconds']['shingle_rule']} s of the step's {size['seconds']['candidates_step']} s"
@@ -424,6 +440,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SETTINGS  # every measure of the module reads it
     parser = argparse.ArgumentParser(
         prog="python -m bench.candidate_growth", description=__doc__.split("\n\n")[0]
     )
@@ -431,10 +448,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="where corpora are cached (default: a temporary folder)")
     parser.add_argument("--jobs", type=int, help="processes (default: every core)")
     parser.add_argument(
+        "--max-shingle-documents",
+        type=int,
+        default=SETTINGS.max_shingle_documents,
+        help="the frequent-shingle limit (a low one shows at a small size what a large archive does)",
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, default=REPO / "bench" / "results" / "candidate_growth.json"
     )
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()})
+    SETTINGS = replace(SETTINGS, max_shingle_documents=args.max_shingle_documents)
     with tempfile.TemporaryDirectory(prefix="candidate-growth-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)

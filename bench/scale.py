@@ -300,7 +300,8 @@ def scan_recall(links: Iterable[dict[str, Any]], planted: Planted) -> dict[str, 
         found.append(
             any(2 * (min(b, e) - max(a, s)) >= b - a for s, e in sides.get((c.target, c.source), ()))
         )
-    return {"links": count, **_recall(planted.copies, found)}
+    # Each link adds its pair both ways round, and no link joins a document to itself.
+    return {"links": count, "linked_document_pairs": len(sides) // 2, **_recall(planted.copies, found)}
 
 
 def plain_recall(pairs_path: Path, planted: Planted) -> dict[str, Any]:
@@ -364,6 +365,8 @@ def _scan(
             verified_passages=verified,
         )
     scan.update(scan_recall(report_links(out / "lineage.json"), planted))
+    if "candidate_document_pairs" in scan:  # pairs aligned in vain: the candidates step's waste
+        scan["unverified_document_pairs"] = scan["candidate_document_pairs"] - scan["linked_document_pairs"]
     scan["report_mb"] = round((out / "lineage.json").stat().st_size / 1e6, 1)
     steps = out / "lineage.steps.json"
     if steps.is_file():  # each step's items, seconds and peak memory, as the scan measured them

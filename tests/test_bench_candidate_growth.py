@@ -3,6 +3,7 @@ apart, and its counts agree with each other. Nothing here asserts a timing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from bench import candidate_growth
@@ -22,6 +23,17 @@ def test_stages_narrow_down_and_the_shingle_rule_keeps_every_verified_pair(tmp_p
     dropped = estimate["unverified_document_pairs"] - kept["unverified_document_pairs"]
     counts = result["shared_shingles_of_estimate_pairs"]["unverified"]
     assert dropped == sum(v for k, v in counts.items() if int(k) < 3)
+    # The same pairs by frequent and other shingles shared, as the rule weighs them.
+    kinds = result["shared_shingles_frequent_and_not"]
+    assert sum(kinds["verified"].values()) == estimate["verified_document_pairs"]
+    assert sum(kinds["unverified"].values()) == estimate["unverified_document_pairs"]
+    reuse = candidate_growth.SETTINGS.reuse_shingles
+    weighed = Counter()
+    for key, v in kinds["unverified"].items():
+        frequent, rare = (int(x) for x in key.split(","))
+        weighed[min(6, rare + (frequent if frequent >= reuse else 0))] += v
+    assert sum(v for k, v in weighed.items() if k < 3) == dropped
+    assert "frequent,not" in candidate_growth.table({"sizes": [result]})
     buckets = result["buckets"]
     assert buckets["largest"] and buckets["largest"][0]["units"] == buckets["largest_bucket"]
     assert all(b["verified"] <= b["passing_shingle_rule"] <= b["passing_estimate"] for b in buckets["largest"])

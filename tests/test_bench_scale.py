@@ -138,6 +138,9 @@ def test_only_the_programs_asked_for_run(tmp_path: Path, capsys: pytest.CaptureF
         assert not programs["floor"]["ran"] and not programs["plain"]["ran"]
         scan = programs["scan"]
         assert scan["ran"] and scan["report_mb"] > 0 and scan["recall"] >= 0.9
+        # Candidate pairs alignment found nothing in: those without a link.
+        assert scan["unverified_document_pairs"] == scan["candidate_document_pairs"] - scan["linked_document_pairs"]
+        assert 0 <= scan["unverified_document_pairs"] < scan["candidate_document_pairs"]
         # Each step's measures come along, as the scan wrote them beside its report.
         assert [s["step"] for s in scan["steps"]][:3] == ["read", "lines", "analyse"]
         assert scan["steps"][0]["items_in"] == size["articles"]
@@ -164,7 +167,10 @@ def test_links_are_read_one_at_a_time_as_json_reads_them(
     for size in (3, 7, 64, 1 << 24):
         monkeypatch.setattr(scale, "_READ_BYTES", size)
         assert list(scale.report_links(path)) == links
-    assert scale.scan_recall(scale.report_links(path), planted)["links"] == len(links)
+    recall = scale.scan_recall(scale.report_links(path), planted)
+    assert recall["links"] == len(links)
+    pairs = {frozenset((x["source"]["document"], x["target"]["document"])) for x in links}
+    assert recall["linked_document_pairs"] == len(pairs) and all(len(p) == 2 for p in pairs)
     cut = tmp_path / "cut.json"
     cut.write_bytes(path.read_bytes()[: path.read_bytes().index(b'\n  "clusters"') - 200])
     with pytest.raises(ValueError):
