@@ -439,6 +439,11 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _shown(argv: list[str]) -> list[str]:
+    """The arguments as recorded: the corpus folder is this machine's own, named DIR."""
+    return ["DIR" if k and argv[k - 1] == "--work" else a for k, a in enumerate(argv)]
+
+
 def main(argv: list[str] | None = None) -> int:
     global SETTINGS  # every measure of the module reads it
     parser = argparse.ArgumentParser(
@@ -464,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         measured = [measure(n, work, args.jobs) for n in sizes]
     results = {
-        "command": "python -m bench.candidate_growth " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m bench.candidate_growth", *_shown(argv or sys.argv[1:])]),
         "corpus": "bench.scale_corpus, seed 1, as bench.scale generates it",
         "settings": SETTINGS.to_parameters(),
         "machine": {**machine(), **code_version()},
