@@ -33,6 +33,7 @@ from provenance.lineage import compare, earliest
 from provenance.record import analyse
 from provenance.schemas import errors as schema_errors
 from provenance.settings import DetectionSettings
+from provenance.text.lines import line_column
 
 SCHEMA = "check-result.schema.json"
 SCHEMA_VERSION = "1.1.0"
@@ -223,6 +224,8 @@ def _source_entry(
     return {
         "document": source.id,
         "path": source.path,
+        "title": source.title,
+        "url": source.url,
         "outlet": source.outlet,
         "date": source.date.value,
         "date_precision": source.date.precision,
@@ -261,9 +264,12 @@ def _finding(
     prior = [e for e in sources if e["order"] != "later"]
     credited = any(e["credited"] for e in prior)
     copied = finding_class != "shared-quotation" and bool(prior)
+    line, column = line_column(text, start)
     return {
         "start": start,
         "end": end,
+        "line": line,
+        "column": column,
         "snippet": text[start:end],
         "severity": "uncredited" if copied and not credited else "reuse",
         "class": finding_class,

@@ -48,7 +48,10 @@ def test_uncredited_copy_fails_and_names_the_earliest_source(desk: Path) -> None
     assert result.returncode == 1, result.stderr
     finding, summary = result.stdout.splitlines()
     start = DRAFT.index(COPIED)
-    assert finding.startswith(f"draft.txt:{start}-{start + len(COPIED)}: uncredited copied text")
+    # Line 3, column 1, as an editor shows it, then the offsets and the passage on one line.
+    assert finding.startswith(f"draft.txt:3:1: {start}-{start + len(COPIED)} uncredited copied text (verbatim, ")
+    words = COPIED.split()
+    assert f": “{' '.join(words[:3])} " in finding and f" … {words[-1]}”; " in finding
     assert f"earliest {NUR_ID} (NUR.KZ, 2025-10-09)" in finding
     assert "1 at or above --fail-on uncredited" in summary
 
@@ -79,10 +82,12 @@ def test_json_output_validates_and_offsets_hold(desk: Path) -> None:
     assert draft["name"] == "-" and draft["date_assumed"] == "after-index"
     [finding] = draft["findings"]
     assert draft["text"][finding["start"] : finding["end"]] == COPIED == finding["snippet"]
+    assert (finding["line"], finding["column"]) == (3, 1)
     assert finding["status"] == "determined" and finding["earliest"] == [NUR_ID]
-    texts = {d.id: d.text for d in ingest_folder(SEEDS).documents}
+    seeds = {d.id: d for d in ingest_folder(SEEDS).documents}
     for source in finding["sources"]:
-        assert texts[source["document"]][source["start"] : source["end"]] == source["snippet"]
+        assert seeds[source["document"]].text[source["start"] : source["end"]] == source["snippet"]
+        assert (source["title"], source["url"]) == (seeds[source["document"]].title, seeds[source["document"]].url)
         assert source["order"] in ("earlier", "unordered")
     assert finding["sources"][0]["document"] == NUR_ID
 
@@ -289,7 +294,8 @@ def test_lang_prints_findings_in_that_language(desk: Path, lang: str, finding: s
     assert result.returncode == 1, result.stderr
     line, last = result.stdout.splitlines()
     start = DRAFT.index(COPIED)
-    assert line.startswith(f"draft.txt:{start}-{start + len(COPIED)}: {finding}")
+    assert line.startswith(f"draft.txt:3:1: {start}-{start + len(COPIED)} {finding}")
+    assert f"): «{COPIED.split()[0]} " in line
     assert f"; {'ең ерте: ' if lang == 'kk' else 'самый ранний: '}{NUR_ID} (NUR.KZ, " in line
     assert last == summary
     english = run_cli("check", "draft.txt", "--format", "json", cwd=desk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -13,13 +14,33 @@ TEMPLATE = "check.html.j2"
 _CLASSES = ("copied-text", "shared-quotation", "mixed")
 
 
+# A passage longer than this is shown by its first and last words.
+_SHORT_CHARS = 80
+_SPACES = re.compile(r"\s+")
+
+
+def shortened(text: str, limit: int = _SHORT_CHARS) -> str:
+    """`text` on one line (every run of spaces and line breaks one space), and when longer
+    than `limit`, its beginning and end around " … ", cut between words."""
+    flat = _SPACES.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    head, tail = flat[: limit * 2 // 3], flat[-(limit // 4) :]
+    head = head[: head.rfind(" ")] if " " in head else head
+    tail = tail[tail.find(" ") + 1 :] if " " in tail else tail
+    return f"{head} … {tail}"
+
+
 def _source_label(s: dict[str, Any], words: dict[str, str]) -> str:
     facts = [x for x in (s["outlet"], s["date"] or words["undated"]) if x]
-    return f"{s['document']} ({', '.join(facts)})"
+    title = f" {words['passage'].format(text=shortened(s['title'], 60))}" if s.get("title") else ""
+    url = f" {s['url']}" if s.get("url") else ""
+    return f"{s['document']}{title} ({', '.join(facts)}){url}"
 
 
 def finding_line(name: str, f: dict[str, Any], lang: Lang = "en") -> str:
-    """`name:START-END: what, from whom` — one finding, as a linter prints one problem."""
+    """`name:LINE:COLUMN: START-END what: "passage"; from whom` — one finding, as a linter
+    prints one problem (line and column from 1, offsets in code points)."""
     words, t = CHECK[lang], CATALOGUES[lang]
     first = f["sources"][0]
     what = words[f["class"]]
@@ -41,7 +62,8 @@ def finding_line(name: str, f: dict[str, Any], lang: Lang = "en") -> str:
         where = words["all_later"]
     others = [s for s in f["sources"] if s["document"] not in f["earliest"]]
     also = words["also"].format(sources=", ".join(_source_label(s, words) for s in others)) if others else ""
-    return f"{name}:{f['start']}-{f['end']}: {head}; {where}{also}"
+    passage = words["passage"].format(text=shortened(f["snippet"]))
+    return f"{name}:{f['line']}:{f['column']}: {f['start']}-{f['end']} {head}: {passage}; {where}{also}"
 
 
 def render_text(result: dict[str, Any], lang: Lang = "en") -> str:

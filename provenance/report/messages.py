@@ -517,6 +517,7 @@ CHECK: dict[Lang, dict[str, str]] = {
         "no_year": "no earlier source with a year",
         "all_later": "every source is later than the draft",
         "also": "; also {sources}",
+        "passage": "“{text}”",
         "summary": "{findings} ({uncredited} uncredited) in {drafts}; {failing} at or above --fail-on "
         "{fail_on}",
     },
@@ -533,6 +534,7 @@ CHECK: dict[Lang, dict[str, str]] = {
         "no_year": "нет более раннего источника с годом",
         "all_later": "все источники опубликованы позже черновика",
         "also": "; также {sources}",
+        "passage": "«{text}»",
         "summary": "найдено фрагментов: {findings} (без ссылки: {uncredited}), черновиков: {drafts}; "
         "на уровне --fail-on {fail_on} или выше: {failing}",
     },
@@ -549,6 +551,7 @@ CHECK: dict[Lang, dict[str, str]] = {
         "no_year": "жылы көрсетілген ертерек дереккөз жоқ",
         "all_later": "барлық дереккөз жобадан кейін жарияланған",
         "also": "; сондай-ақ {sources}",
+        "passage": "«{text}»",
         "summary": "табылған үзінділер: {findings} (дереккөзі көрсетілмегені: {uncredited}), жобалар: "
         "{drafts}; --fail-on {fail_on} деңгейінде не одан жоғары: {failing}",
     },

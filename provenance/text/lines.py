@@ -31,3 +31,13 @@ def has_line_break(text: str, start: int = 0, end: int | None = None) -> bool:
 def line_start(text: str, pos: int, floor: int = 0) -> int:
     """Start of the line that holds `text[pos]`, not before `floor`."""
     return max(floor, *(text.rfind(c, floor, pos) + 1 for c in BREAK_CHARS))
+
+
+_ONE_BREAK = re.compile(LINE_BREAK)
+
+
+def line_column(text: str, pos: int) -> tuple[int, int]:
+    """The line and column of `text[pos]`, both from 1, as an editor shows them: lines end at
+    every break above (a CRLF is one), columns count code points."""
+    line = 1 + sum(1 for _ in _ONE_BREAK.finditer(text, 0, pos))
+    return line, 1 + pos - line_start(text, pos)
