@@ -114,6 +114,11 @@ def test_html_output_is_one_safe_page(desk: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in page and "<script" not in page and "<img" not in page
     assert "&lt;script&gt;" in page and "<mark" in page
+    # One finding and five documents, each with the noun that goes with its number.
+    assert "<title>Draft check — 1 finding, 1 uncredited</title>" in page
+    assert "(5 documents)" in page and "1 findings" not in page
+    start = DRAFT.index(COPIED)
+    assert f"<h3>3:1 ({start}–{start + len(COPIED)}): copied text" in page
 
 
 def test_corpus_folder_gives_the_same_findings_as_the_index(desk: Path) -> None:

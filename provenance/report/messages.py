@@ -460,6 +460,7 @@ _FORMS: dict[Lang, dict[str, tuple[str, ...]]] = {
         "passage": ("passage", "passages"),
         "character": ("character", "characters"),
         "word": ("word", "words"),
+        "finding": ("finding", "findings"),
     },
     "ru": {
         "document": ("документ", "документа", "документов"),
@@ -557,16 +558,17 @@ CHECK: dict[Lang, dict[str, str]] = {
     },
 }
 
-# The words of `check`'s HTML page.
+# The words of `check`'s HTML page. In English the noun after a count is the view's
+# (`plural`); Russian and Kazakh put counts after a label, as `CHECK` does.
 CHECK_PAGE: dict[Lang, dict[str, str]] = {
     "en": {
-        "title": "Draft check — {findings} findings, {uncredited} uncredited",
+        "title": "Draft check — {findings}, {uncredited} uncredited",
         "heading": "Draft check",
-        "against_index": "Against the index {path} ({documents} documents).",
-        "against_corpus": "Against the corpus {path} ({documents} documents).",
-        "totals": "{findings} findings, {uncredited} uncredited; {failing} at or above {fail_on}.",
+        "against_index": "Against the index {path} ({documents}).",
+        "against_corpus": "Against the corpus {path} ({documents}).",
+        "totals": "{findings}, {uncredited} uncredited; {failing} at or above {fail_on}.",
         "earliest_note": "“Earliest” means earliest in the index, not the original author.",
-        "draft_totals": "{findings} findings, {uncredited} uncredited, {share} % of the text found "
+        "draft_totals": "{findings}, {uncredited} uncredited, {share} % of the text found "
         "elsewhere.",
         "published": "Published {date}.",
         "after_index": "Taken to be published after everything indexed.",
