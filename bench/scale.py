@@ -41,7 +41,7 @@ from typing import Any
 
 from bench import scale_corpus
 from bench.scale_corpus import Copy, Planted
-from provenance.executor.memory import tree_pss_mb
+from bench.tree_memory import peak_while_running
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("floor", "scan", "plain")
@@ -117,8 +117,9 @@ class Measured:
     peak_mb: float  # the largest single process's peak resident size
     stderr: str
     stdout: str
-    # The whole process tree's proportional set size, sampled every SAMPLE_S: shared pages
-    # counted once, every worker included (None where the system does not say).
+    # The whole process tree's proportional set size, sampled every SAMPLE_S or less often
+    # (`bench.tree_memory.peak_while_running`): shared pages counted once, every worker
+    # included (None where the system does not say).
     peak_tree_mb: float | None = None
 
 
@@ -137,16 +138,9 @@ def measure(command: list[str], logs: Path) -> Measured:
         proc = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPO, start_new_session=True
         )
-        tree: float | None = None
         try:
-            while True:
-                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-                if pid:
-                    break
-                now = tree_pss_mb(proc.pid)
-                if now is not None:
-                    tree = max(tree or 0.0, now)
-                time.sleep(SAMPLE_S)
+            tree = peak_while_running(proc.pid, SAMPLE_S)
+            _, status, usage = os.wait4(proc.pid, 0)
         except BaseException:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -547,7 +541,8 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"floor and plain run in one process; scan with --jobs {jobs}. CPU s adds up a program's",
         "processes; peak MB is its largest single process; tree MB the peak proportional set size of",
-        f"all its processes together (shared pages counted once), sampled every {SAMPLE_S} s.",
+        f"all its processes together (shared pages counted once), sampled every {SAMPLE_S} s or, while",
+        "a sample is costly, less often.",
         f"1-minute load average before the runs: {min(loads):.2f} to {max(loads):.2f} on {m['cpus']} CPUs "
         "(other work on the machine lengthens wall times).",
         f"machine: {m['cpus']} CPUs, {m['memory_mb'] or '?'} MB, Python {m['python']}, {m['platform']}; "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from provenance import parallel
-from provenance.executor import LocalExecutor, as_executor
+from provenance.executor import LocalExecutor, as_executor, base
 from provenance.executor.memory import tree_pss_mb
 from provenance.executor.progress import ProgressMeter, sharing
 
@@ -26,7 +26,7 @@ def _hold_memory(chunk: list[int]) -> list[int]:
     block = bytearray(64 << 20)  # touched, so it is resident in the worker
     for i in range(0, len(block), 4096):
         block[i] = 1
-    time.sleep(1.2)  # long enough for the executor to sample it
+    time.sleep(2.5)  # long enough for the executor to sample it (at most once a second)
     return [len(chunk)]
 
 
@@ -78,6 +78,40 @@ def test_peak_memory_counts_the_workers_not_only_this_process() -> None:
     executor.map("hold", _hold_memory, [1, 2], "items", min_items=1)
     # Two workers each hold 64 MB while the step runs: the tree's peak shows both.
     assert executor.stats[0].peak_mb >= before + 100
+
+
+def test_memory_is_sampled_at_most_once_a_second_however_often_chunks_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A sample walks every process's page tables: taken at every chunk, a scan's sampling
+    # would grow with the square of the corpus.
+    samples: list[float] = []
+    monkeypatch.setattr(base.PeakMemory, "sample", lambda self: samples.append(time.monotonic()))
+    executor = LocalExecutor(1)
+    with executor.step("many chunks", 10_000, "items") as step:
+        for _ in range(10_000):
+            step.advance(1)
+    # One when the step starts, one when it ends, none for the 10,000 chunks in between.
+    assert len(samples) == 2
+
+
+def test_a_costly_sample_makes_the_next_one_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    samples: list[float] = []
+
+    def slow(self: object) -> None:
+        samples.append(time.monotonic())
+        time.sleep(0.01)
+
+    monkeypatch.setattr(base, "SAMPLE_S", 0.0)
+    monkeypatch.setattr(base.PeakMemory, "sample", slow)
+    executor = LocalExecutor(1)
+    with executor.step("costly", 100, "items") as step:
+        for _ in range(30):
+            step.advance(1)
+            time.sleep(0.01)
+    # Every 0.01 s asked, 0.01 s each: the next waits 50 × that, so 0.3 s of chunks sample
+    # once or twice besides the step's start and end, not 30 times.
+    assert 3 <= len(samples) <= 5
 
 
 def test_the_tree_of_this_process_is_at_least_this_process() -> None:

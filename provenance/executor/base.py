@@ -47,9 +47,12 @@ class StepStats:
         )
 
 
-# A step run here samples the memory of the process tree at most this often as it advances:
-# a sample reads /proc for every process, tens of milliseconds for a large one.
+# A step run here samples the memory of the process tree at most this often as it advances,
+# and no more often than SAMPLE_COST times what the last sample took: a sample reads /proc
+# for every process, which walks its page tables, so its cost grows with the memory held.
+# Sampled at every chunk done, a scan would spend time growing with the square of the corpus.
 SAMPLE_S = 1.0
+SAMPLE_COST = 50
 
 
 class RunningStep:
@@ -58,11 +61,20 @@ class RunningStep:
     def __init__(self, stats: StepStats, meter: ProgressMeter | None) -> None:
         self.stats, self.meter, self.memory = stats, meter, PeakMemory()
         self._shared, self._shared_items = 0.0, 0
+        self._sampled, self._every = time.monotonic(), SAMPLE_S
+
+    def _sample(self) -> None:
+        """The tree's memory, when `_every` has passed since the last sample."""
+        now = time.monotonic()
+        if now - self._sampled < self._every:
+            return
+        self.memory.sample()
         self._sampled = time.monotonic()
+        self._every = max(SAMPLE_S, SAMPLE_COST * (self._sampled - now))
 
     def advance(self, items: int) -> None:
         """`items` more of the step's input are done (0: nothing new, a moment to measure)."""
-        self.memory.sample()
+        self._sample()
         if self.meter is not None and items:
             self.meter.advance(items)
 
@@ -72,10 +84,7 @@ class RunningStep:
         self._shared += fraction
         items = min(round(self._shared * self.stats.items_in), self.stats.items_in) - self._shared_items
         self._shared_items += items
-        now = time.monotonic()
-        if now - self._sampled >= SAMPLE_S:
-            self._sampled = now
-            self.memory.sample()
+        self._sample()
         if self.meter is not None and items:
             self.meter.advance(items)
 
