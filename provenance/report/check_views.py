@@ -12,8 +12,8 @@ from provenance.report.messages import CATALOGUES, CHECK, CHECK_PAGE, Lang, plur
 
 TEMPLATE = "check.html.j2"
 _CLASSES = ("copied-text", "shared-quotation", "mixed")
-# Counts of the page's sentences that carry their noun in English.
-_COUNTED = {"findings": "finding", "documents": "document"}
+# Counts of the page's sentences that carry their noun in English: singular, plural.
+_COUNTED = {"findings": ("finding", "findings"), "documents": ("document", "documents")}
 
 
 # A passage longer than this is shown by its first and last words.
@@ -109,8 +109,8 @@ def render_check_html(result: dict[str, Any], lang: Lang = "en") -> str:
     def say(key: str, **values: Any) -> Markup:
         # The sentence escaped, then the values put in, each escaped unless already markup.
         if lang == "en":  # "1 finding", "2 findings": the count with its noun
-            counted = {k: w for k, w in _COUNTED.items() if isinstance(values.get(k), int)}
-            values.update({k: plural(lang, values[k], w) for k, w in counted.items()})
+            counted = {k: forms for k, forms in _COUNTED.items() if isinstance(values.get(k), int)}
+            values.update({k: f"{values[k]} {forms[values[k] != 1]}" for k, forms in counted.items()})
         return Markup(escape(t[key])).format(**values)
 
     return (

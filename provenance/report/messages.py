@@ -460,7 +460,6 @@ _FORMS: dict[Lang, dict[str, tuple[str, ...]]] = {
         "passage": ("passage", "passages"),
         "character": ("character", "characters"),
         "word": ("word", "words"),
-        "finding": ("finding", "findings"),
     },
     "ru": {
         "document": ("документ", "документа", "документов"),
