@@ -36,7 +36,7 @@ from provenance.settings import DetectionSettings
 from provenance.text.lines import line_column
 
 SCHEMA = "check-result.schema.json"
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 FailOn = Literal["uncredited", "any", "never"]
 Order = Literal["earlier", "same-day", "later", "unordered"]
 # A source against the draft, by the rule that orders the members of a lineage cluster.

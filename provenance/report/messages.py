@@ -558,7 +558,7 @@ CHECK: dict[Lang, dict[str, str]] = {
 }
 
 # The words of `check`'s HTML page. In English the noun after a count is the view's
-# (`plural`); Russian and Kazakh put counts after a label, as `CHECK` does.
+# (`check_views._COUNTED`); Russian and Kazakh put counts after a label, as `CHECK` does.
 CHECK_PAGE: dict[Lang, dict[str, str]] = {
     "en": {
         "title": "Draft check — {findings}, {uncredited} uncredited",
