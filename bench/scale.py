@@ -42,6 +42,7 @@ from typing import Any
 from bench import scale_corpus
 from bench.scale_corpus import Copy, Planted
 from bench.tree_memory import peak_while_running
+from provenance.report.export import iter_report_list
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("floor", "scan", "plain")
@@ -223,60 +224,10 @@ def _recall(copies: list[Copy], found: list[bool]) -> dict[str, Any]:
     }
 
 
-# Where the report's top-level list of links starts: a raw line break is never inside a JSON
-# string, so this is the key of the outermost object as the report writer lays it out.
-_LINKS_KEY = b'\n  "links": ['
-_READ_BYTES = 1 << 24
-
-
 def report_links(path: Path) -> Iterator[dict[str, Any]]:
     """The links of a JSON report, one at a time: a million-article report does not fit in
     memory as Python objects, and recall needs only its links."""
-    decoder = json.JSONDecoder()
-    with path.open("rb") as f:
-        tail = b""
-        while True:  # to the start of the list
-            block = f.read(_READ_BYTES)
-            if not block:
-                raise ValueError(f"{path}: no list of links")
-            data = tail + block
-            found = data.find(_LINKS_KEY)
-            if found >= 0:
-                raw = data[found + len(_LINKS_KEY) :]
-                break
-            tail = data[-len(_LINKS_KEY) :]
-        eof = False
-        while True:
-            try:  # whole characters only: a block may end inside one
-                text, raw = raw.decode("utf-8"), b""
-            except UnicodeDecodeError as e:
-                text, raw = raw[: e.start].decode("utf-8"), raw[e.start :]
-            at = _skip(text, 0)
-            while at < len(text):
-                if text[at] == "]":
-                    return  # the list's end
-                if text[at] == ",":  # after a link the block before ended with
-                    at = _skip(text, at + 1)
-                    continue
-                try:
-                    link, end = decoder.raw_decode(text, at)
-                except json.JSONDecodeError:
-                    if eof:
-                        raise
-                    break  # the link runs on into the next block
-                yield link
-                at = _skip(text, end)
-            if eof:
-                raise ValueError(f"{path}: the list of links does not end")
-            block = f.read(_READ_BYTES)
-            eof = not block
-            raw = text[at:].encode("utf-8") + raw + block
-
-
-def _skip(text: str, at: int) -> int:
-    while at < len(text) and text[at] in " \t\r\n":
-        at += 1
-    return at
+    return iter_report_list(path, "links")
 
 
 def scan_recall(links: Iterable[dict[str, Any]], planted: Planted) -> dict[str, Any]:

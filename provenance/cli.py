@@ -54,6 +54,8 @@ from provenance.pipeline import (
     write_step_stats,
 )
 from provenance.report.check_views import render_check_html, render_text
+from provenance.report.export import EXPORT_FORMATS, ExportFormat, NotAReport, export_report
+from provenance.report.export import SUFFIXES as EXPORT_SUFFIXES
 from provenance.report.messages import LANGUAGES, Lang
 from provenance.report.model import TEXTS, Report, Texts, WarningEntry
 from provenance.report.validate import read_report, validate_report
@@ -552,10 +554,53 @@ def render_command(report_path: Path, out_file: Path | None, fmt: str, lang: Lan
     click.echo(str(target))
 
 
+@cli.command("export")
+@click.argument("report_path", metavar="REPORT.json", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv: UTF-8 with a byte-order mark, for Excel and LibreOffice; parquet: typed columns, "
+    "for pandas, DuckDB, R or Spark.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write. Default: beside REPORT.json (lineage.json → lineage.links.csv, "
+    "lineage.links.parquet).",
+)
+def export_command(report_path: Path, fmt: ExportFormat, out_file: Path | None) -> None:
+    """Export the links of a lineage report, one row per link.
+
+    Each row: the link's id, time direction, class (copied text, shared quotation, mixed),
+    kind, similarity, matched words and credit; and for each side the document, its outlet,
+    date, title and URL, the passage's offsets and the passage itself. The report is read a
+    link at a time, so a report of any size exports in little memory. Exit 2, writing
+    nothing, when the report cannot be read.
+    """
+    target = out_file or report_path.with_name(_stem(report_path.name) + EXPORT_SUFFIXES[fmt])
+    _not_an_input(target, [report_path], "the report itself")
+    try:
+        count = export_report(report_path, target, fmt)
+    except OSError as exc:
+        _fail(f"{exc.filename or report_path}: {exc.strerror or exc}")
+    except NotAReport as exc:
+        _fail(f"{report_path}: not a lineage report: {exc}; nothing written")
+    click.echo(f"{target}: {count:,} link{'s' if count != 1 else ''}")
+
+
+def _stem(name: str) -> str:
+    return name[: -len(".json")] if name.lower().endswith(".json") else name
+
+
 def _rendered_name(name: str, fmt: str) -> str:
     """lineage.json → lineage.html / lineage.prov.json."""
-    stem = name[: -len(".json")] if name.lower().endswith(".json") else name
-    return stem + VIEW_SUFFIXES[fmt]
+    return _stem(name) + VIEW_SUFFIXES[fmt]
 
 
 def _open_index(

@@ -11,6 +11,7 @@ import pytest
 
 from bench import scale
 from bench import scale_corpus as sc
+from provenance.report import export
 
 N = 200
 
@@ -165,7 +166,7 @@ def test_links_are_read_one_at_a_time_as_json_reads_them(
     assert links
     # Blocks of a few bytes: the key, links and characters of two bytes all fall across blocks.
     for size in (3, 7, 64, 1 << 24):
-        monkeypatch.setattr(scale, "_READ_BYTES", size)
+        monkeypatch.setattr(export, "_READ_BYTES", size)
         assert list(scale.report_links(path)) == links
     recall = scale.scan_recall(scale.report_links(path), planted)
     assert recall["links"] == len(links)
