@@ -70,6 +70,8 @@ def test_the_default_file_is_beside_the_report(tmp_path: Path) -> None:
     assert run_cli("export", str(report), cwd=tmp_path).returncode == 0
     assert run_cli("export", str(report), "--format", "parquet", cwd=tmp_path).returncode == 0
     assert (tmp_path / "lineage.links.csv").is_file() and (tmp_path / "lineage.links.parquet").is_file()
+    # Meant to be shared, like the report: not the 0600 of a temporary file.
+    assert (tmp_path / "lineage.links.csv").stat().st_mode & 0o777 == 0o644
 
 
 @pytest.mark.parametrize("size", [3, 7, 64, 1 << 24])

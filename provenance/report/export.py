@@ -21,6 +21,8 @@ from typing import IO, Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from provenance.report.write import shared_mode
+
 ExportFormat = Literal["csv", "parquet"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "parquet")
 SUFFIXES: dict[ExportFormat, str] = {"csv": ".links.csv", "parquet": ".links.parquet"}
@@ -180,9 +182,12 @@ def export_report(report: Path, out: Path, fmt: ExportFormat) -> int:
         if fmt == "csv":
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
                 count = write_csv(link_rows(report), f)
+                f.flush()
+                os.fsync(f.fileno())
         else:
             os.close(fd)
             count = _write_parquet(link_rows(report), tmp)
+        os.chmod(tmp, shared_mode(out))
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -62,17 +62,21 @@ def _staged(path: Path, content: Content) -> Path:
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp creates 0600; a report is meant to be shared, and a rewrite keeps the old mode.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp, mode)
+        os.chmod(tmp, shared_mode(path))
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     return tmp
+
+
+def shared_mode(path: Path) -> int:
+    """The mode of a file written in place of `path`: mkstemp creates 0600, but a report is
+    meant to be shared, and a rewrite keeps the old file's mode."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return 0o644
 
 
 @contextlib.contextmanager
