@@ -19,13 +19,11 @@ import subprocess
 import sys
 import time
 
-from provenance.executor.memory import tree_pss_mb
-
 # A sample reads /proc for every process of the tree, walking its page tables: its cost grows
-# with the memory held (a tenth of a second for a few gigabytes of small objects), and it
-# takes the measured processes' CPU on a small machine. The next sample waits at least this
-# many times what the last one took.
-SAMPLE_COST = 50
+# with the memory held, and it takes the measured processes' CPU on a small machine. The
+# next sample waits at least SAMPLE_COST times what the last one took, as a step's own do.
+from provenance.executor.base import SAMPLE_COST
+from provenance.executor.memory import tree_pss_mb
 
 
 def _exited(pid: int) -> bool:
